@@ -1,0 +1,165 @@
+"""The echo under real gunicorn and waitress processes, over sockets: the
+reference examples, the same JSON from both servers, and bad input answered
+with a 4xx while the server keeps serving."""
+
+import json
+
+import pytest
+
+from conftest import SERVERS, pure_echo_ini
+from http_client import get_json, raw, request, status_of
+
+pytestmark = pytest.mark.server
+
+LIMIT = 4096
+
+
+@pytest.fixture(scope="module")
+def servers(module_starter):
+    ini = pure_echo_ini("max_request_bytes = %d\n" % LIMIT) + "[echo]\nmax_delay_ms = 1000\n"
+    return {kind: module_starter(kind, ini) for kind in SERVERS}
+
+
+@pytest.fixture(params=SERVERS)
+def server(request, servers):
+    return servers[request.param]
+
+
+BROWSER_HEADERS = {
+    "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,"
+              "image/webp,*/*;q=0.8",
+    "User-Agent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+                  "Chrome/156.0.0.0 Safari/537.36",
+    "Accept-Language": "en-US,en;q=0.9",
+}
+
+
+def test_reference_get_index(server):
+    status, headers, data = get_json(server, "GET", "/index", headers=BROWSER_HEADERS)
+    assert status == 200
+    assert headers["Content-Type"] == "application/json"
+    assert data["method"] == "GET"
+    assert data["host"] == "127.0.0.1:%d" % server.port
+    assert data["path"] == "/index"
+    assert data["query_string"] == "" and data["query"] == {}
+    assert data["scheme"] == "http" and data["secure"] is False
+    assert data["http_version"] == "1.1"
+    for name, value in BROWSER_HEADERS.items():
+        assert data["headers"][name] == value
+    assert data["cookies"] == {} and data["json"] is None
+    assert data["remote_addr"] == "127.0.0.1"
+
+
+def test_reference_post_method(server):
+    status, _, data = get_json(server, "POST", "/method?a=b&b=a", body=b'{"data": "value"}',
+                               headers={"Content-Type": "application/json",
+                                        "X-Header": "value", "Cookie": "xcookie=value"})
+    assert status == 200
+    assert data["method"] == "POST"
+    assert data["path"] == "/method"
+    assert data["query_string"] == "a=b&b=a"
+    assert data["query"] == {"a": "b", "b": "a"}
+    assert data["headers"]["Content-Type"] == "application/json"
+    assert data["headers"]["X-Header"] == "value"
+    assert data["cookies"] == {"xcookie": "value"}
+    assert data["json"] == {"data": "value"}
+
+
+def comparable(data, server):
+    """What must be identical under both servers: everything but the port."""
+    text = json.dumps(data).replace(str(server.port), "PORT")
+    return json.loads(text)
+
+
+@pytest.mark.parametrize("method, path, body, headers", [
+    ("GET", "/a/b%20c?x=1&x=2&y=", None, {"X-Api-Key": "k", "Cookie": "a=1; b=2"}),
+    ("POST", "/form", b"a=1&a=2&b=3", {"Content-Type": "application/x-www-form-urlencoded"}),
+    ("PUT", "/bin", bytes(range(256)), {"Content-Type": "application/octet-stream"}),
+    ("DELETE", "/x", None, {}),
+    ("PATCH", "/j", b'{"k": [1, 2]}', {"Content-Type": "application/json"}),
+    ("OPTIONS", "/o", None, {}),
+    ("PURGE", "/cache", None, {}),
+])
+def test_both_servers_answer_the_same_json(servers, method, path, body, headers):
+    answers = []
+    for kind in SERVERS:
+        status, response_headers, data = get_json(servers[kind], method, path, body, headers)
+        assert status == 200
+        answers.append(comparable(data, servers[kind]))
+        if method == "OPTIONS":
+            assert response_headers["Allow"].startswith("GET, HEAD")
+    assert answers[0] == answers[1]
+    assert answers[0]["method"] == method
+
+
+def test_repeated_header_lines_are_joined_with_comma_space(server):
+    reply = raw(server, b"GET /h HTTP/1.1\r\nHost: x\r\nX-Multi: a\r\nX-Multi: b,c\r\n"
+                        b"Connection: close\r\n\r\n")
+    body = json.loads(reply.split(b"\r\n\r\n", 1)[1])
+    assert body["headers"]["X-Multi"] == "a, b,c"
+
+
+def test_head_has_headers_and_no_body(server):
+    status, headers, body = request(server, "HEAD", "/h")
+    assert status == 200 and body == b""
+    assert int(headers["Content-Length"]) > 0
+
+
+def test_shaping_over_the_wire(server):
+    status, headers, _ = request(server, "GET", "/s", headers={
+        "X-Echo-Status": "418", "X-Echo-Header": "X-Test: yes"})
+    assert status == 418 and headers["X-Test"] == "yes"
+    status, _, body = request(server, "GET", "/s", headers={"X-Echo-Status": "204"})
+    assert status == 204 and body == b""
+
+
+@pytest.mark.parametrize("name, value", [("X-Echo-Status", "700"), ("X-Echo-Delay", "5000"),
+                                         ("X-Echo-Header", "Connection: close")])
+def test_bad_shaping_header_is_400_naming_it(server, name, value):
+    status, _, data = get_json(server, "GET", "/s", headers={name: value})
+    assert status == 400 and data["header"] == name
+
+
+def test_oversized_body_with_content_length_is_413_and_server_goes_on(server):
+    status, headers, body = request(server, "POST", "/big", body=b"x" * (LIMIT + 1))
+    assert status == 413
+    assert headers["Content-Type"] == "application/json"
+    assert json.loads(body)["status"] == 413
+    assert request(server, "POST", "/ok", body=b"x" * LIMIT)[0] == 200
+    assert server.alive()
+
+
+def chunked(body, size=1000):
+    out = b""
+    for start in range(0, len(body), size):
+        piece = body[start:start + size]
+        out += b"%x\r\n%s\r\n" % (len(piece), piece)
+    return out + b"0\r\n\r\n"
+
+
+def test_oversized_chunked_body_is_413_and_server_goes_on(server):
+    head = (b"POST /big HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+            b"Content-Type: text/plain\r\nConnection: close\r\n\r\n")
+    reply = raw(server, head + chunked(b"y" * (LIMIT * 2)))
+    assert status_of(reply) == 413
+    assert b'"status": 413' in reply
+    reply = raw(server, head + chunked(b"z" * 3000))
+    assert status_of(reply) == 200
+    data = json.loads(reply.split(b"\r\n\r\n", 1)[1])
+    assert data["body"] == "z" * 3000
+    assert data["headers"]["Content-Length"] == "3000"
+    assert server.alive()
+
+
+@pytest.mark.parametrize("payload", [
+    b"GARBAGE\r\n\r\n",
+    b"GET /x HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n",
+    b"GET /x HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n",
+    b"POST /x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+])
+def test_malformed_requests_get_a_4xx_and_the_server_goes_on(server, payload):
+    reply = raw(server, payload)
+    assert reply.startswith(b"HTTP/1.")
+    assert 400 <= status_of(reply) < 500
+    assert b"Traceback" not in reply
+    assert request(server, "GET", "/still-there")[0] == 200

@@ -1,0 +1,193 @@
+"""settings.ini: lookup order, typed values, relative paths, and one clear line
+for every kind of bad file (unit tests, plus the command line as a user runs it)."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from wsgi_echo import settings as settings_module
+from wsgi_echo.settings import BUILTIN, SettingsError, load
+
+from conftest import PROJECT, free_port
+
+
+def test_project_settings_ini_matches_the_built_in_defaults():
+    # The shipped file documents the defaults; the two must not drift apart.
+    shipped = load(os.path.join(PROJECT, "settings.ini"))
+    builtin = settings_module._build(BUILTIN, PROJECT, {})
+    assert shipped.server == builtin.server
+    assert shipped.static == builtin.static
+    assert shipped.echo == builtin.echo
+    assert shipped.routes == builtin.routes
+    assert shipped.log == builtin.log
+    assert shipped.routes == (("/echo", "echo"), ("/", "static"))
+
+
+def test_values_are_typed(ini, tmp_path):
+    (tmp_path / "site").mkdir()
+    settings = load(ini("""
+        [server]
+        port = 9000
+        threads = 3
+        keepalive = 0
+        [static]
+        root = site
+        allowed_extensions = .HTML .css
+        [proxy]
+        trusted = 127.0.0.1 10.0.0.0/8
+    """))
+    assert settings.server.port == 9000 and settings.server.threads == 3
+    assert settings.server.keepalive == 0
+    assert settings.static.allowed_extensions == frozenset({".html", ".css"})
+    assert [str(n) for n in settings.proxy.trusted] == ["127.0.0.1/32", "10.0.0.0/8"]
+    assert settings.server.workers == 2  # missing keys take the defaults
+
+
+def test_relative_paths_resolve_against_the_files_folder(tmp_path, monkeypatch):
+    folder = tmp_path / "conf"
+    (folder / "www").mkdir(parents=True)
+    path = folder / "settings.ini"
+    path.write_text("[static]\nroot = www\n[log]\naccess_log = access.log\n")
+    monkeypatch.chdir(tmp_path)  # not the file's folder
+    settings = load(str(path))
+    assert settings.static.root == str(folder / "www")
+    assert settings.log.access_log == str(folder / "access.log")
+
+
+def test_lookup_order_env_then_cwd_then_builtin(tmp_path, monkeypatch):
+    monkeypatch.delenv(settings_module.ENV_VAR, raising=False)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "htdocs").mkdir()
+    assert load().source == BUILTIN
+    (tmp_path / "settings.ini").write_text("[server]\nport = 8001\n")
+    assert load().server.port == 8001
+    other = tmp_path / "other.ini"
+    other.write_text("[server]\nport = 8002\n")
+    monkeypatch.setenv(settings_module.ENV_VAR, str(other))
+    assert load().server.port == 8002
+    assert load().source == str(other)
+
+
+def test_routes_section_replaces_the_default_table(ini):
+    settings = load(ini("""
+        [routes]
+        /api/ = echo
+        / = echo
+    """))
+    assert settings.routes == (("/api", "echo"), ("/", "echo"))
+
+
+@pytest.mark.parametrize("text, section, key, value", [
+    ("[bogus]\nx = 1\n", "bogus", None, None),
+    ("[server]\nprot = 80\n", "server", "prot", "80"),
+    ("[server]\nport = eighty\n", "server", "port", "eighty"),
+    ("[server]\nport = 70000\n", "server", "port", "70000"),
+    ("[server]\nport = 0\n", "server", "port", "0"),
+    ("[server]\nthreads = -1\n", "server", "threads", "-1"),
+    ("[server]\nserver = apache\n", "server", "server", "apache"),
+    ("[server]\nkeepalive = 1.5\n", "server", "keepalive", "1.5"),
+    ("[static]\nroot = /no/such/folder\n", "static", "root", "/no/such/folder"),
+    ("[static]\nallowed_extensions = html\n", "static", "allowed_extensions", "html"),
+    ("[routes]\n/x = proxy\n", "routes", "/x", "proxy"),
+    ("[routes]\nx = echo\n", "routes", "x", "echo"),
+    ("[proxy]\ntrusted = localhost\n", "proxy", "trusted", "localhost"),
+    ("[tls]\ncertfile = cert.pem\n[routes]\n/ = echo\n", "tls", "keyfile", ""),
+    ("[echo]\nmax_delay_ms = soon\n", "echo", "max_delay_ms", "soon"),
+])
+def test_bad_values_name_file_section_key_and_value(ini, text, section, key, value):
+    path = ini(text)
+    with pytest.raises(SettingsError) as caught:
+        load(path)
+    error = caught.value
+    assert (error.source, error.section, error.key) == (path, section, key)
+    message = str(error)
+    assert message.startswith(path + ": [%s]" % section)
+    if key is not None:
+        assert "%s = %s" % (key, value or '""') in message
+    assert "\n" not in message
+
+
+def test_a_file_that_is_not_ini_is_refused_in_one_line(ini):
+    path = ini("port = 8080\n")
+    with pytest.raises(SettingsError) as caught:
+        load(path)
+    assert str(caught.value).startswith(path + ": file: not an ini file")
+
+
+def test_missing_settings_file_named_by_env_is_an_error(tmp_path, monkeypatch):
+    monkeypatch.setenv(settings_module.ENV_VAR, str(tmp_path / "nope.ini"))
+    with pytest.raises(SettingsError, match="nope.ini: file: cannot read"):
+        load()
+
+
+def test_a_root_that_no_route_uses_is_not_checked(ini):
+    settings = load(ini("[static]\nroot = /no/such/folder\n[routes]\n/ = echo\n"))
+    assert settings.routes == (("/", "echo"),)
+
+
+def run_cli(*args, cwd=None, timeout=20):
+    env = dict(os.environ)
+    env.pop(settings_module.ENV_VAR, None)
+    return subprocess.run([sys.executable, "-m", "wsgi_echo", *args], capture_output=True,
+                          text=True, cwd=cwd, env=env, timeout=timeout)
+
+
+@pytest.mark.parametrize("server", ["gunicorn", "waitress"])
+def test_cli_bad_settings_file_gives_one_line_and_nonzero_exit(ini, server):
+    path = ini("[server]\nport = 99999\n")
+    result = run_cli("--config", path, "--server", server)
+    assert result.returncode != 0
+    assert result.stderr.strip() == (
+        "wsgi-echo: %s: [server] port = 99999: must be a whole number from 1 to 65535" % path)
+    assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_cli_bad_flag_value_is_refused_like_a_bad_file(ini):
+    result = run_cli("--config", ini("[routes]\n/ = echo\n"), "--port", "http")
+    assert result.returncode != 0
+    assert "command line: [server] port = http: must be a whole number" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("server", ["gunicorn", "waitress"])
+def test_cli_port_in_use_fails_fast_with_one_line(ini, server):
+    import socket
+    import time
+    blocker = socket.socket()
+    blocker.bind(("127.0.0.1", free_port()))
+    blocker.listen(1)
+    port = blocker.getsockname()[1]
+    try:
+        started = time.monotonic()
+        result = run_cli("--config", ini("[routes]\n/ = echo\n"), "--server", server,
+                         "--host", "127.0.0.1", "--port", str(port))
+        elapsed = time.monotonic() - started
+    finally:
+        blocker.close()
+    assert result.returncode != 0
+    assert result.stderr.strip() == (
+        "wsgi-echo: cannot listen on 127.0.0.1:%d: the port is already in use" % port)
+    assert elapsed < 10  # "within a couple of seconds", with room for a slow interpreter start
+
+
+def test_cli_refuses_tls_with_waitress(ini, tmp_path):
+    (tmp_path / "c.pem").write_text("x")
+    (tmp_path / "k.pem").write_text("x")
+    path = ini("[tls]\ncertfile = c.pem\nkeyfile = k.pem\n[routes]\n/ = echo\n")
+    result = run_cli("--config", path, "--server", "waitress")
+    assert result.returncode != 0
+    assert "[tls] certfile = %s: waitress cannot serve HTTPS" % (tmp_path / "c.pem") \
+        in result.stderr
+
+
+def test_gunicorn_conf_reports_a_bad_settings_file_in_one_line(ini):
+    env = dict(os.environ, **{settings_module.ENV_VAR: ini("[server]\nworkers = many\n")})
+    gunicorn = os.path.join(os.path.dirname(sys.executable), "gunicorn")
+    result = subprocess.run([gunicorn, "-c", os.path.join(PROJECT, "gunicorn.conf.py"),
+                             "wsgi_echo:app"], capture_output=True, text=True, env=env,
+                            timeout=20)
+    assert result.returncode != 0
+    assert "[server] workers = many: must be a whole number" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -1,0 +1,40 @@
+"""wsgi-echo: an HTTP echo and static file server, one WSGI app on WebOb.
+
+``wsgi_echo:app`` is built on first access from the settings found by
+``settings.load()`` (``$WSGI_ECHO_SETTINGS``, else ``./settings.ini``, else
+the built-in defaults).  Building lazily lets ``gunicorn.conf.py`` and the
+command line import the package, check the settings and report a bad file
+in one line before any server imports the app.
+"""
+
+__version__ = "0.1.0"
+__all__ = ["app", "make_app", "__version__"]
+
+
+_configured = None
+
+
+def configure(settings):
+    """Use these already-loaded settings for ``wsgi_echo:app``.
+
+    ``gunicorn.conf.py`` loads and checks the settings in gunicorn's master
+    process and hands them over here, so the file is read once.
+    """
+    global _configured
+    _configured = settings
+
+
+def make_app(settings=None):
+    """A new WSGI app for ``settings`` (by default: configured, else found on disk)."""
+    from . import application, settings as settings_module
+    if settings is None:
+        settings = _configured if _configured is not None else settings_module.load()
+    return application.make_app(settings)
+
+
+def __getattr__(name):
+    if name == "app":
+        wsgi_app = make_app()
+        globals()["app"] = wsgi_app
+        return wsgi_app
+    raise AttributeError("module %r has no attribute %r" % (__name__, name))

@@ -1,0 +1,218 @@
+"""The echo responder: any method, any path, answered with the request as JSON.
+
+``describe()`` is a pure function of the WSGI environ and the body bytes, so
+every key is testable in-process; ``EchoApp`` adds the response shaping and
+the HTTP framing.  The hot path works on the environ directly: a WebOb
+``Request`` would build the same facts through several layers of properties
+on every call, and this responder exists to be fast.  WebOb still does what
+it does best here: cookie and multipart parsing.
+"""
+
+import base64
+import hashlib
+import io
+import json
+import time
+from functools import lru_cache
+from urllib.parse import parse_qsl, quote
+
+from webob.cookies import RequestCookies
+from webob.request import BaseRequest
+
+from . import errors, shaping
+
+ALLOW = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS"
+JSON_TYPE = "application/json"
+# Statuses whose responses never carry content (RFC 9110 sections 15.3.5, 15.4.5).
+BODYLESS = frozenset((204, 304))
+# Keys that are the server's bookkeeping, not request headers.
+_NOT_HEADERS = frozenset(("HTTP_VERSION",))
+
+_encode_utf8 = json.JSONEncoder(ensure_ascii=False).encode
+_encode_ascii = json.JSONEncoder(ensure_ascii=True).encode
+
+
+def to_json_bytes(document):
+    """UTF-8 JSON text; ASCII escapes when a lone surrogate (from a JSON body
+    such as ``"\\ud800"``) cannot be written as UTF-8."""
+    text = _encode_utf8(document)
+    try:
+        return text.encode("utf-8") + b"\n"
+    except UnicodeEncodeError:
+        return _encode_ascii(document).encode("ascii") + b"\n"
+
+
+@lru_cache(maxsize=512)
+def header_name(environ_key):
+    """``HTTP_X_API_KEY`` -> ``X-Api-Key``: Title-Case per dash-separated word."""
+    if environ_key.startswith("HTTP_"):
+        environ_key = environ_key[5:]
+    return "-".join(word.capitalize() for word in environ_key.split("_"))
+
+
+def _text(wsgi_string):
+    """A PEP 3333 native string (bytes as latin-1) read as the UTF-8 it was."""
+    return wsgi_string.encode("latin-1").decode("utf-8", "replace")
+
+
+def _multi(pairs):
+    """Pairs to an object: one value stays a string, repeats become a list."""
+    result = {}
+    for key, value in pairs:
+        if key in result:
+            previous = result[key]
+            if isinstance(previous, list):
+                previous.append(value)
+            else:
+                result[key] = [previous, value]
+        else:
+            result[key] = value
+    return result
+
+
+def _reject_constant(name):
+    raise ValueError("%s is not JSON" % name)
+
+
+def parse_json(body):
+    """The body as JSON, or None when it is empty or not valid JSON."""
+    if not body:
+        return None
+    try:
+        return json.loads(body, parse_constant=_reject_constant)
+    except (ValueError, RecursionError):
+        return None
+
+
+def request_headers(environ):
+    headers = {}
+    for key, value in environ.items():
+        if key.startswith("HTTP_"):
+            if key not in _NOT_HEADERS:
+                headers[header_name(key)] = _text(value)
+        elif key == "CONTENT_TYPE" or key == "CONTENT_LENGTH":
+            if value:
+                headers[header_name(key)] = value
+    return headers
+
+
+def full_path(environ):
+    return _text(environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", ""))
+
+
+def host_of(environ):
+    host = environ.get("HTTP_HOST")
+    if host:
+        return host
+    return "%s:%s" % (environ.get("SERVER_NAME", ""), environ.get("SERVER_PORT", ""))
+
+
+def _form_and_files(environ, body):
+    """Fields of an urlencoded or multipart body, and multipart uploads."""
+    content_type = environ.get("CONTENT_TYPE", "").split(";", 1)[0].strip().lower()
+    if content_type == "application/x-www-form-urlencoded":
+        return _multi(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True)), {}
+    if content_type != "multipart/form-data" or not body:
+        return {}, {}
+    copy = dict(environ, **{"wsgi.input": io.BytesIO(body), "CONTENT_LENGTH": str(len(body)),
+                           "REQUEST_METHOD": "POST"})
+    fields, files = [], []
+    try:
+        items = BaseRequest(copy).POST.items()
+    except Exception:  # a malformed multipart body is reported as no fields
+        return {}, {}
+    for name, value in items:
+        if hasattr(value, "filename"):
+            data = value.value if isinstance(value.value, bytes) else value.file.read()
+            files.append((name, {
+                "filename": value.filename,
+                "content_type": value.type,
+                "size": len(data),
+                "sha256": hashlib.sha256(data).hexdigest(),
+            }))
+        else:
+            fields.append((name, value))
+    return _multi(fields), _multi(files)
+
+
+def describe(environ, body=b""):
+    """The request as an ordered dict: the documented keys, in order."""
+    query_string = environ.get("QUERY_STRING", "")
+    scheme = environ.get("wsgi.url_scheme", "http")
+    host = host_of(environ)
+    path = full_path(environ)
+    cookie_header = environ.get("HTTP_COOKIE")
+    form, files = _form_and_files(environ, body) if body else ({}, {})
+    try:
+        body_text, body_encoding = body.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        body_text, body_encoding = base64.b64encode(body).decode("ascii"), "base64"
+    url = "%s://%s%s" % (scheme, host, quote(path.encode("utf-8"), safe="/:@!$&'()*+,;=~"))
+    if query_string:
+        url += "?" + query_string
+    return {
+        "method": environ["REQUEST_METHOD"],
+        "host": host,
+        "path": path,
+        "query_string": query_string,
+        "query": _multi(parse_qsl(_text(query_string), keep_blank_values=True))
+        if query_string else {},
+        "scheme": scheme,
+        "secure": scheme == "https",
+        "http_version": environ.get("SERVER_PROTOCOL", "HTTP/1.0").partition("/")[2],
+        "headers": request_headers(environ),
+        "cookies": dict(RequestCookies(environ)) if cookie_header else {},
+        "json": parse_json(body),
+        "remote_addr": environ.get("REMOTE_ADDR", ""),
+        "url": url,
+        "form": form,
+        "files": files,
+        "body": body_text,
+        "body_encoding": body_encoding,
+    }
+
+
+def read_body(environ):
+    """The whole request body.
+
+    The body limit (see ``limits``) runs before this app, so CONTENT_LENGTH
+    is present, checked and within bounds by the time we get here.
+    """
+    length = environ.get("CONTENT_LENGTH")
+    if not length or length == "0":
+        return b""
+    return environ["wsgi.input"].read(int(length))
+
+
+class EchoApp:
+    """WSGI app answering every request with ``describe()`` as JSON."""
+
+    def __init__(self, settings):
+        self.max_delay_ms = settings.echo.max_delay_ms
+
+    def __call__(self, environ, start_response):
+        try:
+            shape = shaping.parse(environ, self.max_delay_ms)
+        except shaping.ShapingError as exc:
+            return errors.json_error(environ, start_response, 400, exc.detail,
+                                     header=exc.header)
+        body = read_body(environ)
+        if shape.delay_ms:
+            time.sleep(shape.delay_ms / 1000.0)
+        method = environ["REQUEST_METHOD"]
+        status = shape.status
+        headers = []
+        if status in BODYLESS:
+            payload = b""
+        else:
+            payload = to_json_bytes(describe(environ, body))
+            headers.append(("Content-Type", JSON_TYPE))
+            headers.append(("Content-Length", str(len(payload))))
+        if method == "OPTIONS":
+            headers.append(("Allow", ALLOW))
+        for name, value in shape.headers:
+            if name.lower() == "content-type":
+                headers = [pair for pair in headers if pair[0] != "Content-Type"]
+            headers.append((name, value))
+        start_response(errors.status_line(status), headers)
+        return [] if method == "HEAD" or not payload else [payload]

@@ -1,0 +1,102 @@
+"""Response shaping: the ``X-Echo-*`` request headers, parsed and checked.
+
+People point their HTTP clients at the echo to see how the client copes with
+a given status, a slow answer or an unusual header.  These are pure functions
+of the WSGI environ, so every rule is testable without a socket; a bad value
+raises ``ShapingError`` naming the header, which the echo turns into a 400.
+"""
+
+import re
+from typing import NamedTuple, Tuple
+
+STATUS_HEADER = "X-Echo-Status"
+DELAY_HEADER = "X-Echo-Delay"
+ADD_HEADER = "X-Echo-Header"
+
+_DIGITS = re.compile(r"[0-9]{1,9}\Z")
+# RFC 9110 section 5.6.2: a field name is a token.
+_TOKEN = r"[!#$%&'*+.^_`|~0-9A-Za-z-]+"
+_PAIR = re.compile(r"\s*(%s)\s*:\s*(.*?)\s*\Z" % _TOKEN, re.S)
+# Several pairs in one field value: split at a comma only where a new
+# "Name:" follows, so a value may itself hold commas ("max-age=5, public").
+_PAIR_SPLIT = re.compile(r",\s*(?=%s\s*:)" % _TOKEN)
+# RFC 9110 section 5.5: field-value characters (visible, space, tab, obs-text).
+_FIELD_VALUE = re.compile(r"[\t\x20-\x7e\x80-\xff]*\Z")
+
+# Headers a response may not be told to carry: hop-by-hop fields belong to
+# the connection, not the message (RFC 9110 section 7.6.1), and the framing
+# fields are the server's to compute; letting a client set them would desync
+# the connection for everyone behind the same proxy.
+REFUSED_HEADERS = frozenset(name.lower() for name in (
+    "Connection", "Keep-Alive", "Proxy-Connection", "Transfer-Encoding", "TE",
+    "Trailer", "Upgrade", "Content-Length", "Proxy-Authenticate",
+    "Proxy-Authorization", "Date", "Server",
+))
+
+
+class ShapingError(ValueError):
+    def __init__(self, header, detail):
+        super().__init__(detail)
+        self.header, self.detail = header, detail
+
+
+class Shaping(NamedTuple):
+    status: int
+    delay_ms: int
+    headers: Tuple[Tuple[str, str], ...]
+
+
+NO_SHAPING = Shaping(200, 0, ())
+
+
+def parse(environ, max_delay_ms) -> Shaping:
+    """Read the shaping headers from ``environ``; raise ShapingError if bad."""
+    status_text = environ.get("HTTP_X_ECHO_STATUS")
+    delay_text = environ.get("HTTP_X_ECHO_DELAY")
+    header_text = environ.get("HTTP_X_ECHO_HEADER")
+    if status_text is None and delay_text is None and header_text is None:
+        return NO_SHAPING
+    return Shaping(
+        parse_status(status_text) if status_text is not None else 200,
+        parse_delay(delay_text, max_delay_ms) if delay_text is not None else 0,
+        parse_headers(header_text) if header_text is not None else (),
+    )
+
+
+def parse_status(text):
+    text = text.strip()
+    if not _DIGITS.match(text) or not 200 <= int(text) <= 599:
+        raise ShapingError(STATUS_HEADER,
+                           "%s must be a status code from 200 to 599, got %r" % (STATUS_HEADER, text))
+    return int(text)
+
+
+def parse_delay(text, max_delay_ms):
+    text = text.strip()
+    if not _DIGITS.match(text) or int(text) > max_delay_ms:
+        raise ShapingError(DELAY_HEADER, "%s must be whole milliseconds from 0 to %d, got %r"
+                           % (DELAY_HEADER, max_delay_ms, text))
+    return int(text)
+
+
+def parse_headers(text):
+    """``Name: value`` pairs, comma-separated or from repeated header lines.
+
+    Servers join repeated request lines with ", " before the app sees them,
+    so both spellings arrive here as one comma-separated value.
+    """
+    pairs = []
+    for part in _PAIR_SPLIT.split(text):
+        match = _PAIR.match(part)
+        if not match:
+            raise ShapingError(ADD_HEADER, "%s must be 'Name: value' pairs, got %r"
+                               % (ADD_HEADER, part.strip()))
+        name, value = match.groups()
+        if name.lower() in REFUSED_HEADERS:
+            raise ShapingError(ADD_HEADER, "%s may not set %s: it is the server's to send"
+                               % (ADD_HEADER, name))
+        if not _FIELD_VALUE.match(value):
+            raise ShapingError(ADD_HEADER, "%s value for %s has control characters"
+                               % (ADD_HEADER, name))
+        pairs.append((name, value))
+    return tuple(pairs)
