@@ -1,0 +1,114 @@
+"""The site in a real headless Chromium, served by real gunicorn and waitress:
+the index renders with its stylesheet, its three images load, the form
+round-trips through /echo, and a missing page shows the custom 404.
+
+Skipped with a reason when Chromium (or Playwright) is missing, except with
+REQUIRE_BROWSER=1, as CI sets: there a missing browser is a failure.
+"""
+
+import json
+import os
+import shutil
+
+import pytest
+
+from conftest import HTDOCS, SERVERS
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome")
+# Chromium as root needs --no-sandbox; the rest keep it from reaching out to
+# the network this machine does not have.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--disable-dev-shm-usage"]
+
+
+def find_chromium():
+    for name in CHROMIUM_NAMES:
+        path = shutil.which(name)
+        if path:
+            return path
+    return None
+
+
+def unavailable(reason):
+    if os.environ.get("REQUIRE_BROWSER") == "1":
+        pytest.fail("REQUIRE_BROWSER=1 but " + reason)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    executable = find_chromium()
+    if executable is None:
+        unavailable("no Chromium installed (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        unavailable("Playwright for Python is not installed (pip install -e '.[test]')")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, headless=True,
+                                             args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def servers(module_starter, browser):
+    ini = "[server]\nworkers = 1\nthreads = 4\n[static]\nroot = %s\n" % HTDOCS
+    return {kind: module_starter(kind, ini) for kind in SERVERS}
+
+
+@pytest.fixture(params=SERVERS)
+def page(request, browser, servers):
+    server = servers[request.param]
+    context = browser.new_context(base_url=server.base)
+    page = context.new_page()
+    page.server = server
+    yield page
+    context.close()
+
+
+def test_index_renders_with_its_stylesheet_and_script(page):
+    response = page.goto("/")
+    assert response.status == 200
+    assert page.title() == "wsgi-echo"
+    assert page.text_content("h1") == "wsgi-echo"
+    # style.css sets the heading colour to #1e3c78.
+    color = page.eval_on_selector("h1", "e => getComputedStyle(e).color")
+    assert color == "rgb(30, 60, 120)"
+
+
+def test_the_three_images_load(page):
+    page.goto("/")
+    page.wait_for_load_state("load")
+    for image in ("#img-jpg", "#img-png", "#img-gif"):
+        complete, width = page.eval_on_selector(image, "i => [i.complete, i.naturalWidth]")
+        assert complete and width == 240, image
+
+
+def test_form_round_trips_through_the_echo(page):
+    page.goto("/")
+    page.fill("#echo-path", "/echo/from-the-browser")
+    page.fill("#echo-message", "héllo from chromium")
+    page.click("#echo-send")
+    page.wait_for_function(
+        "document.getElementById('echo-result').dataset.status !== undefined")
+    assert page.get_attribute("#echo-result", "data-status") == "200"
+    data = json.loads(page.text_content("#echo-result"))
+    assert data["method"] == "POST"
+    assert data["path"] == "/echo/from-the-browser"
+    assert data["json"] == {"message": "héllo from chromium"}
+    assert data["headers"]["X-Requested-With"] == "wsgi-echo-demo"
+    assert data["host"] == "127.0.0.1:%d" % page.server.port
+
+
+def test_missing_page_shows_the_custom_404(page):
+    response = page.goto("/no-such-page.html")
+    assert response.status == 404
+    assert page.text_content("#error-title") == "404 Not Found"
+    assert page.text_content("#error-path") == "/no-such-page.html"
+    # The error page's stylesheet loads too.
+    color = page.eval_on_selector("h1", "e => getComputedStyle(e).color")
+    assert color == "rgb(30, 60, 120)"
