@@ -26,13 +26,14 @@ $(VENV)/.installed-run: $(BIN)/python setup.cfg pyproject.toml
 	$(PIP) install -e .
 	touch $@
 
+# The test and bench installs include the plain one, so they stamp it too.
 $(VENV)/.installed-test: $(BIN)/python setup.cfg pyproject.toml
 	$(PIP) install -e '.[test]'
-	touch $@
+	touch $@ $(VENV)/.installed-run
 
 $(VENV)/.installed-bench: $(BIN)/python setup.cfg pyproject.toml
 	$(PIP) install -e '.[test,bench]'
-	touch $@
+	touch $@ $(VENV)/.installed-test $(VENV)/.installed-run
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -147,6 +147,10 @@ def adjustments(settings):
         "max_request_header_size": line + 2 + server.limit_request_fields * (field + 2) + 2,
         "max_request_body_size": server.max_request_bytes + BODY_SLACK,
         "expose_tracebacks": False,
+        # waitress deletes X-Forwarded-* from every request it does not trust
+        # through its own (single-address) trusted_proxy; our ProxyFix judges
+        # them instead, and from untrusted peers they are echoed unchanged.
+        "clear_untrusted_proxy_headers": False,
         "ident": "waitress",
     }
 
