@@ -6,6 +6,9 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
+# The benchmark peers get a venv of their own: httpbin pins greenlet<3 on
+# Python < 3.12, which Playwright (a test dependency) cannot run with.
+BENCH_VENV := .venv-bench
 
 .PHONY: run test bench clean
 
@@ -15,8 +18,8 @@ run: $(VENV)/.installed-run
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-bench: $(VENV)/.installed-bench
-	$(BIN)/python -m bench
+bench: $(BENCH_VENV)/.installed
+	$(BENCH_VENV)/bin/python -m bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,14 +29,16 @@ $(VENV)/.installed-run: $(BIN)/python setup.cfg pyproject.toml
 	$(PIP) install -e .
 	touch $@
 
-# The test and bench installs include the plain one, so they stamp it too.
+# The test install includes the plain one, so it stamps it too.
 $(VENV)/.installed-test: $(BIN)/python setup.cfg pyproject.toml
 	$(PIP) install -e '.[test]'
 	touch $@ $(VENV)/.installed-run
 
-$(VENV)/.installed-bench: $(BIN)/python setup.cfg pyproject.toml
-	$(PIP) install -e '.[test,bench]'
-	touch $@ $(VENV)/.installed-test $(VENV)/.installed-run
+$(BENCH_VENV)/.installed: setup.cfg pyproject.toml
+	test -x $(BENCH_VENV)/bin/python || $(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip --disable-pip-version-check -q install --upgrade pip setuptools wheel
+	$(BENCH_VENV)/bin/python -m pip --disable-pip-version-check -q install -e '.[bench]'
+	touch $@
 
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) $(BENCH_VENV) build *.egg-info

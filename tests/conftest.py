@@ -6,6 +6,7 @@ end of the test.
 """
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -164,3 +165,15 @@ def module_starter(tmp_path_factory):
 
 def pure_echo_ini(extra=""):
     return "[server]\nworkers = 1\nthreads = 4\n%s\n[routes]\n/ = echo\n" % extra
+
+
+@pytest.fixture
+def certificate(tmp_path):
+    """A self-signed certificate and key for 127.0.0.1, made now with openssl."""
+    openssl = shutil.which("openssl")
+    assert openssl, "openssl is needed to make a test certificate"
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run([openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                    "-subj", "/CN=127.0.0.1", "-keyout", str(key), "-out", str(cert)],
+                   check=True, capture_output=True)
+    return cert, key

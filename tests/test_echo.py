@@ -279,3 +279,46 @@ def test_non_numeric_content_length_is_a_400(echo_app):
 def test_header_name_conversion():
     assert echo.header_name("HTTP_X_API_KEY") == "X-Api-Key"
     assert echo.header_name("CONTENT_TYPE") == "Content-Type"
+
+
+# -- odd input that once reached a 500 -------------------------------------------
+
+def test_cookie_with_non_utf8_bytes_is_not_an_error(echo_app):
+    response = echo_app.get("/c", extra_environ={"HTTP_COOKIE": 'a="\xff"; b=2'})
+    assert response.status_int == 200
+    assert response.json["cookies"]["b"] == "2"
+
+
+def test_quoted_cookie_values_lose_their_quotes(echo_app):
+    assert echo_app.get("/c", headers={"Cookie": 'q="x y"; flag'}).json["cookies"] == {"q": "x y"}
+
+
+@pytest.mark.parametrize("with_filename", [True, False])
+def test_nested_multipart_is_not_an_error(echo_app, with_filename):
+    disposition = 'form-data; name="f"' + ('; filename="x.txt"' if with_filename else "")
+    body = ("--outer\r\nContent-Disposition: %s\r\n"
+            "Content-Type: multipart/mixed; boundary=inner\r\n\r\n"
+            "--inner\r\nContent-Disposition: attachment; filename=\"a.txt\"\r\n\r\nhello\r\n"
+            "--inner--\r\n--outer\r\nContent-Disposition: form-data; name=\"plain\"\r\n\r\n"
+            "value\r\n--outer--\r\n" % disposition).encode()
+    response = echo_app.request("/m", method="POST", body=body, headers={
+        "Content-Type": "multipart/form-data; boundary=outer"})
+    assert response.status_int == 200  # it was a 500 once
+    assert response.json["form"] in ({}, {"plain": "value"})
+
+
+@pytest.mark.parametrize("body", [b"1e999", b"[-1e400]", b'{"a": Infinity}', b"-Infinity"])
+def test_numbers_json_cannot_hold_are_null(echo_app, body):
+    response = echo_app.post("/j", params=body, content_type="application/json")
+
+    def strict(name):
+        raise ValueError("not JSON: %s" % name)
+    assert json.loads(response.text, parse_constant=strict)["json"] is None
+
+
+def test_header_named_version_is_echoed(echo_app):
+    assert echo_app.get("/v", headers={"Version": "7"}).json["headers"]["Version"] == "7"
+
+
+def test_trailers_header_is_refused_too(echo_app):
+    echo_app.get("/h", headers={"X-Echo-Header": "Trailers: x"}, status=400)

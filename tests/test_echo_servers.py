@@ -163,3 +163,32 @@ def test_malformed_requests_get_a_4xx_and_the_server_goes_on(server, payload):
     assert 400 <= status_of(reply) < 500
     assert b"Traceback" not in reply
     assert request(server, "GET", "/still-there")[0] == 200
+
+
+def test_request_without_host_reports_the_same_host_under_both(servers):
+    hosts = set()
+    for kind in SERVERS:
+        server = servers[kind]
+        reply = raw(server, b"GET /nohost HTTP/1.0\r\n\r\n")
+        data = json.loads(reply.split(b"\r\n\r\n", 1)[1])
+        hosts.add(data["host"].replace(str(server.port), "PORT"))
+    assert hosts == {"127.0.0.1:PORT"}
+
+
+def test_doubled_leading_slash_is_echoed_the_same_under_both(servers):
+    paths = set()
+    for kind in SERVERS:
+        reply = raw(servers[kind], b"GET //echo/x HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n")
+        paths.add(json.loads(reply.split(b"\r\n\r\n", 1)[1])["path"])
+    assert paths == {"/echo/x"}
+
+
+@pytest.mark.parametrize("fields", [b"Host: a\r\nHost: b\r\n", b"Host: a\r\nX-Fold: a\r\n b\r\n"])
+def test_double_host_and_folded_headers_are_400_under_both(server, fields):
+    reply = raw(server, b"GET /x HTTP/1.1\r\n" + fields + b"Connection: close\r\n\r\n")
+    assert status_of(reply) == 400
+
+
+def test_trailers_echo_header_is_400_not_500(server):
+    status, _, _ = request(server, "GET", "/x", headers={"X-Echo-Header": "Trailers: x"})
+    assert status == 400

@@ -172,14 +172,59 @@ def test_cli_port_in_use_fails_fast_with_one_line(ini, server):
     assert elapsed < 10  # "within a couple of seconds", with room for a slow interpreter start
 
 
-def test_cli_refuses_tls_with_waitress(ini, tmp_path):
-    (tmp_path / "c.pem").write_text("x")
-    (tmp_path / "k.pem").write_text("x")
-    path = ini("[tls]\ncertfile = c.pem\nkeyfile = k.pem\n[routes]\n/ = echo\n")
+def test_cli_refuses_tls_with_waitress(ini, certificate):
+    cert, key = certificate
+    path = ini("[tls]\ncertfile = %s\nkeyfile = %s\n[routes]\n/ = echo\n" % (cert, key))
     result = run_cli("--config", path, "--server", "waitress")
     assert result.returncode != 0
-    assert "[tls] certfile = %s: waitress cannot serve HTTPS" % (tmp_path / "c.pem") \
-        in result.stderr
+    assert "[tls] certfile = %s: waitress cannot serve HTTPS" % cert in result.stderr
+
+
+def test_a_certificate_that_does_not_load_is_refused(ini, tmp_path, certificate):
+    cert, key = certificate
+    (tmp_path / "junk.pem").write_text("not a certificate")
+    with pytest.raises(SettingsError, match=r"\[tls\] certfile = .*junk.pem: not a PEM"):
+        load(ini("[tls]\ncertfile = junk.pem\nkeyfile = %s\n[routes]\n/ = echo\n" % key))
+    other_key = tmp_path / "other-key.pem"
+    subprocess.run(["openssl", "genrsa", "-out", str(other_key), "2048"], check=True,
+                   capture_output=True)
+    with pytest.raises(SettingsError, match="not a PEM certificate matching keyfile"):
+        load(ini("[tls]\ncertfile = %s\nkeyfile = %s\n[routes]\n/ = echo\n"
+                 % (cert, other_key)))
+
+
+@pytest.mark.parametrize("value, reason", [(".", "is a directory"),
+                                           ("no/such/folder/a.log", "its folder does not exist")])
+def test_unusable_log_paths_are_refused(ini, value, reason):
+    with pytest.raises(SettingsError, match=r"\[log\] access_log = .*: %s" % reason):
+        load(ini("[log]\naccess_log = %s\n[routes]\n/ = echo\n" % value))
+
+
+def test_a_continued_value_is_shown_on_one_line(ini):
+    with pytest.raises(SettingsError) as caught:
+        load(ini("[server]\nport = 80\n  81\n"))
+    assert "\n" not in str(caught.value)
+    assert "port = 80\\n81" in str(caught.value)
+
+
+def test_control_characters_in_host_are_refused(ini):
+    with pytest.raises(SettingsError, match="host name"):
+        load(ini("[server]\nhost = 127.0.0.1\x00\n[routes]\n/ = echo\n"))
+
+
+@pytest.mark.parametrize("command", ["waitress-serve", "gunicorn"])
+def test_plain_server_commands_report_a_bad_settings_file_in_one_line(ini, tmp_path, command):
+    env = dict(os.environ, **{settings_module.ENV_VAR: ini("[server]\nthreads = lots\n")})
+    executable = os.path.join(os.path.dirname(sys.executable), command)
+    argv = [executable, "--listen=127.0.0.1:%d" % free_port(), "wsgi_echo:app"] \
+        if command == "waitress-serve" else [executable, "-b", "127.0.0.1:%d" % free_port(),
+                                             "wsgi_echo:app"]
+    result = subprocess.run(argv, capture_output=True, text=True, env=env, cwd=str(tmp_path),
+                            timeout=30)
+    assert result.returncode != 0
+    assert "wsgi-echo: %s: [server] threads = lots: must be a whole number" \
+        % env[settings_module.ENV_VAR] in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 def test_gunicorn_conf_reports_a_bad_settings_file_in_one_line(ini):

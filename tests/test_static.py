@@ -10,7 +10,7 @@ import pytest
 from webob import Request
 from webtest import TestApp
 
-from wsgi_echo import make_app, settings as settings_module
+from wsgi_echo import make_app, settings as settings_module, static
 
 from conftest import HTDOCS, write_ini
 
@@ -46,6 +46,7 @@ def site(tmp_path):
     (root / "notes.txt.gz").write_bytes(gzip.compress(b"x" * 1000))
     (root / "notes.txt.br").write_bytes(b"pretend-brotli")
     (root / "plain.txt").write_text("only identity")
+    (root / "big.txt").write_bytes(b"0123456789abcdef" * (static.SMALL_FILE // 16 + 1))
     (outside / "secret.txt").write_bytes(SECRET)
     (outside / "index.html").write_bytes(SECRET)
     (outside / "page.html").write_bytes(SECRET)
@@ -191,18 +192,51 @@ def test_binary_file_is_byte_exact(app, site):
     assert app.get("/image.png").body == (site / "image.png").read_bytes()
 
 
-def test_plain_get_uses_the_servers_file_wrapper(app):
-    class Wrapper:
-        def __init__(self, handle, size):
-            self.handle, self.size = handle, size
+class Wrapper:
+    """A wsgi.file_wrapper that records that it was used."""
 
-        def __iter__(self):
-            return iter(lambda: self.handle.read(self.size), b"")
+    def __init__(self, handle, size):
+        self.handle, self.size = handle, size
 
-        def close(self):
-            self.handle.close()
-    response = raw_path(app, "/image.png", **{"wsgi.file_wrapper": Wrapper})
+    def __iter__(self):
+        return iter(lambda: self.handle.read(self.size), b"")
+
+    def close(self):
+        self.handle.close()
+
+
+def test_large_file_goes_through_the_servers_file_wrapper(app, site):
+    response = raw_path(app, "/big.txt", **{"wsgi.file_wrapper": Wrapper})
     assert isinstance(response.app_iter, Wrapper)
+    assert response.body == (site / "big.txt").read_bytes()
+    assert int(response.headers["Content-Length"]) > static.SMALL_FILE
+
+
+def test_small_file_is_answered_from_memory_byte_exact(app, site):
+    response = raw_path(app, "/image.png", **{"wsgi.file_wrapper": Wrapper})
+    assert not isinstance(response.app_iter, Wrapper)
+    assert response.body == (site / "image.png").read_bytes()
+
+
+def test_memory_budget_is_respected(site, tmp_path, monkeypatch):
+    monkeypatch.setattr(static, "MEMORY_BUDGET", 17000)
+    path = write_ini(tmp_path / "budget.ini", "[static]\nroot = %s\n" % site)
+    static_files = static.StaticApp(settings_module.load(path))
+    app = TestApp(static_files)
+    assert app.get("/image.png").body == (site / "image.png").read_bytes()  # 16 KiB: fits
+    assert static_files.memory_used == 16384
+    assert app.get("/notes.txt").body == b"x" * 1000  # no room left: from disk
+    assert app.get("/a.txt").body == b"plain text\n"
+    assert static_files.memory_used <= 17000
+
+
+def test_file_replaced_between_lookup_and_open_is_served_consistently(app, site):
+    first = app.get("/big.txt")
+    (site / "big.txt").write_bytes(b"short now")
+    second = app.get("/big.txt")
+    assert second.body == b"short now"
+    assert second.headers["Content-Length"] == "9"
+    assert second.headers["ETag"] != first.headers["ETag"]
 
 
 def test_head_gives_headers_only(app):

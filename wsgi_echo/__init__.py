@@ -34,7 +34,17 @@ def make_app(settings=None):
 
 def __getattr__(name):
     if name == "app":
-        wsgi_app = make_app()
+        from .settings import SettingsError
+        try:
+            wsgi_app = make_app()
+        except SettingsError as exc:
+            # Imported by a server (waitress-serve, gunicorn without our
+            # conf file): say what is wrong in one line, not a traceback.
+            import sys
+            print("wsgi-echo: %s" % exc, file=sys.stderr)
+            # 4 is gunicorn's "app failed to load": its master then stops
+            # instead of starting worker after worker.
+            raise SystemExit(4) from None
         globals()["app"] = wsgi_app
         return wsgi_app
     raise AttributeError("module %r has no attribute %r" % (__name__, name))

@@ -21,7 +21,7 @@ def make_app(settings):
             shared[name] = builders[name](settings)
         mounts.append((prefix, shared[name]))
     app = Router(mounts)
-    app = BodyLimit(app, settings.server.max_request_bytes)
+    app = BodyLimit(app, settings.server.max_request_bytes, settings.server.timeout)
     if settings.proxy.trusted:
         app = ProxyFix(app, settings.proxy.trusted)
     return app

@@ -31,6 +31,9 @@ def bind(host, port, backlog=2048):
         if exc.errno is not None and exc.errno in _IN_USE:
             reason = "the port is already in use"
         raise StartupError("cannot listen on %s:%d: %s" % (host, port, reason)) from None
+    except (ValueError, TypeError, UnicodeError) as exc:  # e.g. a NUL in the host name
+        sock.close()
+        raise StartupError("cannot listen on %r:%d: %s" % (host, port, exc)) from None
     sock.set_inheritable(True)
     return sock
 

@@ -38,7 +38,8 @@ class SettingsError(Exception):
         self.value, self.reason = value, reason
         where = "[%s]" % section if section else ""
         if key is not None:
-            where += " %s = %s" % (key, value if value != "" else '""')
+            shown = str(value).replace("\\", "\\\\").replace("\n", "\\n") if value != "" else '""'
+            where += " %s = %s" % (key, shown)
         super().__init__("%s: %s: %s" % (source, where.strip() or "file", reason))
 
 
@@ -70,7 +71,7 @@ def _text(text, base):
 
 
 def _host(text, base):
-    if not text or any(c.isspace() for c in text):
+    if not text or not text.isprintable() or any(c.isspace() for c in text):
         raise ValueError("must be a host name or IP address")
     return text
 
@@ -132,8 +133,8 @@ SCHEMA: Dict[str, Dict[str, Key]] = {
                                   "longest request line in bytes (0: no limit); longer gets 414"),
         "limit_request_fields": Key("100", _integer(1, 32768),
                                     "most header fields in a request; more gets 431"),
-        "limit_request_field_size": Key("8190", _integer(0, 65536),
-                                        "longest header field in bytes (0: no limit); longer gets 431"),
+        "limit_request_field_size": Key("8190", _integer(1, 65536),
+                                        "longest header field line in bytes; longer gets 431"),
     },
     "static": {
         "root": Key("htdocs", _path, "document root"),
@@ -352,7 +353,38 @@ def _check_paths(settings):
         value = getattr(tls, key)
         if value and not os.path.isfile(value):
             raise SettingsError(source, "tls", key, value, "no such file")
+    if tls.enabled:
+        _check_certificate(source, tls)
     for key in ("access_log", "error_log"):
         value = getattr(settings.log, key)
-        if value not in ("", "-") and not os.path.isdir(os.path.dirname(value) or "."):
-            raise SettingsError(source, "log", key, value, "its folder does not exist")
+        if value not in ("", "-"):
+            _check_log_file(source, key, value)
+
+
+def _check_certificate(source, tls):
+    """Load the pair now: a wrong file would otherwise fail every handshake."""
+    import ssl
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    try:
+        context.load_cert_chain(tls.certfile, tls.keyfile)
+    except ssl.SSLError as exc:
+        raise SettingsError(source, "tls", "certfile", tls.certfile,
+                            "not a PEM certificate matching keyfile %s (%s)"
+                            % (tls.keyfile, exc.reason or exc)) from None
+    except OSError as exc:
+        raise SettingsError(source, "tls", "certfile", tls.certfile,
+                            "cannot read: %s" % exc.strerror) from None
+
+
+def _check_log_file(source, key, path):
+    folder = os.path.dirname(path) or "."
+    if os.path.isdir(path):
+        raise SettingsError(source, "log", key, path, "is a directory, not a file")
+    if not os.path.isdir(folder):
+        raise SettingsError(source, "log", key, path, "its folder does not exist")
+    if os.path.exists(path):
+        writable = os.access(path, os.W_OK)
+    else:
+        writable = os.access(folder, os.W_OK)
+    if not writable:
+        raise SettingsError(source, "log", key, path, "is not writable")

@@ -29,7 +29,7 @@ _FIELD_VALUE = re.compile(r"[\t\x20-\x7e\x80-\xff]*\Z")
 # the connection for everyone behind the same proxy.
 REFUSED_HEADERS = frozenset(name.lower() for name in (
     "Connection", "Keep-Alive", "Proxy-Connection", "Transfer-Encoding", "TE",
-    "Trailer", "Upgrade", "Content-Length", "Proxy-Authenticate",
+    "Trailer", "Trailers", "Upgrade", "Content-Length", "Proxy-Authenticate",
     "Proxy-Authorization", "Date", "Server",
 ))
 

@@ -9,7 +9,9 @@ than a wrapper around the socket:
 * ``LimitedParser`` enforces ``limit_request_line`` (414),
   ``limit_request_fields`` and ``limit_request_field_size`` (431), the same
   way gunicorn counts them (the request line without CRLF; a field is its
-  whole ``Name: value`` line);
+  whole ``Name: value`` line with its CRLF), and refuses with 400 what
+  gunicorn refuses: a second Host line (RFC 9112 section 3.2) and obsolete
+  line folding (RFC 9112 section 5.2);
 * ``AppTask`` writes the access log line and, with ``keepalive = 0``, closes
   the connection after every response (an app may not send ``Connection``
   itself: waitress answers 500 to that, as PEP 3333 asks);
@@ -51,8 +53,12 @@ class LimitedParser(HTTPRequestParser):
         lines = [line for line in rest.split(b"\r\n") if line]
         if len(lines) > fields_limit:
             self._refuse(431, "more than %d header fields" % fields_limit)
-        if size_limit and any(len(line) > size_limit for line in lines):
+        if size_limit and any(len(line) + 2 > size_limit for line in lines):
             self._refuse(431, "a header field is longer than %d bytes" % size_limit)
+        if any(line[:1] in (b" ", b"\t") for line in lines):
+            self._refuse(400, "obsolete line folding in a header field")
+        if sum(1 for line in lines if line[:5].lower() == b"host:") > 1:
+            self._refuse(400, "more than one Host header field")
         super().parse_header(header_plus)
 
     def _refuse(self, code, detail):
@@ -108,6 +114,14 @@ class AppTask(AccessLogMixin, WSGITask):
 class JSONErrorTask(AccessLogMixin, ErrorTask):
     environ = None
 
+    def log_access(self, started):
+        # gunicorn logs no access line for requests its parser refuses; the
+        # one such error waitress answers that would reach the app under
+        # gunicorn (a body far over the limit: 413) is logged, so both
+        # servers' logs hold the same lines.
+        if self.request.error.code == 413:
+            super().log_access(started)
+
     def execute(self):
         error = self.request.error
         body = errors.json_error_body(error.code, error.body)
@@ -152,6 +166,9 @@ def adjustments(settings):
         # them instead, and from untrusted peers they are echoed unchanged.
         "clear_untrusted_proxy_headers": False,
         "ident": "waitress",
+        # SERVER_NAME for requests without a Host header: the listening
+        # address, as gunicorn reports it (waitress would say waitress.invalid).
+        "server_name": settings.server.host,
     }
 
 

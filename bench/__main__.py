@@ -1,0 +1,282 @@
+"""Run the benchmark: every target, one after the other, in one run.
+
+Each server runs on CPU 0 and wrk (-t1 -c16, keep-alive) on CPU 1.  A case
+is a short warm-up and then three measured runs; the median run is reported.
+Ratios compare a case with the bare WSGI app under the same server, so the
+machine's speed cancels out.  Results go to bench/results/ as markdown and
+a PNG chart.
+"""
+
+import http.client
+import os
+import shutil
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+import zlib
+from dataclasses import dataclass, field
+from typing import Dict, Optional
+
+from . import load, report, servers
+
+WARMUP_S = 1
+RUN_S = 2
+RUNS = 3
+MEMORY_REQUESTS = 200_000
+MEMORY_FIRST = 1_000
+RESULTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results")
+
+ECHO_HEADERS = {"Accept": "application/json", "User-Agent": "bench/1.0",
+                "X-Request-Id": "5f0c2a", "Cookie": "session=abc123; theme=dark"}
+JSON_BODY = '{"data": "value", "n": 42, "list": [1, 2, 3]}'
+JSON_HEADERS = {"Content-Type": "application/json"}
+CLOSE = {"Connection": "close"}
+
+
+@dataclass
+class Case:
+    name: str
+    path: str
+    method: str = "GET"
+    body: Optional[str] = None
+    headers: Dict[str, str] = field(default_factory=dict)
+    baseline: str = "GET"  # which bare case this one is compared with
+    status: int = 200
+
+
+BARE_CASES = [Case("GET", "/"), Case("POST JSON", "/", "POST", JSON_BODY, JSON_HEADERS, "POST JSON"),
+              Case("GET close", "/", headers=CLOSE, baseline="GET close")]
+
+
+def echo_cases(prefix):
+    return [Case("echo GET", prefix + "/foo?a=b", headers=ECHO_HEADERS),
+            Case("echo POST", prefix + "/foo", "POST", JSON_BODY, JSON_HEADERS, "POST JSON")]
+
+
+STATIC_CASES = [Case("1 KB", "/index.html"), Case("50 KB PNG", "/image.png"),
+                Case("10 MB", "/large.txt"),
+                Case("1 KB close", "/index.html", headers=CLOSE, baseline="GET close")]
+
+
+def selected(name):
+    only = os.environ.get("BENCH_ONLY", "").strip()
+    if not only:
+        return True
+    return any(word.strip().lower() in name.lower() for word in only.split(",") if word.strip())
+
+
+# -- set-up --------------------------------------------------------------------------
+
+def ensure_tools():
+    missing = [tool for tool in ("wrk", "nginx", "taskset") if shutil.which(tool) is None]
+    if not missing:
+        return
+    packages = {"wrk": "wrk", "nginx": "nginx", "taskset": "util-linux"}
+    names = sorted({packages[tool] for tool in missing})
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        print("installing %s with apt-get ..." % " ".join(names), flush=True)
+        subprocess.run(["apt-get", "update", "-qq"], check=True)
+        subprocess.run(["apt-get", "install", "-y", "-qq"] + names, check=True,
+                       env=dict(os.environ, DEBIAN_FRONTEND="noninteractive"))
+        return
+    sys.exit("make bench needs %s; install them first, e.g.: sudo apt-get install %s"
+             % (", ".join(missing), " ".join(names)))
+
+
+def png_bytes(width, height, seed=7):
+    """A valid PNG of noisy pixels (so it does not compress away)."""
+    state = seed
+    rows = []
+    for _ in range(height):
+        row = bytearray([0])
+        for _ in range(width * 3):
+            state = (state * 1103515245 + 12345) & 0x7FFFFFFF
+            row.append((state >> 16) & 0xFF)
+        rows.append(bytes(row))
+    raw = zlib.compress(b"".join(rows), 9)
+
+    def chunk(kind, data):
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", raw) + chunk(b"IEND", b"")
+
+
+def make_docroot(folder):
+    os.makedirs(folder)
+    page = "<!doctype html><title>bench</title><p>%s</p>\n"
+    filler = "x" * (1024 - len(page % ""))
+    with open(os.path.join(folder, "index.html"), "w") as handle:
+        handle.write(page % filler)
+    with open(os.path.join(folder, "image.png"), "wb") as handle:
+        handle.write(png_bytes(128, 130))
+    with open(os.path.join(folder, "large.txt"), "wb") as handle:
+        line = b"wsgi-echo benchmark large file line\n"
+        handle.write((line * (10 * 1024 * 1024 // len(line) + 1))[:10 * 1024 * 1024])
+    return folder
+
+
+def write_settings(workdir, docroot):
+    path = os.path.join(workdir, "bench-settings.ini")
+    with open(path, "w") as handle:
+        handle.write("[server]\nworkers = 1\nthreads = 4\nkeepalive = 5\n"
+                     "[static]\nroot = %s\n[log]\naccess_log =\n" % docroot)
+    return path
+
+
+# -- measuring ------------------------------------------------------------------------
+
+def check(server, case):
+    """One request first: the case must answer what we think it answers."""
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+    connection.request(case.method, case.path, body=case.body, headers=case.headers)
+    response = connection.getresponse()
+    body = response.read()
+    connection.close()
+    if response.status != case.status:
+        raise RuntimeError("%s %s answered %d" % (server.name, case.path, response.status))
+    return len(body)
+
+
+def measure(server, case, workdir):
+    check(server, case)
+    script = os.path.join(workdir, "case.lua")
+    with open(script, "w") as handle:
+        handle.write(load.single_request_script(case.method, case.body, case.headers))
+    url = server.url + case.path
+    load.run_wrk(url, script, WARMUP_S)
+    runs = []
+    for _ in range(RUNS):
+        cpu_before, wall_before = server.cpu_seconds(), time.monotonic()
+        summary = load.run_wrk(url, script, RUN_S)
+        cpu = server.cpu_seconds() - cpu_before
+        wall = time.monotonic() - wall_before
+        seconds = summary["duration_us"] / 1e6
+        runs.append({
+            "rps": summary["requests"] / seconds,
+            "p50_ms": summary["p50_us"] / 1000.0,
+            "p99_ms": summary["p99_us"] / 1000.0,
+            "mbps": summary["bytes"] / seconds / 1e6,
+            "cpu": 100.0 * cpu / wall,
+            "errors": summary["errors"] + summary["non2xx"],
+        })
+    runs.sort(key=lambda run: run["rps"])
+    middle = dict(runs[len(runs) // 2])
+    middle["rps_runs"] = [round(run["rps"]) for run in runs]
+    return middle
+
+
+def run_target(results, server_kind, target, server, cases, workdir):
+    try:
+        for case in cases:
+            label = "%s | %s | %s" % (server_kind, target, case.name)
+            if not selected(label):
+                continue
+            row = measure(server, case, workdir)
+            row.update(server=server_kind, target=target, case=case.name, baseline=case.baseline)
+            results.append(row)
+            print("  %-44s %9.0f req/s  p50 %6.2f ms  p99 %6.2f ms  %8.1f MB/s  cpu %3.0f%%"
+                  % (label, row["rps"], row["p50_ms"], row["p99_ms"], row["mbps"], row["cpu"]),
+                  flush=True)
+    finally:
+        server.stop()
+
+
+def wanted(server_kind, target, cases):
+    return any(selected("%s | %s | %s" % (server_kind, target, case.name)) for case in cases)
+
+
+def speed(workdir, docroot, settings_path):
+    results = []
+    env = {"BENCH_DOCROOT": docroot}
+    for kind in ("gunicorn", "waitress"):
+        start = getattr(servers, kind)
+        plan = [
+            ("bare", lambda: start("bare", "bench.apps:bare", workdir, env), BARE_CASES),
+            ("wsgi-echo", lambda: servers.wsgi_echo("wsgi-echo", kind, settings_path, workdir),
+             echo_cases("/echo") + STATIC_CASES),
+            ("httpbin", lambda: start("httpbin", "bench.apps:httpbin_app", workdir, env),
+             echo_cases("/anything")),
+            ("whitenoise", lambda: start("whitenoise", "bench.apps:whitenoise_app", workdir, env),
+             STATIC_CASES),
+        ]
+        for target, starter, cases in plan:
+            if wanted(kind, target, cases):
+                run_target(results, kind, target, starter(), cases, workdir)
+    if wanted("nginx", "nginx", STATIC_CASES):
+        run_target(results, "nginx", "nginx", servers.nginx("nginx", docroot, workdir),
+                   STATIC_CASES, workdir)
+    return results
+
+
+def rss_kb(pid):
+    with open("/proc/%d/status" % pid) as handle:
+        for line in handle:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    raise RuntimeError("no VmRSS for %d" % pid)
+
+
+def memory(workdir, settings_path):
+    """200,000 mixed requests to one gunicorn worker; its RSS after the first
+    1,000 and at the end."""
+    server = servers.wsgi_echo("wsgi-echo-memory", "gunicorn", settings_path, workdir)
+    try:
+        workers = [pid for pid in server.pids() if pid != server.process.pid]
+        worker = max(workers)  # the gunicorn worker (the master's only child)
+        mix = [("GET", "/echo/foo?a=b", None, ECHO_HEADERS),
+               ("POST", "/echo/foo", JSON_BODY, JSON_HEADERS),
+               ("GET", "/index.html", None, {}), ("GET", "/image.png", None, {}),
+               ("GET", "/missing.html", None, {}), ("GET", "/secret.py", None, {})]
+        done = 0
+        readings = {}
+        for limit in (MEMORY_FIRST, MEMORY_REQUESTS - MEMORY_FIRST):
+            script = os.path.join(workdir, "memory.lua")
+            with open(script, "w") as handle:
+                handle.write(load.mixed_requests_script(mix, limit))
+            summary = load.run_wrk(server.url + "/", script, seconds=300)
+            done += summary["requests"]
+            readings[done] = rss_kb(worker)
+        first, last = readings[min(readings)], readings[max(readings)]
+        return {"requests": done, "first_n": min(readings), "rss_first_kb": first,
+                "rss_last_kb": last, "growth": (last - first) / first, "worker": worker}
+    finally:
+        server.stop()
+
+
+def main():
+    if not sys.platform.startswith("linux"):
+        sys.exit("make bench runs on Linux (it pins processes with taskset and reads /proc)")
+    ensure_tools()
+    os.makedirs(RESULTS, exist_ok=True)
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="wsgi-echo-bench-") as workdir:
+        docroot = make_docroot(os.path.join(workdir, "docroot"))
+        settings_path = write_settings(workdir, docroot)
+        print("speed: server on CPU %s, wrk -t1 -c16 on CPU %s, %ds warm-up + %d x %ds per case"
+              % (servers.SERVER_CPU, load.WRK_CPU, WARMUP_S, RUNS, RUN_S), flush=True)
+        results = speed(workdir, docroot, settings_path)
+        memory_result = None
+        if selected("memory"):
+            print("memory: %d mixed requests to one gunicorn worker ..." % MEMORY_REQUESTS,
+                  flush=True)
+            memory_result = memory(workdir, settings_path)
+    elapsed = time.monotonic() - started
+    stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    markdown = report.markdown(results, memory_result, report.versions(), stamp, elapsed)
+    base = os.path.join(RESULTS, "bench-" + time.strftime("%Y%m%d-%H%M%S", time.gmtime()))
+    with open(base + ".md", "w") as handle:
+        handle.write(markdown)
+    chart = report.chart(results, base + ".png")
+    for suffix in (".md", ".png"):
+        if os.path.exists(base + suffix):
+            shutil.copyfile(base + suffix, os.path.join(RESULTS, "latest" + suffix))
+    print()
+    print(markdown)
+    print("saved %s.md%s (%.0f s)" % (base, " and .png" if chart else "", elapsed))
+
+
+if __name__ == "__main__":
+    main()

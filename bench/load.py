@@ -1,0 +1,71 @@
+"""The load generator: wrk pinned to CPU 1, driven by a generated Lua script
+whose ``done`` hook prints the summary as one JSON line."""
+
+import json
+import subprocess
+
+WRK_CPU = "1"
+
+SUMMARY = r'''
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    '{"requests": %d, "duration_us": %d, "bytes": %d, "errors": %d, "non2xx": %d, ' ..
+    '"p50_us": %d, "p99_us": %d}\n',
+    summary.requests, summary.duration, summary.bytes,
+    e.connect + e.read + e.write + e.timeout, e.status,
+    latency:percentile(50), latency:percentile(99)))
+end
+'''
+
+
+def lua_string(text):
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+def single_request_script(method="GET", body=None, headers=None):
+    lines = ["wrk.method = %s" % lua_string(method)]
+    if body is not None:
+        lines.append("wrk.body = %s" % lua_string(body))
+    for name, value in (headers or {}).items():
+        lines.append("wrk.headers[%s] = %s" % (lua_string(name), lua_string(value)))
+    return "\n".join(lines) + "\n" + SUMMARY
+
+
+def mixed_requests_script(requests, limit):
+    """Cycle through ``requests`` (method, path, body, headers) and stop after
+    ``limit`` responses: a count-bounded run, which wrk alone cannot do."""
+    entries = []
+    for method, path, body, headers in requests:
+        header_table = "{" + ", ".join("[%s] = %s" % (lua_string(k), lua_string(v))
+                                       for k, v in (headers or {}).items()) + "}"
+        entries.append("{%s, %s, %s, %s}" % (lua_string(method), lua_string(path),
+                                             lua_string(body) if body is not None else "nil",
+                                             header_table))
+    return '''
+local reqs = {%s}
+local i = 0
+local count = 0
+local limit = %d
+request = function()
+  i = i %% #reqs + 1
+  local r = reqs[i]
+  return wrk.format(r[1], r[2], r[4], r[3])
+end
+response = function(status, headers, body)
+  count = count + 1
+  if count >= limit then wrk.thread:stop() end
+end
+''' % (", ".join(entries), limit) + SUMMARY
+
+
+def run_wrk(url, script_path, seconds, connections=16, timeout_s=10):
+    """One wrk run; returns the parsed summary dict."""
+    command = ["taskset", "-c", WRK_CPU, "wrk", "-t1", "-c%d" % connections,
+               "-d%ds" % seconds, "--timeout", "%ds" % timeout_s, "-s", script_path, url]
+    output = subprocess.run(command, capture_output=True, text=True,
+                            timeout=seconds + timeout_s + 30).stdout
+    for line in output.splitlines():
+        if line.startswith("{"):
+            return json.loads(line)
+    raise RuntimeError("wrk printed no summary:\n" + output)

@@ -1,0 +1,157 @@
+"""The benchmark's report: a markdown table with ratios, the targets checked,
+the versions measured, and a bar chart of the ratios."""
+
+import os
+import platform
+import subprocess
+from importlib import metadata
+
+TARGETS = [
+    # (server, target, case, minimum ratio to bare under the same server)
+    ("gunicorn", "wsgi-echo", "echo GET", 0.80), ("gunicorn", "wsgi-echo", "echo POST", 0.80),
+    ("waitress", "wsgi-echo", "echo GET", 0.70), ("waitress", "wsgi-echo", "echo POST", 0.70),
+    ("gunicorn", "wsgi-echo", "1 KB", 0.85), ("gunicorn", "wsgi-echo", "50 KB PNG", 0.85),
+]
+PACKAGES = ("wsgi-echo", "webob", "gunicorn", "waitress", "httpbin", "flask", "werkzeug",
+            "whitenoise")
+
+
+def _command_version(argv):
+    try:
+        result = subprocess.run(argv, capture_output=True, text=True, timeout=10)
+    except OSError:
+        return "not found"
+    text = (result.stdout + result.stderr).strip().splitlines()
+    return text[0] if text else "?"
+
+
+def versions():
+    found = {"python": platform.python_version()}
+    for name in PACKAGES:
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            found[name] = "not installed"
+    found["nginx"] = _command_version(["nginx", "-v"]).replace("nginx version: ", "")
+    found["wrk"] = _command_version(["wrk", "--version"]).split(" Copyright")[0]
+    found["kernel"] = platform.release()
+    cpu = "?"
+    try:
+        with open("/proc/cpuinfo") as handle:
+            for line in handle:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    found["cpu"] = "%s (%d cores)" % (cpu, os.cpu_count() or 0)
+    return found
+
+
+def _index(results):
+    return {(row["server"], row["target"], row["case"]): row for row in results}
+
+
+def add_ratios(results):
+    index = _index(results)
+    for row in results:
+        server = "gunicorn" if row["server"] == "nginx" else row["server"]
+        bare = index.get((server, "bare", row["baseline"]))
+        row["ratio"] = row["rps"] / bare["rps"] if bare else None
+
+
+def check_targets(results):
+    index = _index(results)
+    lines = []
+    for server, target, case, minimum in TARGETS:
+        row = index.get((server, target, case))
+        if row is None or row.get("ratio") is None:
+            continue
+        verdict = "met" if row["ratio"] >= minimum else "MISSED"
+        lines.append("- %s %s under %s: %.2fx bare (target %.2fx): %s"
+                     % (target, case, server, row["ratio"], minimum, verdict))
+    for case in ("1 KB", "50 KB PNG"):
+        ours = index.get(("gunicorn", "wsgi-echo", case))
+        peer = index.get(("gunicorn", "whitenoise", case))
+        if ours and peer:
+            lines.append("- %s under gunicorn, wsgi-echo vs whitenoise: %.2fx (%s)"
+                         % (case, ours["rps"] / peer["rps"],
+                            "ahead" if ours["rps"] > peer["rps"] else "BEHIND"))
+    ours = index.get(("gunicorn", "wsgi-echo", "10 MB"))
+    native = index.get(("nginx", "nginx", "10 MB"))
+    if ours and native:
+        share = ours["mbps"] / native["mbps"]
+        lines.append("- 10 MB under gunicorn: %.0f MB/s, %.2fx nginx's %.0f MB/s (target 0.90x): %s"
+                     % (ours["mbps"], share, native["mbps"], "met" if share >= 0.9 else "MISSED"))
+    for server in ("gunicorn", "waitress"):
+        ours = [index.get((server, "wsgi-echo", case)) for case in ("echo GET", "echo POST")]
+        peer = [index.get((server, "httpbin", case)) for case in ("echo GET", "echo POST")]
+        if all(ours) and all(peer):
+            lines.append("- echo under %s: %.1fx / %.1fx httpbin's req/s (GET / POST)"
+                         % (server, ours[0]["rps"] / peer[0]["rps"],
+                            ours[1]["rps"] / peer[1]["rps"]))
+    return lines
+
+
+def markdown(results, memory, found_versions, stamp, elapsed):
+    add_ratios(results)
+    out = ["# wsgi-echo benchmark, %s" % stamp, "",
+           "Server pinned to CPU 0, `wrk -t1 -c16` (keep-alive) pinned to CPU 1; per case a "
+           "1 s warm-up and three 2 s runs, the median run shown. Python servers: gunicorn "
+           "`gthread`, 1 worker, 4 threads; waitress 4 threads. Access logs off for every "
+           "target. Ratio: req/s over the bare WSGI app's under the same server (nginx: "
+           "over gunicorn's bare).", "",
+           "| server | target | case | req/s | p50 ms | p99 ms | ratio to bare | MB/s | server CPU % |",
+           "|---|---|---|---:|---:|---:|---:|---:|---:|"]
+    for row in results:
+        ratio = "%.2f" % row["ratio"] if row.get("ratio") is not None else "-"
+        errors = " (%d errors)" % row["errors"] if row["errors"] else ""
+        out.append("| %s | %s | %s | %.0f%s | %.2f | %.2f | %s | %.1f | %.0f |" % (
+            row["server"], row["target"], row["case"], row["rps"], errors, row["p50_ms"],
+            row["p99_ms"], ratio, row["mbps"], row["cpu"]))
+    targets = check_targets(results)
+    if targets or memory:
+        out += ["", "## Targets", ""] + targets
+    if memory:
+        verdict = ("met" if memory["growth"] <= 0.10 and memory["rss_last_kb"] < 40 * 1024
+                   else "MISSED")
+        out.append("- memory: one gunicorn worker, %d mixed requests: RSS %.1f MB after the "
+                   "first %d, %.1f MB at the end (%+.1f%%; target within 10%% and under 40 MB): %s"
+                   % (memory["requests"], memory["rss_first_kb"] / 1024, memory["first_n"],
+                      memory["rss_last_kb"] / 1024, 100 * memory["growth"], verdict))
+    out += ["", "## Versions", "",
+            ", ".join("%s %s" % item for item in found_versions.items()), "",
+            "Whole run: %.0f s." % elapsed, ""]
+    return "\n".join(out)
+
+
+def chart(results, path):
+    """A horizontal bar chart of the ratios; returns False without matplotlib."""
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return False
+    rows = [row for row in results if row.get("ratio") is not None and row["target"] != "bare"]
+    if not rows:
+        return False
+    labels = ["%s / %s / %s" % (row["server"], row["target"], row["case"]) for row in rows]
+    colours = {"wsgi-echo": "#1e3c78", "httpbin": "#b0b0b0", "whitenoise": "#8fb3d9",
+               "nginx": "#4a8f4a"}
+    figure, axes = plt.subplots(figsize=(9, 0.32 * len(rows) + 1.2))
+    axes.barh(range(len(rows)), [row["ratio"] for row in rows],
+              color=[colours.get(row["target"], "#888") for row in rows])
+    axes.set_yticks(range(len(rows)))
+    axes.set_yticklabels(labels, fontsize=8)
+    axes.invert_yaxis()
+    axes.axvline(1.0, color="black", linewidth=0.8)
+    for x in (0.7, 0.8, 0.85):
+        axes.axvline(x, color="#c33", linewidth=0.6, linestyle="--")
+    axes.set_xlabel("req/s relative to the bare WSGI app under the same server")
+    axes.set_title("wsgi-echo and peers, ratio to bare (dashed: targets 0.70 / 0.80 / 0.85)",
+                   fontsize=10)
+    figure.tight_layout()
+    figure.savefig(path, dpi=110)
+    plt.close(figure)
+    return True
