@@ -10,6 +10,7 @@ a PNG chart.
 import http.client
 import os
 import shutil
+import statistics
 import struct
 import subprocess
 import sys
@@ -140,55 +141,76 @@ def check(server, case):
     return len(body)
 
 
-def measure(server, case, workdir):
-    check(server, case)
-    script = os.path.join(workdir, "case.lua")
-    with open(script, "w") as handle:
+def write_script(workdir, number, case):
+    path = os.path.join(workdir, "case-%d.lua" % number)
+    with open(path, "w") as handle:
         handle.write(load.single_request_script(case.method, case.body, case.headers))
-    url = server.url + case.path
-    load.run_wrk(url, script, WARMUP_S)
-    runs = []
-    for _ in range(RUNS):
-        cpu_before, wall_before = server.cpu_seconds(), time.monotonic()
-        summary = load.run_wrk(url, script, RUN_S)
-        cpu = server.cpu_seconds() - cpu_before
-        wall = time.monotonic() - wall_before
-        seconds = summary["duration_us"] / 1e6
-        runs.append({
-            "rps": summary["requests"] / seconds,
-            "p50_ms": summary["p50_us"] / 1000.0,
-            "p99_ms": summary["p99_us"] / 1000.0,
-            "mbps": summary["bytes"] / seconds / 1e6,
-            "cpu": 100.0 * cpu / wall,
-            "errors": summary["errors"] + summary["non2xx"],
-        })
-    runs.sort(key=lambda run: run["rps"])
-    middle = dict(runs[len(runs) // 2])
-    middle["rps_runs"] = [round(run["rps"]) for run in runs]
-    return middle
+    return path
 
 
-def run_target(results, server_kind, target, server, cases, workdir):
-    try:
-        for case in cases:
-            label = "%s | %s | %s" % (server_kind, target, case.name)
-            if not selected(label):
-                continue
-            row = measure(server, case, workdir)
-            row.update(server=server_kind, target=target, case=case.name, baseline=case.baseline)
-            results.append(row)
-            print("  %-44s %9.0f req/s  p50 %6.2f ms  p99 %6.2f ms  %8.1f MB/s  cpu %3.0f%%"
-                  % (label, row["rps"], row["p50_ms"], row["p99_ms"], row["mbps"], row["cpu"]),
-                  flush=True)
-    finally:
-        server.stop()
+def one_run(server, url, script, seconds):
+    cpu_before, wall_before = server.cpu_seconds(), time.monotonic()
+    summary = load.run_wrk(url, script, seconds)
+    cpu = server.cpu_seconds() - cpu_before
+    wall = time.monotonic() - wall_before
+    seconds = summary["duration_us"] / 1e6
+    return {"rps": summary["requests"] / seconds, "p50_ms": summary["p50_us"] / 1000.0,
+            "p99_ms": summary["p99_us"] / 1000.0, "mbps": summary["bytes"] / seconds / 1e6,
+            "cpu": 100.0 * cpu / wall, "errors": summary["errors"] + summary["non2xx"]}
+
+
+def server_label(kind, target):
+    return "nginx" if target == "nginx" else kind
 
 
 def wanted(server_kind, target, cases):
     return any(selected("%s | %s | %s" % (server_kind, target, case.name)) for case in cases)
 
 
+def run_rounds(results, kind, targets, workdir):
+    """Measure every case of every target, round after round.
+
+    Each round runs each case once, so a case and the bare app it is
+    compared with are measured a few seconds apart, again and again; the
+    ratio is the median of the per-round ratios, which drift on a shared
+    machine (often 10-30% over minutes) does not move the way it moves a
+    ratio of two numbers taken minutes apart.
+    """
+    plan = []
+    for target, server, cases in targets:
+        for case in cases:
+            label = "%s | %s | %s" % (server_label(kind, target), target, case.name)
+            if selected(label) or target == "bare":
+                check(server, case)
+                script = write_script(workdir, len(plan), case)
+                load.run_wrk(server.url + case.path, script, WARMUP_S)
+                plan.append((label, target, server, case, script))
+    samples = {label: [] for label, *_ in plan}
+    for round_number in range(RUNS):
+        for label, target, server, case, script in plan:
+            samples[label].append(one_run(server, server.url + case.path, script, RUN_S))
+    bare = {case.name: samples[label] for label, target, _, case, _ in plan if target == "bare"}
+    for label, target, server, case, script in plan:
+        runs = samples[label]
+        ordered = sorted(runs, key=lambda run: run["rps"])
+        row = dict(ordered[len(ordered) // 2])
+        row.update(server=server_label(kind, target), target=target,
+                   case=case.name, baseline=case.baseline, rps_runs=[round(r["rps"]) for r in runs],
+                   mbps=statistics.median(run["mbps"] for run in runs),
+                   cpu=statistics.median(run["cpu"] for run in runs))
+        base_runs = bare.get(case.baseline)
+        row["ratio"] = (statistics.median(run["rps"] / base["rps"]
+                                          for run, base in zip(runs, base_runs))
+                        if base_runs else None)
+        results.append(row)
+        print("  %-40s %8.0f req/s  p50 %6.2f ms  p99 %6.2f ms  %7.1f MB/s  cpu %3.0f%%  %s"
+              % (label, row["rps"], row["p50_ms"], row["p99_ms"], row["mbps"], row["cpu"],
+                 "ratio %.2f" % row["ratio"] if row["ratio"] else ""), flush=True)
+
+
 def speed(workdir, docroot, settings_path):
+    """Per server, every target started (idle but one), then measured in rounds.
+    nginx joins the gunicorn group, so the 10 MB comparison is interleaved too."""
     results = []
     env = {"BENCH_DOCROOT": docroot}
     for kind in ("gunicorn", "waitress"):
@@ -202,12 +224,23 @@ def speed(workdir, docroot, settings_path):
             ("whitenoise", lambda: start("whitenoise", "bench.apps:whitenoise_app", workdir, env),
              STATIC_CASES),
         ]
-        for target, starter, cases in plan:
-            if wanted(kind, target, cases):
-                run_target(results, kind, target, starter(), cases, workdir)
-    if wanted("nginx", "nginx", STATIC_CASES):
-        run_target(results, "nginx", "nginx", servers.nginx("nginx", docroot, workdir),
-                   STATIC_CASES, workdir)
+        if kind == "gunicorn":
+            plan.append(("nginx", lambda: servers.nginx("nginx", docroot, workdir), STATIC_CASES))
+        chosen = [(target, starter, cases) for target, starter, cases in plan
+                  if wanted(server_label(kind, target), target, cases)]
+        if not any(target != "bare" for target, _, _ in chosen):
+            continue
+        if chosen[0][0] != "bare":
+            chosen.insert(0, plan[0])  # the baseline is always measured
+        targets = []
+        try:
+            for target, starter, cases in chosen:
+                targets.append((target, starter(), cases))
+            print("%s: %s" % (kind, ", ".join(target for target, _, _ in targets)), flush=True)
+            run_rounds(results, kind, targets, workdir)
+        finally:
+            for _, server, _ in targets:
+                server.stop()
     return results
 
 
@@ -236,7 +269,7 @@ def memory(workdir, settings_path):
             script = os.path.join(workdir, "memory.lua")
             with open(script, "w") as handle:
                 handle.write(load.mixed_requests_script(mix, limit))
-            summary = load.run_wrk(server.url + "/", script, seconds=300)
+            summary = load.run_wrk_until_limit(server.url + "/", script, max_seconds=300)
             done += summary["requests"]
             readings[done] = rss_kb(worker)
         first, last = readings[min(readings)], readings[max(readings)]

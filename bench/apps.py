@@ -22,8 +22,7 @@ def _not_found(environ, start_response):
 
 def _whitenoise():
     from whitenoise import WhiteNoise
-    return WhiteNoise(_not_found, root=os.environ["BENCH_DOCROOT"], autorefresh=False,
-                      index_file=True)
+    return WhiteNoise(_not_found, root=os.environ["BENCH_DOCROOT"], autorefresh=False)
 
 
 def _httpbin():

@@ -2,6 +2,7 @@
 whose ``done`` hook prints the summary as one JSON line."""
 
 import json
+import signal
 import subprocess
 
 WRK_CPU = "1"
@@ -54,7 +55,11 @@ request = function()
 end
 response = function(status, headers, body)
   count = count + 1
-  if count >= limit then wrk.thread:stop() end
+  if count == limit then
+    io.write("LIMIT REACHED\\n")
+    io.flush()
+    wrk.thread:stop()
+  end
 end
 ''' % (", ".join(entries), limit) + SUMMARY
 
@@ -65,6 +70,30 @@ def run_wrk(url, script_path, seconds, connections=16, timeout_s=10):
                "-d%ds" % seconds, "--timeout", "%ds" % timeout_s, "-s", script_path, url]
     output = subprocess.run(command, capture_output=True, text=True,
                             timeout=seconds + timeout_s + 30).stdout
+    for line in output.splitlines():
+        if line.startswith("{"):
+            return json.loads(line)
+    raise RuntimeError("wrk printed no summary:\n" + output)
+
+
+def run_wrk_until_limit(url, script_path, max_seconds, connections=16):
+    """Run a ``mixed_requests_script`` until its limit: wrk's own stop only
+    stops sending and still waits out ``-d``, so the script says when the
+    limit is reached and wrk is interrupted (it reports on SIGINT)."""
+    command = ["taskset", "-c", WRK_CPU, "wrk", "-t1", "-c%d" % connections,
+               "-d%ds" % max_seconds, "--timeout", "10s", "-s", script_path, url]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    try:
+        for line in process.stdout:
+            if line.startswith("LIMIT REACHED"):
+                process.send_signal(signal.SIGINT)
+                break
+        output = process.stdout.read()
+        process.wait(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
     for line in output.splitlines():
         if line.startswith("{"):
             return json.loads(line)

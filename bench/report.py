@@ -52,14 +52,6 @@ def _index(results):
     return {(row["server"], row["target"], row["case"]): row for row in results}
 
 
-def add_ratios(results):
-    index = _index(results)
-    for row in results:
-        server = "gunicorn" if row["server"] == "nginx" else row["server"]
-        bare = index.get((server, "bare", row["baseline"]))
-        row["ratio"] = row["rps"] / bare["rps"] if bare else None
-
-
 def check_targets(results):
     index = _index(results)
     lines = []
@@ -94,13 +86,13 @@ def check_targets(results):
 
 
 def markdown(results, memory, found_versions, stamp, elapsed):
-    add_ratios(results)
     out = ["# wsgi-echo benchmark, %s" % stamp, "",
-           "Server pinned to CPU 0, `wrk -t1 -c16` (keep-alive) pinned to CPU 1; per case a "
-           "1 s warm-up and three 2 s runs, the median run shown. Python servers: gunicorn "
-           "`gthread`, 1 worker, 4 threads; waitress 4 threads. Access logs off for every "
-           "target. Ratio: req/s over the bare WSGI app's under the same server (nginx: "
-           "over gunicorn's bare).", "",
+           "Server pinned to CPU 0, `wrk -t1 -c16` (keep-alive) pinned to CPU 1. Per case a "
+           "1 s warm-up, then three rounds in which every case of the server group runs "
+           "2 s in turn; req/s is the median run, the ratio the median of the per-round "
+           "ratios to the bare WSGI app under the same server (nginx: to gunicorn's bare). "
+           "Python servers: gunicorn `gthread`, 1 worker, 4 threads; waitress 4 threads. "
+           "Access logs off for every target.", "",
            "| server | target | case | req/s | p50 ms | p99 ms | ratio to bare | MB/s | server CPU % |",
            "|---|---|---|---:|---:|---:|---:|---:|---:|"]
     for row in results:

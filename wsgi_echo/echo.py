@@ -12,14 +12,14 @@ import base64
 import hashlib
 import io
 import json
-import re
 import time
 from functools import lru_cache
-from urllib.parse import parse_qsl, quote
+from urllib.parse import parse_qsl
 
 from webob.request import BaseRequest
 
 from . import errors, shaping
+from .wsgi_text import decoded, url_path
 
 ALLOW = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS"
 JSON_TYPE = "application/json"
@@ -50,13 +50,6 @@ def header_name(environ_key):
     return "-".join(word.capitalize() for word in environ_key.split("_"))
 
 
-def _text(wsgi_string):
-    """A PEP 3333 native string (bytes as latin-1) read as the UTF-8 it was."""
-    if wsgi_string.isascii():
-        return wsgi_string
-    return wsgi_string.encode("latin-1").decode("utf-8", "replace")
-
-
 def cookies_of(header):
     """Cookie name to value from a Cookie header (RFC 6265 section 4.2.1).
 
@@ -67,7 +60,7 @@ def cookies_of(header):
     skipped, surrounding double quotes are removed, the last duplicate wins.
     """
     cookies = {}
-    for pair in _text(header).split(";"):
+    for pair in decoded(header).split(";"):
         name, equals, value = pair.partition("=")
         name = name.strip()
         if not equals or not name:
@@ -79,13 +72,15 @@ def cookies_of(header):
     return cookies
 
 
-# Characters a path may hold unescaped in a URL (RFC 3986 pchar and "/").
-_URL_PATH_SAFE = "/:@!$&'()*+,;=~"
-_PLAIN_PATH = re.compile(r"[A-Za-z0-9/:@!$&'()*+,;=~._-]*\Z")
+def parse_query(query_string):
+    """Query pairs, percent-decoded as UTF-8; ``a=`` and ``a`` give "".
 
-
-def url_path(path):
-    return path if _PLAIN_PATH.match(path) else quote(path.encode("utf-8"), safe=_URL_PATH_SAFE)
+    ``parse_qsl`` does the decoding; the common query with nothing to
+    decode (no "%" or "+") is split directly, which is a third of the cost.
+    """
+    if "%" in query_string or "+" in query_string or not query_string.isascii():
+        return parse_qsl(decoded(query_string), keep_blank_values=True)
+    return [pair.partition("=")[::2] for pair in query_string.split("&") if pair]
 
 
 def _multi(pairs):
@@ -152,12 +147,12 @@ def request_headers(environ):
             if len(names) < 4096:
                 names[key] = name
         if name and value:
-            headers[name] = value if value.isascii() else _text(value)
+            headers[name] = value if value.isascii() else decoded(value)
     return headers
 
 
-def full_path(environ):
-    return _text(environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", ""))
+def raw_path(environ):
+    return environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
 
 
 def host_of(environ):
@@ -202,23 +197,22 @@ def describe(environ, body=b""):
     query_string = environ.get("QUERY_STRING", "")
     scheme = environ.get("wsgi.url_scheme", "http")
     host = host_of(environ)
-    path = full_path(environ)
+    wsgi_path = raw_path(environ)
     cookie_header = environ.get("HTTP_COOKIE")
     form, files = _form_and_files(environ, body) if body else ({}, {})
     try:
         body_text, body_encoding = body.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         body_text, body_encoding = base64.b64encode(body).decode("ascii"), "base64"
-    url = "%s://%s%s" % (scheme, host, url_path(path))
+    url = "%s://%s%s" % (scheme, host, url_path(wsgi_path))
     if query_string:
         url += "?" + query_string
     return {
         "method": environ["REQUEST_METHOD"],
         "host": host,
-        "path": path,
+        "path": decoded(wsgi_path),
         "query_string": query_string,
-        "query": _multi(parse_qsl(_text(query_string), keep_blank_values=True))
-        if query_string else {},
+        "query": _multi(parse_query(query_string)) if query_string else {},
         "scheme": scheme,
         "secure": scheme == "https",
         "http_version": environ.get("SERVER_PROTOCOL", "HTTP/1.0").partition("/")[2],

@@ -126,7 +126,8 @@ SCHEMA: Dict[str, Dict[str, Key]] = {
         "keepalive": Key("5", _integer(0, 3600),
                          "seconds an idle connection is kept; 0 closes after every response"),
         "timeout": Key("30", _integer(0, 86400),
-                       "seconds a request may take before its worker is recycled (0: never)"),
+                       "gunicorn's worker heartbeat timeout, the longest wait for a request "
+                       "body (then 408), and the graceful shutdown time (0: no limit)"),
         "max_request_bytes": Key("1048576", _integer(0),
                                  "largest request body accepted; larger gets 413"),
         "limit_request_line": Key("8190", _integer(0, 8190),

@@ -30,13 +30,13 @@ import os
 import re
 import stat as stat_module
 from email.utils import formatdate, parsedate_to_datetime
-from urllib.parse import quote
 
 from webob import Response
 from webob.request import BaseRequest
 from webob.static import FileIter
 
 from . import errors
+from .wsgi_text import decoded, url_path, url_query
 
 BLOCK_SIZE = 1 << 16
 # Files up to this size are kept in memory and sent with one write; larger
@@ -50,8 +50,6 @@ MEMORY_BUDGET = 32 * 1024 * 1024  # all in-memory files of one StaticApp togethe
 MAX_PATH_BYTES = 4096
 CACHE_LIMIT = 4096  # distinct URLs remembered; the table is cleared when full
 ALLOW = "GET, HEAD"
-URL_PATH_SAFE = "/:@!$&'()*+,;=~"
-URL_QUERY_SAFE = URL_PATH_SAFE + "?%"
 
 # Explicit types for the usual web files: the platform's mimetypes table
 # differs between systems (and Windows reads it from the registry).
@@ -236,6 +234,7 @@ class StaticApp:
         self.max_age = config.cache_max_age
         self.files = {}
         self.memory_used = 0
+        self.templates = {}  # status -> (file key, text) of the root's error pages
 
     # -- resolution ---------------------------------------------------------
 
@@ -367,10 +366,10 @@ class StaticApp:
         # One leading slash only: "//host/" in Location would be a redirect
         # to another host (a protocol-relative URL).
         path = "/" + "/".join(segment for segment in path.split("/") if segment)
-        location = quote(path.encode("latin-1"), safe=URL_PATH_SAFE) + "/"
+        location = url_path(path) + "/"
         if environ.get("QUERY_STRING"):
             # Kept as sent, except what may not stand in a header or a URL.
-            location += "?" + quote(environ["QUERY_STRING"], safe=URL_QUERY_SAFE)
+            location += "?" + url_query(environ["QUERY_STRING"])
         body = ('<!doctype html><title>301 Moved Permanently</title>'
                 '<p>Moved to <a href="%s">%s</a>.</p>\n'
                 % (html.escape(location), html.escape(location))).encode("utf-8")
@@ -380,13 +379,25 @@ class StaticApp:
         ])
         return [] if environ["REQUEST_METHOD"] == "HEAD" else [body]
 
+    def template(self, status):
+        """The root's ``<status>.html`` text, re-read only when it changed."""
+        path = os.path.join(self.root, "%d.html" % status)
+        st = _stat(path)
+        if st is None or not stat_module.S_ISREG(st.st_mode):
+            return None
+        cached = self.templates.get(status)
+        if cached is not None and cached[0] == _key(st):
+            return cached[1]
+        text = _read_template(path)
+        self.templates[status] = (_key(st), text)
+        return text
+
     def error_page(self, environ, start_response, status):
         """The root's ``403.html`` / ``404.html`` with placeholders filled, or a
         small built-in page."""
         reason = errors.reason(status)
-        path = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
-        path = path.encode("latin-1").decode("utf-8", "replace")
-        template = _read_template(os.path.join(self.root, "%d.html" % status))
+        path = decoded(environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", ""))
+        template = self.template(status)
         if template is None:
             template = ("<!doctype html><title>{{status}} {{reason}}</title>"
                         "<h1>{{status}} {{reason}}</h1><p>{{path}}</p>\n")

@@ -46,18 +46,21 @@ class LimitedParser(HTTPRequestParser):
     limit_error = None
 
     def parse_header(self, header_plus):
+        # Whole-buffer operations (split, max, count) rather than a Python
+        # loop per line: this runs on every request waitress reads.
         line_limit, fields_limit, size_limit = self.limits
         first_line, _, rest = header_plus.partition(b"\r\n")
         if line_limit and len(first_line) > line_limit:
             self._refuse(414, "the request line is longer than %d bytes" % line_limit)
-        lines = [line for line in rest.split(b"\r\n") if line]
+        rest = rest.rstrip(b"\r\n")  # the header block ends with its blank line
+        lines = rest.split(b"\r\n") if rest else []
         if len(lines) > fields_limit:
             self._refuse(431, "more than %d header fields" % fields_limit)
-        if size_limit and any(len(line) + 2 > size_limit for line in lines):
+        if lines and max(map(len, lines)) + 2 > size_limit:
             self._refuse(431, "a header field is longer than %d bytes" % size_limit)
-        if any(line[:1] in (b" ", b"\t") for line in lines):
+        if b"\r\n " in header_plus or b"\r\n\t" in header_plus:
             self._refuse(400, "obsolete line folding in a header field")
-        if sum(1 for line in lines if line[:5].lower() == b"host:") > 1:
+        if header_plus.lower().count(b"\r\nhost:") > 1:
             self._refuse(400, "more than one Host header field")
         super().parse_header(header_plus)
 
