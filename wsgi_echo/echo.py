@@ -18,7 +18,7 @@ from urllib.parse import parse_qsl
 
 from webob.request import BaseRequest
 
-from . import errors, shaping
+from . import echo_json, errors, shaping
 from .wsgi_text import decoded, url_path
 
 ALLOW = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS"
@@ -27,20 +27,6 @@ JSON_TYPE = "application/json"
 BODYLESS = frozenset((204, 304))
 # Keys that are the server's bookkeeping, not request headers.
 STATUS_LINES = {code: errors.status_line(code) for code in range(200, 600)}
-
-_encode_utf8 = json.JSONEncoder(ensure_ascii=False).encode
-_encode_ascii = json.JSONEncoder(ensure_ascii=True).encode
-
-
-def to_json_bytes(document):
-    """UTF-8 JSON text; ASCII escapes when a lone surrogate (from a JSON body
-    such as ``"\\ud800"``) cannot be written as UTF-8."""
-    text = _encode_utf8(document)
-    try:
-        return text.encode("utf-8") + b"\n"
-    except UnicodeEncodeError:
-        return _encode_ascii(document).encode("ascii") + b"\n"
-
 
 @lru_cache(maxsize=512)
 def header_name(environ_key):
@@ -257,7 +243,7 @@ class EchoApp:
         if status in BODYLESS:
             payload = b""
         else:
-            payload = to_json_bytes(describe(environ, body))
+            payload = echo_json.render(describe(environ, body))
             headers.append(("Content-Type", JSON_TYPE))
             headers.append(("Content-Length", str(len(payload))))
         if method == "OPTIONS":
