@@ -5,8 +5,9 @@ once and kept (``StaticFile``: resolved path, ready response headers, the
 compressed siblings), and a request is a lookup, a one-``stat`` freshness
 check and a choice.
 
-Plain GET and HEAD are answered here directly, body through
-``wsgi.file_wrapper`` so gunicorn can ``sendfile``.  Conditional and range
+Plain GET and HEAD are answered here directly: a small file's bytes from
+memory, a large one through ``wsgi.file_wrapper`` so gunicorn can
+``sendfile`` (see ``SMALL_FILE`` for why the two).  Conditional and range
 requests are handed to WebOb's ``conditional_response_app``, which already
 implements RFC 9110's 304, 206 and 416 rules; we only supply the validators
 WebOb's own ``FileApp`` lacks (ETag) and keep its ``FileIter`` for ranges.
@@ -66,14 +67,12 @@ ENCODINGS = (("br", ".br"), ("gzip", ".gz"))
 # Request headers that make a response conditional or partial.
 CONDITIONAL_KEYS = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_RANGE",
                     "HTTP_IF_RANGE", "HTTP_IF_MATCH", "HTTP_IF_UNMODIFIED_SINCE")
-# Conditions WebOb's conditional_response_app does not evaluate itself.
-PRECONDITION_KEYS = ("HTTP_IF_MATCH", "HTTP_IF_UNMODIFIED_SINCE")
 
 
 def content_type(name):
     ext = os.path.splitext(name)[1].lower()
     kind = TYPES.get(ext) or mimetypes.guess_type(name)[0] or "application/octet-stream"
-    if kind.startswith("text/") or kind == "text/javascript":
+    if kind.startswith("text/"):
         kind += "; charset=utf-8"
     return kind
 
@@ -311,28 +310,23 @@ class StaticApp:
                                      "a static file can only be read (GET or HEAD)",
                                      headers=[("Allow", ALLOW)])
         path_info = environ.get("PATH_INFO", "")
-        try:
-            entry = self.lookup(path_info)
-        except Refusal as refusal:
-            return self.error_page(environ, start_response, refusal.status)
-        except Redirect:
-            return self.redirect(environ, start_response)
-        variant = entry.choose(environ.get("HTTP_ACCEPT_ENCODING"))
-        body, handle = variant.body, None
-        if body is None and method == "GET":
+        for attempt in range(2):
+            try:
+                entry = self.lookup(path_info, force=attempt > 0)
+            except Refusal as refusal:
+                return self.error_page(environ, start_response, refusal.status)
+            except Redirect:
+                return self.redirect(environ, start_response)
+            variant = entry.choose(environ.get("HTTP_ACCEPT_ENCODING"))
+            body, handle = variant.body, None
+            if body is not None or method == "HEAD":
+                break
             handle = variant.open()
-            if handle is None:  # changed since it was looked up: look again, once
-                try:
-                    entry = self.lookup(path_info, force=True)
-                except Refusal as refusal:
-                    return self.error_page(environ, start_response, refusal.status)
-                except Redirect:
-                    return self.redirect(environ, start_response)
-                variant = entry.choose(environ.get("HTTP_ACCEPT_ENCODING"))
-                body = variant.body
-                handle = variant.open() if body is None else None
-                if body is None and handle is None:
-                    return self.error_page(environ, start_response, 404)
+            if handle is not None:
+                break
+            # The file changed between the lookup and the open: look again, once.
+        else:
+            return self.error_page(environ, start_response, 404)
         for key in CONDITIONAL_KEYS:
             if key in environ:
                 return self.conditional(environ, start_response, variant, body, handle)
