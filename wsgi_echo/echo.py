@@ -19,14 +19,14 @@ from urllib.parse import parse_qsl
 from webob.request import BaseRequest
 
 from . import echo_json, errors, shaping
-from .wsgi_text import decoded, url_path
+from .wsgi_text import decoded, request_path, url_path
 
 ALLOW = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS"
 JSON_TYPE = "application/json"
 # Statuses whose responses never carry content (RFC 9110 sections 15.3.5, 15.4.5).
 BODYLESS = frozenset((204, 304))
-# Keys that are the server's bookkeeping, not request headers.
 STATUS_LINES = {code: errors.status_line(code) for code in range(200, 600)}
+
 
 @lru_cache(maxsize=512)
 def header_name(environ_key):
@@ -111,9 +111,7 @@ def parse_json(body):
 
 def _display_name(environ_key):
     """The header name for an environ key, or "" for keys that are not headers."""
-    if environ_key.startswith("HTTP_"):
-        return header_name(environ_key)
-    if environ_key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
+    if environ_key.startswith("HTTP_") or environ_key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
         return header_name(environ_key)
     return ""
 
@@ -135,10 +133,6 @@ def request_headers(environ):
         if name and value:
             headers[name] = value if value.isascii() else decoded(value)
     return headers
-
-
-def raw_path(environ):
-    return environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
 
 
 def host_of(environ):
@@ -183,7 +177,7 @@ def describe(environ, body=b""):
     query_string = environ.get("QUERY_STRING", "")
     scheme = environ.get("wsgi.url_scheme", "http")
     host = host_of(environ)
-    wsgi_path = raw_path(environ)
+    wsgi_path = request_path(environ)
     cookie_header = environ.get("HTTP_COOKIE")
     form, files = _form_and_files(environ, body) if body else ({}, {})
     try:

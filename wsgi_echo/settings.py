@@ -66,10 +66,6 @@ def _choice(*options):
     return convert
 
 
-def _text(text, base):
-    return text
-
-
 def _host(text, base):
     if not text or not text.isprintable() or any(c.isspace() for c in text):
         raise ValueError("must be a host name or IP address")

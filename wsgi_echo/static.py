@@ -37,7 +37,7 @@ from webob.request import BaseRequest
 from webob.static import FileIter
 
 from . import errors
-from .wsgi_text import decoded, url_path, url_query
+from .wsgi_text import decoded, request_path, url_path, url_query
 
 BLOCK_SIZE = 1 << 16
 # Files up to this size are kept in memory and sent with one write; larger
@@ -187,13 +187,13 @@ class StaticFile:
 
     def load(self, budget):
         """Keep the small representations in memory, within ``budget`` bytes;
-        returns the bytes kept."""
-        kept = 0
+        ``memory`` (also returned) says how many bytes that took."""
+        self.memory = 0
         for variant in self.variants:
-            if variant.size <= SMALL_FILE and kept + variant.size <= budget:
+            if variant.size <= SMALL_FILE and self.memory + variant.size <= budget:
                 if variant.keep_in_memory():
-                    kept += variant.size
-        return kept
+                    self.memory += variant.size
+        return self.memory
 
     def choose(self, accept_encoding):
         if self.encoded and accept_encoding:
@@ -296,8 +296,7 @@ class StaticApp:
         if len(self.files) >= CACHE_LIMIT:
             self.files.clear()
             self.memory_used = 0
-        fresh.memory = fresh.load(MEMORY_BUDGET - self.memory_used)
-        self.memory_used += fresh.memory
+        self.memory_used += fresh.load(MEMORY_BUDGET - self.memory_used)
         self.files[path_info] = fresh
         return fresh
 
@@ -356,7 +355,7 @@ class StaticApp:
         return response(environ, start_response)
 
     def redirect(self, environ, start_response):
-        path = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
+        path = request_path(environ)
         # One leading slash only: "//host/" in Location would be a redirect
         # to another host (a protocol-relative URL).
         path = "/" + "/".join(segment for segment in path.split("/") if segment)
@@ -390,7 +389,7 @@ class StaticApp:
         """The root's ``403.html`` / ``404.html`` with placeholders filled, or a
         small built-in page."""
         reason = errors.reason(status)
-        path = decoded(environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", ""))
+        path = decoded(request_path(environ))
         template = self.template(status)
         if template is None:
             template = ("<!doctype html><title>{{status}} {{reason}}</title>"

@@ -16,7 +16,8 @@ than a wrapper around the socket:
   the connection after every response (an app may not send ``Connection``
   itself: waitress answers 500 to that, as PEP 3333 asks);
 * ``JSONErrorTask`` answers waitress's own 400/413/431 in the JSON shape the
-  app uses, and logs them too.
+  app uses, and logs the one of them (413) that gunicorn would have
+  logged from the app.
 """
 
 import logging

@@ -16,6 +16,11 @@ QUERY_SAFE = PATH_SAFE + "?%"
 _PLAIN_PATH = re.compile(r"[A-Za-z0-9/:@!$&'()*+,;=~._-]*\Z")
 
 
+def request_path(environ):
+    """The full request path as the server decoded it: mount prefix and rest."""
+    return environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
+
+
 def decoded(wsgi_string):
     """The request bytes in ``wsgi_string`` read as UTF-8 (bad bytes: U+FFFD)."""
     if wsgi_string.isascii():
