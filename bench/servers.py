@@ -1,12 +1,13 @@
 """Start and stop the servers under test, each pinned to CPU 0, on free
-loopback ports; stopped by PID, never by name."""
+loopback ports; stopped by PID, never by name.  Processes are started and
+stopped by the project's one harness, ``wsgi_echo.testing.process``."""
 
 import os
-import signal
-import socket
-import subprocess
 import sys
 import time
+
+from wsgi_echo.servers import READY
+from wsgi_echo.testing.process import ServerProcess, free_port
 
 SERVER_CPU = "0"
 BIN = os.path.dirname(sys.executable)
@@ -15,55 +16,20 @@ BIN = os.path.dirname(sys.executable)
 PROJECT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class Server:
-    def __init__(self, name, argv, workdir, env=None, port=None):
+class Server(ServerProcess):
+    def __init__(self, name, argv, workdir, env=None, port=None, ready=None):
         self.name = name
-        self.port = port or free_port()
-        argv = [arg.replace("{port}", str(self.port)) for arg in argv]
-        self.log = open(os.path.join(workdir, "%s-%d.log" % (name, self.port)), "wb")
-        self.process = subprocess.Popen(
-            ["taskset", "-c", SERVER_CPU] + argv, cwd=workdir,
-            env=dict(os.environ, PYTHONPATH=PROJECT, **(env or {})), stdout=self.log, stderr=subprocess.STDOUT,
-            start_new_session=True)
-        self._wait()
-
-    def _wait(self, timeout=30):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError("%s exited; see %s" % (self.name, self.log.name))
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.5).close()
-                time.sleep(0.3)  # let gunicorn's worker finish booting
-                return
-            except OSError:
-                time.sleep(0.1)
-        self.stop()
-        raise RuntimeError("%s did not listen; see %s" % (self.name, self.log.name))
-
-    @property
-    def url(self):
-        return "http://127.0.0.1:%d" % self.port
+        port = port or free_port()
+        argv = ["taskset", "-c", SERVER_CPU] + [arg.replace("{port}", str(port)) for arg in argv]
+        super().__init__(argv, port, cwd=workdir,
+                         env=dict(os.environ, PYTHONPATH=PROJECT, **(env or {})),
+                         log_path=os.path.join(workdir, "%s-%d.log" % (name, port)),
+                         ready=ready)
+        time.sleep(0.3)  # let a gunicorn worker finish booting before the warm-up
 
     def pids(self):
         """The server's process and all its descendants (gunicorn workers)."""
-        found, queue = [], [self.process.pid]
-        while queue:
-            pid = queue.pop()
-            found.append(pid)
-            try:
-                for task in os.listdir("/proc/%d/task" % pid):
-                    with open("/proc/%d/task/%s/children" % (pid, task)) as handle:
-                        queue.extend(int(child) for child in handle.read().split())
-            except OSError:
-                pass
-        return found
+        return [self.pid] + self.children()
 
     def cpu_seconds(self):
         ticks = os.sysconf("SC_CLK_TCK")
@@ -76,16 +42,6 @@ class Server:
             except OSError:
                 pass
         return total / ticks
-
-    def stop(self):
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
-        self.log.close()
 
 
 def gunicorn(name, app, workdir, env=None):
@@ -101,7 +57,8 @@ def waitress(name, app, workdir, env=None):
 
 def wsgi_echo(name, kind, settings_path, workdir):
     return Server(name, [sys.executable, "-m", "wsgi_echo", "--config", settings_path,
-                         "--server", kind, "--host", "127.0.0.1", "--port", "{port}"], workdir)
+                         "--server", kind, "--host", "127.0.0.1", "--port", "{port}"], workdir,
+                  ready=READY)
 
 
 NGINX_CONF = """

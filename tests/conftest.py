@@ -1,32 +1,45 @@
-"""Shared fixtures: settings files written per test, and real server processes.
+"""The one test harness: settings written from keyword arguments, the app
+in-process, and real server processes on free loopback ports.
 
-Server tests start ``python -m wsgi_echo`` (gunicorn or waitress) on a free
-loopback port, wait until it accepts connections, and stop it by PID at the
-end of the test.
+Server tests start ``python -m wsgi_echo`` through ``wsgi_echo.testing``
+(the same code ``make bench`` and the pytest plugin use), wait until it
+accepts connections, and stop it by PID at the end.
 """
 
 import os
-import shutil
-import signal
-import socket
 import subprocess
 import sys
 import textwrap
-import time
 
 import pytest
 from webtest import TestApp
 
 from wsgi_echo import make_app, settings as settings_module
+from wsgi_echo.servers import NAMES as SERVERS, READY
+from wsgi_echo.testing.ini import settings_text, write_settings
+from wsgi_echo.testing.process import ServerProcess, free_port, wsgi_echo_argv
 
 PROJECT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 HTDOCS = os.path.join(PROJECT, "htdocs")
-SERVERS = ("gunicorn", "waitress")
+
+__all__ = ["PROJECT", "HTDOCS", "SERVERS", "settings_text", "free_port", "app_for",
+           "echo_settings", "run_cli"]
 
 
-def write_ini(path, text):
-    path.write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
-    return str(path)
+def echo_settings(**server):
+    """A small pure-echo server: one worker, four threads, ``server`` keys on top."""
+    return settings_text(server=dict({"workers": 1, "threads": 4}, **server),
+                         routes={"/": "echo"})
+
+
+def dedented(text):
+    return textwrap.dedent(text).lstrip()
+
+
+def app_for(text, folder, name="settings.ini"):
+    """The app for settings ``text``, in-process under WebTest."""
+    path = write_settings(os.path.join(str(folder), name), dedented(text))
+    return TestApp(make_app(settings_module.load(path)))
 
 
 @pytest.fixture
@@ -34,98 +47,40 @@ def ini(tmp_path):
     """``ini(text)`` writes a settings file in a temporary folder, returns its path."""
     counter = iter(range(1000))
 
-    def make(text="", name=None):
-        return write_ini(tmp_path / (name or "settings-%d.ini" % next(counter)), text)
+    def make(text="", name=None, **sections):
+        path = tmp_path / (name or "settings-%d.ini" % next(counter))
+        return write_settings(path, dedented(text) if not sections else None, **sections)
     return make
-
-
-def app_for(text, tmp_path, name="settings.ini"):
-    settings = settings_module.load(write_ini(tmp_path / name, text))
-    return TestApp(make_app(settings))
 
 
 @pytest.fixture
 def echo_app(tmp_path):
     """The app as a pure echo server (every path echoes), in-process."""
-    return app_for("""
-        [routes]
-        / = echo
-    """, tmp_path)
+    return app_for(settings_text(routes={"/": "echo"}), tmp_path)
 
 
 @pytest.fixture
 def default_app(tmp_path):
     """The app with the embedded default routes, serving the project's htdocs."""
-    return app_for("""
-        [static]
-        root = %s
-    """ % HTDOCS, tmp_path)
+    return app_for(settings_text(static={"root": HTDOCS}), tmp_path)
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+class Server(ServerProcess):
+    """A real ``python -m wsgi_echo`` with a settings file, as tests use it."""
 
-
-def wait_for_port(port, process, timeout=20.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError("server exited with %s" % process.returncode)
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.05)
-    raise RuntimeError("server did not listen on %d within %ss" % (port, timeout))
-
-
-class ServerProcess:
-    """A real server started with ``python -m wsgi_echo``."""
-
-    def __init__(self, kind, config, tmp_path, extra_env=None):
+    def __init__(self, kind, config, folder, env=None):
         self.kind = kind
-        self.port = free_port()
-        self.host = "127.0.0.1"
         self.config = config
-        self.stdout_path = tmp_path / ("%s-%d.out" % (kind, self.port))
-        self.stderr_path = tmp_path / ("%s-%d.err" % (kind, self.port))
-        env = dict(os.environ, PYTHONUNBUFFERED="1", **(extra_env or {}))
-        env.pop(settings_module.ENV_VAR, None)
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "wsgi_echo", "--config", config, "--server", kind,
-             "--host", self.host, "--port", str(self.port)],
-            stdout=open(self.stdout_path, "wb"), stderr=open(self.stderr_path, "wb"),
-            cwd=str(tmp_path), env=env)
-        try:
-            wait_for_port(self.port, self.process)
-        except RuntimeError:
-            self.stop()
-            raise RuntimeError("%s did not start: %s" % (kind, self.stderr()))
+        port = free_port()
+        environment = dict(os.environ, PYTHONUNBUFFERED="1", **(env or {}))
+        environment.pop(settings_module.ENV_VAR, None)
+        super().__init__(wsgi_echo_argv(config, kind, port=port), port, cwd=str(folder),
+                         env=environment, log_path=str(folder / ("%s-%d.log" % (kind, port))),
+                         ready=READY)
 
     @property
     def base(self):
-        return "http://%s:%d" % (self.host, self.port)
-
-    def stdout(self):
-        return self.stdout_path.read_text(errors="replace")
-
-    def stderr(self):
-        return self.stderr_path.read_text(errors="replace")
-
-    def alive(self):
-        return self.process.poll() is None
-
-    def stop(self, sig=signal.SIGTERM, timeout=15):
-        if self.process.poll() is None:
-            self.process.send_signal(sig)
-            try:
-                self.process.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        return self.process.returncode
+        return self.url
 
 
 class Starter:
@@ -136,11 +91,17 @@ class Starter:
         self.started = []
 
     def __call__(self, kind, config, **env):
+        """``config``: settings text, or the path of a settings file."""
         if "\n" in config or not os.path.exists(config):
-            config = write_ini(self.folder / ("%s-%d.ini" % (kind, len(self.started))), config)
-        server = ServerProcess(kind, config, self.folder, env)
+            config = write_settings(self.folder / ("%s-%d.ini" % (kind, len(self.started))),
+                                    dedented(config))
+        server = Server(kind, config, self.folder, env)
         self.started.append(server)
         return server
+
+    def both(self, config, **env):
+        """The same settings under every server: ``{kind: server}``."""
+        return {kind: self(kind, config, **env) for kind in SERVERS}
 
     def stop_all(self):
         for server in self.started:
@@ -149,7 +110,7 @@ class Starter:
 
 @pytest.fixture
 def start_server(tmp_path):
-    """``start_server(kind, ini_text_or_path)`` -> a running ServerProcess."""
+    """``start_server(kind, settings)`` -> a running Server, stopped after the test."""
     starter = Starter(tmp_path)
     yield starter
     starter.stop_all()
@@ -163,17 +124,39 @@ def module_starter(tmp_path_factory):
     starter.stop_all()
 
 
-def pure_echo_ini(extra=""):
-    return "[server]\nworkers = 1\nthreads = 4\n%s\n[routes]\n/ = echo\n" % extra
+@pytest.fixture(params=SERVERS)
+def kind(request):
+    """Each test that takes ``kind`` runs once per server."""
+    return request.param
 
 
 @pytest.fixture
 def certificate(tmp_path):
     """A self-signed certificate and key for 127.0.0.1, made now with openssl."""
-    openssl = shutil.which("openssl")
-    assert openssl, "openssl is needed to make a test certificate"
     cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
-    subprocess.run([openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
                     "-subj", "/CN=127.0.0.1", "-keyout", str(key), "-out", str(cert)],
                    check=True, capture_output=True)
     return cert, key
+
+
+def run_cli(*args, cwd=None, timeout=20, env=None):
+    """``python -m wsgi_echo ...`` to completion, as a user runs it."""
+    environment = dict(os.environ, **(env or {}))
+    environment.pop(settings_module.ENV_VAR, None)
+    return subprocess.run([sys.executable, "-m", "wsgi_echo", *args], capture_output=True,
+                          text=True, cwd=cwd, env=environment, timeout=timeout)
+
+
+def at_once(check, servers):
+    """Run ``check(server)`` for every server of ``{kind: server}`` at the same
+    time: for tests that mostly wait (timeouts, slow clients), so both
+    servers' waits overlap.  A failure names its server."""
+    import concurrent.futures
+    with concurrent.futures.ThreadPoolExecutor(len(servers)) as pool:
+        futures = {kind: pool.submit(check, server) for kind, server in servers.items()}
+    for kind, future in futures.items():
+        error = future.exception()
+        if error is not None:
+            raise AssertionError("under %s: %s" % (kind, error)) from error
+    return {kind: future.result() for kind, future in futures.items()}

@@ -1,4 +1,9 @@
-"""Small socket-level helpers for talking to real servers in tests."""
+"""Small socket-level helpers for talking to real servers in tests.
+
+Raw requests built here send ``Connection: close`` unless a test asks for
+keep-alive, so reading "until the server closes" never waits out a
+keep-alive timeout.
+"""
 
 import http.client
 import json
@@ -6,7 +11,7 @@ import socket
 
 
 def request(server, method, path, body=None, headers=None, timeout=15):
-    """One request on a fresh connection: (status, headers dict-ish, body bytes)."""
+    """One request on a fresh connection: (status, headers, body bytes)."""
     connection = http.client.HTTPConnection(server.host, server.port, timeout=timeout)
     try:
         connection.request(method, path, body=body, headers=headers or {})
@@ -21,7 +26,19 @@ def get_json(server, method, path, body=None, headers=None):
     return status, response_headers, json.loads(data)
 
 
-def raw(server, data, timeout=10, read_until_close=True):
+def message(method, target, headers=(), body=b"", version="HTTP/1.1", close=True):
+    """A raw HTTP/1.x request: request line, ``Host``, ``headers`` (pairs or
+    raw lines), ``Connection: close`` unless ``close`` is False, then ``body``."""
+    lines = [("%s %s %s" % (method, target, version)).encode("latin-1"), b"Host: test"]
+    for header in headers:
+        lines.append(header if isinstance(header, bytes)
+                     else ("%s: %s" % header).encode("latin-1"))
+    if close:
+        lines.append(b"Connection: close")
+    return b"\r\n".join(lines) + b"\r\n\r\n" + body
+
+
+def raw(server, data, timeout=10):
     """Send raw bytes; read until the server closes (or the timeout)."""
     with socket.create_connection((server.host, server.port), timeout=timeout) as sock:
         sock.sendall(data)
@@ -32,9 +49,7 @@ def raw(server, data, timeout=10, read_until_close=True):
                 if not chunk:
                     break
                 chunks.append(chunk)
-                if not read_until_close:
-                    break
-        except socket.timeout:
+        except (socket.timeout, ConnectionResetError):
             pass
         return b"".join(chunks)
 
@@ -42,3 +57,61 @@ def raw(server, data, timeout=10, read_until_close=True):
 def status_of(response_bytes):
     """The status code of the first response in raw bytes."""
     return int(response_bytes.split(b" ", 2)[1])
+
+
+def statuses_of(response_bytes):
+    """The status codes of every response in raw bytes, in order."""
+    return [int(part.split(b" ", 2)[1]) for part in response_bytes.split(b"HTTP/1.")[1:]
+            if part[:1] in (b"0", b"1")]
+
+
+class Connection:
+    """A raw keep-alive connection that reads one framed response at a time."""
+
+    def __init__(self, server, timeout=10):
+        self.sock = socket.create_connection((server.host, server.port), timeout=timeout)
+        self.buffer = b""
+
+    def send(self, data):
+        self.sock.sendall(data)
+
+    def _fill(self):
+        chunk = self.sock.recv(65536)
+        if not chunk:
+            raise ConnectionError("closed by the server")
+        self.buffer += chunk
+
+    def read_response(self):
+        """(status, headers with lower-case names, body) of the next response."""
+        while b"\r\n\r\n" not in self.buffer:
+            self._fill()
+        head, self.buffer = self.buffer.split(b"\r\n\r\n", 1)
+        lines = head.decode("latin-1").split("\r\n")
+        headers = {}
+        for line in lines[1:]:
+            name, _, value = line.partition(":")
+            headers[name.strip().lower()] = value.strip()
+        length = int(headers.get("content-length", 0))
+        while len(self.buffer) < length:
+            self._fill()
+        body, self.buffer = self.buffer[:length], self.buffer[length:]
+        return int(lines[0].split()[1]), headers, body
+
+    def closed_by_server(self, wait=3.0):
+        """True when the server closes the connection within ``wait`` seconds."""
+        self.sock.settimeout(wait)
+        try:
+            return self.sock.recv(1) == b""
+        except socket.timeout:
+            return False
+        except ConnectionResetError:
+            return True
+
+    def close(self):
+        self.sock.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()

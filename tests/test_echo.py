@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from wsgi_echo import echo
+from wsgi_echo.apps.echo import describe as echo
 
 from conftest import app_for
 
@@ -304,7 +304,10 @@ def test_nested_multipart_is_not_an_error(echo_app, with_filename):
     response = echo_app.request("/m", method="POST", body=body, headers={
         "Content-Type": "multipart/form-data; boundary=outer"})
     assert response.status_int == 200  # it was a 500 once
-    assert response.json["form"] in ({}, {"plain": "value"})
+    # WebOb cannot parse a multipart/mixed part inside form data: the whole
+    # body is then reported as no fields (it is still in "body").
+    assert response.json["form"] == {} and response.json["files"] == {}
+    assert "--inner" in response.json["body"]
 
 
 @pytest.mark.parametrize("body", [b"1e999", b"[-1e400]", b'{"a": Infinity}', b"-Infinity"])

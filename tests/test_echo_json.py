@@ -4,8 +4,8 @@ import json
 
 import pytest
 
-from wsgi_echo import echo_json
-from wsgi_echo.echo import describe
+from wsgi_echo.apps.echo import render as echo_json
+from wsgi_echo.apps.echo.describe import describe
 
 from webob import Request
 

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from conftest import SERVERS, pure_echo_ini
+from conftest import SERVERS, settings_text
 from http_client import get_json, raw, request, status_of
 
 pytestmark = pytest.mark.server
@@ -16,8 +16,9 @@ LIMIT = 4096
 
 @pytest.fixture(scope="module")
 def servers(module_starter):
-    ini = pure_echo_ini("max_request_bytes = %d\n" % LIMIT) + "[echo]\nmax_delay_ms = 1000\n"
-    return {kind: module_starter(kind, ini) for kind in SERVERS}
+    return module_starter.both(settings_text(
+        server={"workers": 1, "threads": 4, "max_request_bytes": LIMIT},
+        echo={"max_delay_ms": 1000}, routes={"/": "echo"}))
 
 
 @pytest.fixture(params=SERVERS)

@@ -1,17 +1,19 @@
 """Every documented way of starting the server works: `make run`,
 `gunicorn -c gunicorn.conf.py wsgi_echo:app`, `gunicorn wsgi_echo:app` in the
-project folder, and `waitress-serve wsgi_echo:app`.  Each is started as a user
-would, with WSGI_ECHO_SETTINGS naming a settings file on a free port."""
+project folder, `waitress-serve wsgi_echo:app` and the console script.  Each
+is started as a user would, with WSGI_ECHO_SETTINGS naming a settings file on
+a free port."""
 
 import os
 import shutil
-import signal
-import subprocess
 import sys
 
 import pytest
 
-from conftest import HTDOCS, PROJECT, free_port, wait_for_port, write_ini
+from wsgi_echo.servers import READY
+from wsgi_echo.testing.process import ServerProcess
+
+from conftest import HTDOCS, PROJECT, free_port, settings_text
 from http_client import request
 
 pytestmark = pytest.mark.server
@@ -19,47 +21,21 @@ pytestmark = pytest.mark.server
 BIN = os.path.dirname(sys.executable)
 
 
-class Started:
-    def __init__(self, argv, env, cwd, port):
-        self.host, self.port = "127.0.0.1", port
-        self.process = subprocess.Popen(argv, env=env, cwd=cwd, stdout=subprocess.DEVNULL,
-                                        stderr=subprocess.PIPE, start_new_session=True)
-        try:
-            wait_for_port(port, self.process, timeout=60)
-        except RuntimeError:
-            self.stop()
-            raise RuntimeError(self.process.stderr.read().decode(errors="replace"))
-
-    def stop(self):
-        if self.process.poll() is None:
-            # The whole session: `make run` starts python, which starts gunicorn.
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
-
-
 @pytest.fixture
 def launch(tmp_path):
     started = []
 
-    def run(argv, cwd=PROJECT):
+    def run(argv, cwd=PROJECT, ready=READY):
         port = free_port()
-        ini = write_ini(tmp_path / "settings.ini", """
-            [server]
-            host = 127.0.0.1
-            port = %d
-            workers = 1
-            threads = 2
-            [static]
-            root = %s
-        """ % (port, HTDOCS))
-        env = dict(os.environ, WSGI_ECHO_SETTINGS=ini)
+        ini = tmp_path / "settings.ini"
+        ini.write_text(settings_text(server={"host": "127.0.0.1", "port": port, "workers": 1,
+                                             "threads": 2}, static={"root": HTDOCS}))
+        env = dict(os.environ, WSGI_ECHO_SETTINGS=str(ini))
         env.pop("MAKEFLAGS", None)
         env.pop("MAKELEVEL", None)
-        server = Started([arg.replace("{port}", str(port)) for arg in argv], env, cwd, port)
+        server = ServerProcess([arg.replace("{port}", str(port)) for arg in argv], port,
+                               cwd=cwd, env=env, log_path=str(tmp_path / "server.log"),
+                               timeout=60, ready=ready)
         started.append(server)
         return server
     yield run
@@ -92,8 +68,9 @@ def test_plain_gunicorn_in_the_project_folder(launch):
 
 
 def test_waitress_serve(launch, tmp_path):
+    # waitress-serve is waitress's own runner: it announces nothing of ours.
     server = launch([os.path.join(BIN, "waitress-serve"), "--listen=127.0.0.1:{port}",
-                     "wsgi_echo:app"], cwd=str(tmp_path))
+                     "wsgi_echo:app"], cwd=str(tmp_path), ready="Serving on")
     assert serves_both_halves(server) == "waitress"
 
 

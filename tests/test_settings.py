@@ -10,13 +10,13 @@ import pytest
 from wsgi_echo import settings as settings_module
 from wsgi_echo.settings import BUILTIN, SettingsError, load
 
-from conftest import PROJECT, free_port
+from conftest import PROJECT, free_port, run_cli
 
 
 def test_project_settings_ini_matches_the_built_in_defaults():
     # The shipped file documents the defaults; the two must not drift apart.
     shipped = load(os.path.join(PROJECT, "settings.ini"))
-    builtin = settings_module._build(BUILTIN, PROJECT, {})
+    builtin = settings_module.build(BUILTIN, PROJECT, {})
     assert shipped.server == builtin.server
     assert shipped.static == builtin.static
     assert shipped.echo == builtin.echo
@@ -125,13 +125,6 @@ def test_missing_settings_file_named_by_env_is_an_error(tmp_path, monkeypatch):
 def test_a_root_that_no_route_uses_is_not_checked(ini):
     settings = load(ini("[static]\nroot = /no/such/folder\n[routes]\n/ = echo\n"))
     assert settings.routes == (("/", "echo"),)
-
-
-def run_cli(*args, cwd=None, timeout=20):
-    env = dict(os.environ)
-    env.pop(settings_module.ENV_VAR, None)
-    return subprocess.run([sys.executable, "-m", "wsgi_echo", *args], capture_output=True,
-                          text=True, cwd=cwd, env=env, timeout=timeout)
 
 
 @pytest.mark.parametrize("server", ["gunicorn", "waitress"])

@@ -10,9 +10,10 @@ import pytest
 from webob import Request
 from webtest import TestApp
 
-from wsgi_echo import make_app, settings as settings_module, static
+from wsgi_echo import make_app, settings as settings_module
+from wsgi_echo.apps.static import StaticApp, cache, files
 
-from conftest import HTDOCS, write_ini
+from conftest import HTDOCS, app_for, settings_text
 
 SECRET = b"TOP SECRET - must never be served\n"
 
@@ -46,7 +47,7 @@ def site(tmp_path):
     (root / "notes.txt.gz").write_bytes(gzip.compress(b"x" * 1000))
     (root / "notes.txt.br").write_bytes(b"pretend-brotli")
     (root / "plain.txt").write_text("only identity")
-    (root / "big.txt").write_bytes(b"0123456789abcdef" * (static.SMALL_FILE // 16 + 1))
+    (root / "big.txt").write_bytes(b"0123456789abcdef" * (files.SMALL_FILE // 16 + 1))
     (outside / "secret.txt").write_bytes(SECRET)
     (outside / "index.html").write_bytes(SECRET)
     (outside / "page.html").write_bytes(SECRET)
@@ -58,14 +59,12 @@ def site(tmp_path):
 
 
 def static_app(root, extra="", tmp_path=None):
-    folder = os.path.dirname(str(root))
-    path = write_ini(type(root)(folder) / "static.ini", """
+    return app_for("""
         [static]
         root = %s
         cache_max_age = 120
         %s
-    """ % (root, extra))
-    return TestApp(make_app(settings_module.load(path)))
+    """ % (root, extra), os.path.dirname(str(root)), name="static.ini")
 
 
 @pytest.fixture
@@ -156,7 +155,6 @@ def test_built_in_error_pages_without_custom_ones(app):
 
 
 def test_project_htdocs_error_pages(tmp_path):
-    from conftest import app_for
     app = app_for("[static]\nroot = %s\n" % HTDOCS, tmp_path)
     page = app.get("/no-such-page.html", status=404)
     assert '<h1 id="error-title">404 Not Found</h1>' in page.text
@@ -209,7 +207,7 @@ def test_large_file_goes_through_the_servers_file_wrapper(app, site):
     response = raw_path(app, "/big.txt", **{"wsgi.file_wrapper": Wrapper})
     assert isinstance(response.app_iter, Wrapper)
     assert response.body == (site / "big.txt").read_bytes()
-    assert int(response.headers["Content-Length"]) > static.SMALL_FILE
+    assert int(response.headers["Content-Length"]) > files.SMALL_FILE
 
 
 def test_small_file_is_answered_from_memory_byte_exact(app, site):
@@ -218,25 +216,49 @@ def test_small_file_is_answered_from_memory_byte_exact(app, site):
     assert response.body == (site / "image.png").read_bytes()
 
 
+def static_files_for(site, tmp_path):
+    path = os.path.join(str(tmp_path), "budget.ini")
+    with open(path, "w") as handle:
+        handle.write(settings_text(static={"root": site}))
+    return StaticApp(settings_module.load(path).static)
+
+
 def test_memory_budget_is_respected(site, tmp_path, monkeypatch):
-    monkeypatch.setattr(static, "MEMORY_BUDGET", 17000)
-    path = write_ini(tmp_path / "budget.ini", "[static]\nroot = %s\n" % site)
-    static_files = static.StaticApp(settings_module.load(path))
+    monkeypatch.setattr(cache, "MEMORY_BUDGET", 17000)
+    static_files = static_files_for(site, tmp_path)
     app = TestApp(static_files)
     assert app.get("/image.png").body == (site / "image.png").read_bytes()  # 16 KiB: fits
-    assert static_files.memory_used == 16384
+    assert static_files.cache.memory_used == 16384
     assert app.get("/notes.txt").body == b"x" * 1000  # no room left: from disk
     assert app.get("/a.txt").body == b"plain text\n"
-    assert static_files.memory_used <= 17000
+    assert static_files.cache.memory_used <= 17000
 
 
-def test_file_replaced_between_lookup_and_open_is_served_consistently(app, site):
+def test_file_rewritten_after_its_freshness_check_is_sent_as_it_now_is(site, tmp_path,
+                                                                       monkeypatch):
+    """The race a busy server meets: the cache entry passed its stat check,
+    then the file changed before it was opened.  Headers and bytes must come
+    from the same open file, not a 404 and not the old length."""
+    static_files = static_files_for(site, tmp_path)
+    app = TestApp(static_files)
     first = app.get("/big.txt")
     (site / "big.txt").write_bytes(b"short now")
-    second = app.get("/big.txt")
+    monkeypatch.setattr(files.StaticFile, "fresh", lambda entry: True)  # the stale entry wins
+    second = raw_path(app, "/big.txt", **{"wsgi.file_wrapper": Wrapper})
+    assert isinstance(second.app_iter, Wrapper)  # from disk, through the open handle
     assert second.body == b"short now"
     assert second.headers["Content-Length"] == "9"
     assert second.headers["ETag"] != first.headers["ETag"]
+
+
+def test_file_deleted_after_its_freshness_check_is_404(site, tmp_path, monkeypatch):
+    static_files = static_files_for(site, tmp_path)
+    app = TestApp(static_files)
+    app.get("/big.txt")
+    os.remove(site / "big.txt")
+    monkeypatch.setattr(files.StaticFile, "fresh", lambda entry: True)
+    assert raw_path(app, "/big.txt", **{"wsgi.file_wrapper": Wrapper}).status_int == 404
+    assert static_files.cache.get("/big.txt") is None  # and forgotten
 
 
 def test_head_gives_headers_only(app):

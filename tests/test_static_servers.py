@@ -8,7 +8,7 @@ import os
 
 import pytest
 
-from conftest import HTDOCS, SERVERS
+from conftest import HTDOCS, SERVERS, settings_text
 from http_client import raw, request, status_of
 
 pytestmark = pytest.mark.server
@@ -19,8 +19,8 @@ SECRET = b"SECRET-OUTSIDE-THE-ROOT"
 
 @pytest.fixture(scope="module")
 def servers(module_starter, tmp_path_factory):
-    ini = "[server]\nworkers = 1\nthreads = 4\n[static]\nroot = %s\n" % HTDOCS
-    return {kind: module_starter(kind, ini) for kind in SERVERS}
+    return module_starter.both(settings_text(server={"workers": 1, "threads": 4},
+                                             static={"root": HTDOCS}))
 
 
 @pytest.fixture(scope="module")
@@ -38,8 +38,8 @@ def jailed(module_starter, tmp_path_factory):
     os.symlink(base / "secret.txt", root / "link.txt")
     os.symlink(base / "outside", root / "linkdir")
     os.symlink(base / "outside" / "index.html", root / "sub" / "index.html")
-    ini = "[server]\nworkers = 1\nthreads = 4\n[static]\nroot = %s\n" % root
-    return {kind: module_starter(kind, ini) for kind in SERVERS}
+    return module_starter.both(settings_text(server={"workers": 1, "threads": 4},
+                                             static={"root": root}))
 
 
 @pytest.fixture(params=SERVERS)

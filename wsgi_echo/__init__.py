@@ -2,9 +2,9 @@
 
 ``wsgi_echo:app`` is built on first access from the settings found by
 ``settings.load()`` (``$WSGI_ECHO_SETTINGS``, else ``./settings.ini``, else
-the built-in defaults).  Building lazily lets ``gunicorn.conf.py`` and the
-command line import the package, check the settings and report a bad file
-in one line before any server imports the app.
+the built-in defaults).  Building lazily lets a server's configuration file
+and the command line import the package, check the settings and report a
+bad file in one line before any server imports the app.
 """
 
 __version__ = "0.1.0"
@@ -17,7 +17,7 @@ _configured = None
 def configure(settings):
     """Use these already-loaded settings for ``wsgi_echo:app``.
 
-    ``gunicorn.conf.py`` loads and checks the settings in gunicorn's master
+    A server's configuration file loads and checks the settings in its main
     process and hands them over here, so the file is read once.
     """
     global _configured
@@ -38,13 +38,9 @@ def __getattr__(name):
         try:
             wsgi_app = make_app()
         except SettingsError as exc:
-            # Imported by a server (waitress-serve, gunicorn without our
-            # conf file): say what is wrong in one line, not a traceback.
-            import sys
-            print("wsgi-echo: %s" % exc, file=sys.stderr)
-            # 4 is gunicorn's "app failed to load": its master then stops
-            # instead of starting worker after worker.
-            raise SystemExit(4) from None
+            # Imported by a server command: one line, not a traceback.
+            from .servers import refuse_to_load
+            refuse_to_load(exc)
         globals()["app"] = wsgi_app
         return wsgi_app
     raise AttributeError("module %r has no attribute %r" % (__name__, name))

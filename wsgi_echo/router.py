@@ -20,10 +20,6 @@ class Router:
 
     def __call__(self, environ, start_response):
         path = environ.get("PATH_INFO", "")
-        if path.startswith("//"):
-            # gunicorn passes "//echo/x" on; waitress has already made it
-            # "/echo/x".  Route (and report) it the same under both.
-            path = environ["PATH_INFO"] = "/" + path.lstrip("/")
         for prefix, prefix_slash, app in self.table:
             if path.startswith(prefix_slash) or path == prefix:
                 if prefix:

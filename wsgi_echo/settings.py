@@ -1,16 +1,23 @@
-"""Typed, validated settings: ``settings.ini`` in, one frozen object out.
+"""Every setting declared once; ``settings.ini`` in, one typed, validated object out.
 
-Every tunable is declared once, in ``SCHEMA`` below, with its default, its
-converter and what it means.  The file is read once; nothing else in the
-package parses ini text or strings again.  A bad file stops start-up with one
-line naming the file, the section, the key and the value, so that the person
-who wrote it can fix it without reading a traceback.
+Each tunable is one ``Setting`` in ``DECLARATIONS``: its section, key,
+default (as it would be written in the file), converter, one-line doc and,
+where it has one, its command-line flag.  Everything else is derived from
+that table: the typed section objects (``settings.server.port``), the
+shipped ``settings.ini`` and the README's settings table
+(``settings_doc``), and the flags of ``python -m wsgi_echo``.  Adding a
+setting is one declaration plus its use.
+
+The file is read once; nothing else in the package parses ini text again.
+A bad file stops start-up with one line naming the file, the section, the
+key and the value, so that the person who wrote it can fix it without
+reading a traceback.
 
 Where the file comes from (first match wins):
 
 1. the path in the environment variable ``WSGI_ECHO_SETTINGS``;
 2. ``settings.ini`` in the current working directory;
-3. the defaults built into this module.
+3. the defaults declared here.
 
 Relative paths inside a file resolve against that file's own folder; for the
 built-in defaults, against the working directory.
@@ -20,14 +27,15 @@ import configparser
 import dataclasses
 import ipaddress
 import os
-from typing import Callable, Dict, NamedTuple, Optional, Tuple
+from typing import Callable, Dict, NamedTuple, Optional
+
+from . import servers
+from .apps import KINDS
 
 ENV_VAR = "WSGI_ECHO_SETTINGS"
 LOCAL_FILE = "settings.ini"
 BUILTIN = "<built-in defaults>"
-
-APPS = ("echo", "static")
-SERVERS = ("gunicorn", "waitress")
+COMMAND_LINE = "command line"
 
 
 class SettingsError(Exception):
@@ -43,9 +51,9 @@ class SettingsError(Exception):
         super().__init__("%s: %s: %s" % (source, where.strip() or "file", reason))
 
 
-# -- converters: text in, typed value out, ValueError with a reason otherwise --
+# -- converters: (text, base folder) in, typed value out, ValueError with a reason --
 
-def _integer(low, high=None):
+def integer(low, high=None):
     def convert(text, base):
         try:
             number = int(text, 10)
@@ -58,7 +66,7 @@ def _integer(low, high=None):
     return convert
 
 
-def _choice(*options):
+def choice(*options):
     def convert(text, base):
         if text not in options:
             raise ValueError("must be one of: %s" % ", ".join(options))
@@ -66,29 +74,29 @@ def _choice(*options):
     return convert
 
 
-def _host(text, base):
+def host(text, base):
     if not text or not text.isprintable() or any(c.isspace() for c in text):
         raise ValueError("must be a host name or IP address")
     return text
 
 
-def _path(text, base):
+def path(text, base):
     """An optional path; empty stays empty, relative resolves against ``base``."""
     return os.path.normpath(os.path.join(base, text)) if text else ""
 
 
-def _log_target(text, base):
+def log_target(text, base):
     """``-`` is the console, empty is off, anything else a file path."""
-    return text if text in ("", "-") else _path(text, base)
+    return text if text in ("", "-") else path(text, base)
 
 
-def _file_name(text, base):
+def file_name(text, base):
     if not text or "/" in text or "\\" in text or text.startswith("."):
         raise ValueError("must be a plain file name such as index.html")
     return text
 
 
-def _extensions(text, base):
+def extensions(text, base):
     items = text.split()
     for item in items:
         if not item.startswith(".") or len(item) < 2 or "/" in item:
@@ -96,154 +104,149 @@ def _extensions(text, base):
     return frozenset(item.lower() for item in items)
 
 
-def _networks(text, base):
-    networks = []
+def networks(text, base):
+    found = []
     for item in text.replace(",", " ").split():
         try:
-            networks.append(ipaddress.ip_network(item, strict=False))
+            found.append(ipaddress.ip_network(item, strict=False))
         except ValueError:
             raise ValueError("%r is not an IP address or network" % item) from None
-    return tuple(networks)
+    return tuple(found)
 
 
-class Key(NamedTuple):
-    default: str
-    convert: Callable
-    doc: str
+class Setting(NamedTuple):
+    section: str
+    key: str
+    default: str             # as it is written in settings.ini
+    convert: Callable        # (text, base folder) -> typed value, or ValueError
+    doc: str                 # one line: what it means, and its unit
+    flag: Optional[str] = None  # the command-line flag that overrides it
 
 
-SCHEMA: Dict[str, Dict[str, Key]] = {
-    "server": {
-        "server": Key("gunicorn", _choice(*SERVERS), "what `python -m wsgi_echo` starts"),
-        "host": Key("0.0.0.0", _host, "address to listen on"),
-        "port": Key("8080", _integer(1, 65535), "TCP port to listen on"),
-        "workers": Key("2", _integer(1, 64), "gunicorn worker processes (waitress runs one)"),
-        "threads": Key("8", _integer(1, 1024), "threads per worker, both servers"),
-        "keepalive": Key("5", _integer(0, 3600),
-                         "seconds an idle connection is kept; 0 closes after every response"),
-        "timeout": Key("30", _integer(0, 86400),
-                       "gunicorn's worker heartbeat timeout, the longest wait for a request "
-                       "body (then 408), and the graceful shutdown time (0: no limit)"),
-        "max_request_bytes": Key("1048576", _integer(0),
-                                 "largest request body accepted; larger gets 413"),
-        "limit_request_line": Key("8190", _integer(0, 8190),
-                                  "longest request line in bytes (0: no limit); longer gets 414"),
-        "limit_request_fields": Key("100", _integer(1, 32768),
-                                    "most header fields in a request; more gets 431"),
-        "limit_request_field_size": Key("8190", _integer(1, 65536),
-                                        "longest header field line in bytes; longer gets 431"),
-    },
-    "static": {
-        "root": Key("htdocs", _path, "document root"),
-        "index": Key("index.html", _file_name, "file served for a directory"),
-        "allowed_extensions": Key(
-            ".html .htm .css .js .json .txt .png .jpg .jpeg .gif .svg .ico .webp",
-            _extensions, "file extensions that may be served; others get 403"),
-        "cache_max_age": Key("60", _integer(0), "seconds, for Cache-Control on static files"),
-    },
-    "echo": {
-        "max_delay_ms": Key("10000", _integer(0, 600000), "the cap on X-Echo-Delay"),
-    },
-    "log": {
-        "access_log": Key("-", _log_target, "- is stdout, a path is a file (appended), empty is off"),
-        "error_log": Key("-", _log_target, "- is stderr, a path is a file (appended), empty is off"),
-    },
-    "tls": {
-        "certfile": Key("", _path, "PEM certificate; with keyfile, gunicorn serves HTTPS"),
-        "keyfile": Key("", _path, "PEM private key"),
-    },
-    "proxy": {
-        "trusted": Key("", _networks,
-                       "addresses whose X-Forwarded-For/-Proto/-Host are believed"),
-    },
+SECTIONS = {
+    "server": "how the server listens, and what it accepts from clients",
+    "static": "the static site (app kind `static`)",
+    "echo": "the echo (app kind `echo`)",
+    "log": "where log lines go",
+    "tls": "HTTPS (gunicorn only)",
+    "proxy": "trusted reverse proxies",
 }
 
+DECLARATIONS = (
+    Setting("server", "server", servers.DEFAULT, choice(*servers.NAMES),
+            "what `python -m wsgi_echo` starts: %s" % " | ".join(servers.NAMES), "--server"),
+    Setting("server", "host", "0.0.0.0", host, "address to listen on", "--host"),
+    Setting("server", "port", "8080", integer(1, 65535), "TCP port to listen on", "--port"),
+    Setting("server", "workers", "2", integer(1, 64),
+            "worker processes (gunicorn; waitress runs one)", "--workers"),
+    Setting("server", "threads", "8", integer(1, 1024),
+            "threads per worker process, both servers", "--threads"),
+    Setting("server", "max_connections", "1000", integer(1, 100000),
+            "open connections per worker process; more wait in the listen backlog"),
+    Setting("server", "keepalive", "5", integer(0, 3600),
+            "seconds an idle connection is kept open; 0 closes it after every response"),
+    Setting("server", "header_timeout", "5", integer(1, 3600),
+            "seconds a client may take to send its request headers; slower: 408 and close "
+            "(waitress; see the README for gunicorn)"),
+    Setting("server", "body_timeout", "10", integer(1, 3600),
+            "seconds a request body may take to arrive, counted from the end of its "
+            "headers; slower: 408 and close"),
+    Setting("server", "timeout", "30", integer(1, 86400),
+            "seconds in-flight requests get to finish after SIGTERM; also gunicorn's "
+            "worker heartbeat"),
+    Setting("server", "max_request_bytes", "1048576", integer(0),
+            "largest request body in bytes; larger: 413"),
+    Setting("server", "limit_request_line", "8190", integer(0, 8190),
+            "longest request line in bytes, without its CRLF (0: no limit); longer: 414"),
+    Setting("server", "limit_request_fields", "100", integer(1, 32768),
+            "most header fields in a request; more: 431"),
+    Setting("server", "limit_request_field_size", "8190", integer(1, 65536),
+            "longest header field line in bytes, with its CRLF; longer: 431"),
+
+    Setting("static", "root", "htdocs", path, "the document root", "--root"),
+    Setting("static", "index", "index.html", file_name, "the file served for a directory"),
+    Setting("static", "allowed_extensions",
+            ".html .htm .css .js .json .txt .png .jpg .jpeg .gif .svg .ico .webp", extensions,
+            "file extensions that may be served, case-insensitive; others: 403"),
+    Setting("static", "cache_max_age", "60", integer(0),
+            "seconds, for Cache-Control: public, max-age on static files"),
+
+    Setting("echo", "max_delay_ms", "10000", integer(0, 600000),
+            "the longest X-Echo-Delay, in milliseconds"),
+    Setting("echo", "max_form_parts", "1000", integer(1, 1000000),
+            "most parts in a multipart body; more: 413"),
+
+    Setting("log", "access_log", "-", log_target,
+            "- is stdout, a path is a file (appended, reopened on USR1), empty is off",
+            "--access-log"),
+    Setting("log", "error_log", "-", log_target,
+            "- is stderr, a path is a file (appended), empty is off"),
+
+    Setting("tls", "certfile", "", path,
+            "PEM certificate (chain); with keyfile, gunicorn serves HTTPS"),
+    Setting("tls", "keyfile", "", path, "PEM private key for certfile"),
+
+    Setting("proxy", "trusted", "", networks,
+            "addresses and networks whose X-Forwarded-For/-Proto/-Host are believed"),
+)
+
+ROUTES_DOC = ("path prefix = app kind (%s); the longest matching prefix wins, and a "
+              "[routes] section replaces this table whole" % " | ".join(KINDS))
 DEFAULT_ROUTES = (("/echo", "echo"), ("/", "static"))
 
-
-@dataclasses.dataclass(frozen=True)
-class ServerSettings:
-    server: str
-    host: str
-    port: int
-    workers: int
-    threads: int
-    keepalive: int
-    timeout: int
-    max_request_bytes: int
-    limit_request_line: int
-    limit_request_fields: int
-    limit_request_field_size: int
+BY_SECTION: Dict[str, Dict[str, Setting]] = {name: {} for name in SECTIONS}
+for _setting in DECLARATIONS:
+    BY_SECTION[_setting.section][_setting.key] = _setting
+FLAGS = {setting.flag: setting for setting in DECLARATIONS if setting.flag}
 
 
-@dataclasses.dataclass(frozen=True)
-class StaticSettings:
-    root: str
-    index: str
-    allowed_extensions: frozenset
-    cache_max_age: int
+def _tls_enabled(section):
+    return bool(section.certfile and section.keyfile)
+
+
+# Values derived from a section's keys, as read-only properties.
+_DERIVED = {"tls": {"enabled": property(_tls_enabled)}}
+
+SECTION_CLASSES = {
+    name: dataclasses.make_dataclass(
+        name.capitalize() + "Settings", list(keys), frozen=True,
+        namespace=dict(_DERIVED.get(name, {}), __doc__="[%s]: %s" % (name, SECTIONS[name])))
+    for name, keys in BY_SECTION.items()
+}
 
 
 @dataclasses.dataclass(frozen=True)
-class EchoSettings:
-    max_delay_ms: int
-
-
-@dataclasses.dataclass(frozen=True)
-class LogSettings:
-    access_log: str
-    error_log: str
-
-
-@dataclasses.dataclass(frozen=True)
-class TLSSettings:
-    certfile: str
-    keyfile: str
-
-    @property
-    def enabled(self):
-        return bool(self.certfile and self.keyfile)
-
-
-@dataclasses.dataclass(frozen=True)
-class ProxySettings:
-    trusted: Tuple
-
-
-@dataclasses.dataclass(frozen=True)
-class Settings:
+class _SettingsBase:
     source: str
-    server: ServerSettings
-    static: StaticSettings
-    echo: EchoSettings
-    log: LogSettings
-    tls: TLSSettings
-    proxy: ProxySettings
-    # (prefix, app name), longest prefix first, so the first match is the best.
-    routes: Tuple[Tuple[str, str], ...]
+    # (prefix, app kind), longest prefix first, so the first match is the best.
+    routes: tuple
 
-    def with_server(self, **changes):
-        """A copy with some ``[server]`` values replaced (command-line flags).
+    def with_overrides(self, values, source=COMMAND_LINE):
+        """A copy with some values replaced: ``{(section, key): text}``.
 
         The new values go through the same converters as the file's, so a
         flag like ``--port 70000`` is refused with the same kind of message.
         """
-        values = {}
-        for key, text in changes.items():
+        sections = {}
+        for (section, key), text in values.items():
             if text is None:
                 continue
-            spec = SCHEMA["server"][key]
+            setting = BY_SECTION[section][key]
             try:
-                values[key] = spec.convert(str(text), os.getcwd())
+                value = setting.convert(str(text).strip(), os.getcwd())
             except ValueError as exc:
-                raise SettingsError("command line", "server", key, text, str(exc)) from None
-        return dataclasses.replace(self, server=dataclasses.replace(self.server, **values))
+                raise SettingsError(source, section, key, text, str(exc)) from None
+            sections.setdefault(section, {})[key] = value
+        changed = {name: dataclasses.replace(getattr(self, name), **values)
+                   for name, values in sections.items()}
+        updated = dataclasses.replace(self, **changed)
+        _check(updated)
+        return updated
 
 
-_SECTION_CLASSES = {
-    "server": ServerSettings, "static": StaticSettings, "echo": EchoSettings,
-    "log": LogSettings, "tls": TLSSettings, "proxy": ProxySettings,
-}
+Settings = dataclasses.make_dataclass(
+    "Settings", [(name, SECTION_CLASSES[name]) for name in SECTIONS], bases=(_SettingsBase,),
+    frozen=True, namespace={"__doc__": "All settings: one typed object per section."})
 
 
 def find_settings_file(environ=None, cwd=None) -> Optional[str]:
@@ -256,12 +259,12 @@ def find_settings_file(environ=None, cwd=None) -> Optional[str]:
     return local if os.path.isfile(local) else None
 
 
-def load(path=None) -> Settings:
+def load(path=None):
     """Load and validate settings from ``path``, or by the lookup order."""
     if path is None:
         path = find_settings_file()
     if path is None:
-        return _build(BUILTIN, os.getcwd(), {})
+        return build(BUILTIN, os.getcwd(), {})
     parser = configparser.ConfigParser(
         delimiters=("=",), comment_prefixes=(";", "#"), inline_comment_prefixes=(";", "#"),
         interpolation=None, default_section="\0no default section",
@@ -283,32 +286,33 @@ def load(path=None) -> Settings:
         message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise SettingsError(path, None, None, None, "not an ini file: %s" % message) from None
     raw = {name: dict(parser.items(name)) for name in parser.sections()}
-    return _build(path, os.path.dirname(os.path.abspath(path)), raw)
+    return build(path, os.path.dirname(os.path.abspath(path)), raw)
 
 
-def _build(source, base, raw) -> Settings:
-    sections = {}
+def build(source, base, raw):
+    """Typed settings from ``{section: {key: text}}``; missing keys take defaults."""
+    known = list(SECTIONS) + ["routes"]
     for name in raw:
-        if name not in SCHEMA and name != "routes":
+        if name not in known:
             raise SettingsError(source, name, None, None,
-                                "unknown section (known: %s)" % ", ".join(list(SCHEMA) + ["routes"]))
-    for section, keys in SCHEMA.items():
+                                "unknown section (known: %s)" % ", ".join(known))
+    sections = {}
+    for section, keys in BY_SECTION.items():
         given = raw.get(section, {})
         for key in given:
             if key not in keys:
                 raise SettingsError(source, section, key, given[key],
                                     "unknown key (known: %s)" % ", ".join(keys))
         values = {}
-        for key, spec in keys.items():
-            text = given.get(key, spec.default).strip()
+        for key, setting in keys.items():
+            text = given.get(key, setting.default).strip()
             try:
-                values[key] = spec.convert(text, base)
+                values[key] = setting.convert(text, base)
             except ValueError as exc:
                 raise SettingsError(source, section, key, text, str(exc)) from None
-        sections[section] = _SECTION_CLASSES[section](**values)
-    routes = _routes(source, raw.get("routes"))
-    settings = Settings(source=source, routes=routes, **sections)
-    _check_paths(settings)
+        sections[section] = SECTION_CLASSES[section](**values)
+    settings = Settings(source=source, routes=_routes(source, raw.get("routes")), **sections)
+    _check(settings)
     return settings
 
 
@@ -318,27 +322,28 @@ def _routes(source, given):
         pairs = DEFAULT_ROUTES
     else:
         pairs = []
-        for prefix, app in given.items():
-            app = app.strip()
+        for prefix, kind in given.items():
+            kind = kind.strip()
             if not prefix.startswith("/") or any(c.isspace() for c in prefix) or "//" in prefix:
-                raise SettingsError(source, "routes", prefix, app,
+                raise SettingsError(source, "routes", prefix, kind,
                                     "a route prefix must be a path starting with /")
-            if app not in APPS:
-                raise SettingsError(source, "routes", prefix, app,
-                                    "unknown app (known: %s)" % ", ".join(APPS))
+            if kind not in KINDS:
+                raise SettingsError(source, "routes", prefix, kind,
+                                    "unknown app (known: %s)" % ", ".join(KINDS))
             normalized = prefix.rstrip("/") or "/"
             if any(normalized == seen for seen, _ in pairs):
-                raise SettingsError(source, "routes", prefix, app, "prefix is mounted twice")
-            pairs.append((normalized, app))
+                raise SettingsError(source, "routes", prefix, kind, "prefix is mounted twice")
+            pairs.append((normalized, kind))
         if not pairs:
             raise SettingsError(source, "routes", None, None, "the section mounts nothing")
     return tuple(sorted(pairs, key=lambda pair: len(pair[0]), reverse=True))
 
 
-def _check_paths(settings):
-    """Paths that must exist, checked now rather than on the first request."""
+def _check(settings):
+    """Rules across keys, and paths that must exist: checked now rather than
+    on the first request."""
     source = settings.source
-    if any(app == "static" for _, app in settings.routes):
+    if any(kind == "static" for _, kind in settings.routes):
         if not os.path.isdir(settings.static.root):
             raise SettingsError(source, "static", "root", settings.static.root,
                                 "is not a directory")
@@ -373,15 +378,12 @@ def _check_certificate(source, tls):
                             "cannot read: %s" % exc.strerror) from None
 
 
-def _check_log_file(source, key, path):
-    folder = os.path.dirname(path) or "."
-    if os.path.isdir(path):
-        raise SettingsError(source, "log", key, path, "is a directory, not a file")
+def _check_log_file(source, key, value):
+    folder = os.path.dirname(value) or "."
+    if os.path.isdir(value):
+        raise SettingsError(source, "log", key, value, "is a directory, not a file")
     if not os.path.isdir(folder):
-        raise SettingsError(source, "log", key, path, "its folder does not exist")
-    if os.path.exists(path):
-        writable = os.access(path, os.W_OK)
-    else:
-        writable = os.access(folder, os.W_OK)
+        raise SettingsError(source, "log", key, value, "its folder does not exist")
+    writable = os.access(value if os.path.exists(value) else folder, os.W_OK)
     if not writable:
-        raise SettingsError(source, "log", key, path, "is not writable")
+        raise SettingsError(source, "log", key, value, "is not writable")

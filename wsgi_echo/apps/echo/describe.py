@@ -1,31 +1,19 @@
-"""The echo responder: any method, any path, answered with the request as JSON.
+"""The echo's document: a pure function of the WSGI environ and the body bytes.
 
-``describe()`` is a pure function of the WSGI environ and the body bytes, so
-every key is testable in-process; ``EchoApp`` adds the response shaping and
-the HTTP framing.  The hot path works on the environ directly: a WebOb
-``Request`` would build the same facts through several layers of properties
-on every call, and this responder exists to be fast.  WebOb still does what
-it does best here: cookie and multipart parsing.
+Every key is testable in-process, with no socket and no server.  The hot path
+works on the environ directly: a WebOb ``Request`` would build the same facts
+through several layers of properties on every call, and the echo exists to
+be fast.  WebOb still does what it does best here: multipart parsing (in
+``forms``).
 """
 
 import base64
-import hashlib
-import io
 import json
-import time
 from functools import lru_cache
 from urllib.parse import parse_qsl
 
-from webob.request import BaseRequest
-
-from . import echo_json, errors, shaping
-from .wsgi_text import decoded, request_path, url_path
-
-ALLOW = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS"
-JSON_TYPE = "application/json"
-# Statuses whose responses never carry content (RFC 9110 sections 15.3.5, 15.4.5).
-BODYLESS = frozenset((204, 304))
-STATUS_LINES = {code: errors.status_line(code) for code in range(200, 600)}
+from ...wsgi_text import decoded, request_path, url_path
+from .forms import form_and_files, multi
 
 
 @lru_cache(maxsize=512)
@@ -67,21 +55,6 @@ def parse_query(query_string):
     if "%" in query_string or "+" in query_string or not query_string.isascii():
         return parse_qsl(decoded(query_string), keep_blank_values=True)
     return [pair.partition("=")[::2] for pair in query_string.split("&") if pair]
-
-
-def _multi(pairs):
-    """Pairs to an object: one value stays a string, repeats become a list."""
-    result = {}
-    for key, value in pairs:
-        if key in result:
-            previous = result[key]
-            if isinstance(previous, list):
-                previous.append(value)
-            else:
-                result[key] = [previous, value]
-        else:
-            result[key] = value
-    return result
 
 
 def _reject_constant(name):
@@ -142,36 +115,6 @@ def host_of(environ):
     return "%s:%s" % (environ.get("SERVER_NAME", ""), environ.get("SERVER_PORT", ""))
 
 
-def _form_and_files(environ, body):
-    """Fields of an urlencoded or multipart body, and multipart uploads."""
-    content_type = environ.get("CONTENT_TYPE", "").split(";", 1)[0].strip().lower()
-    if content_type == "application/x-www-form-urlencoded":
-        return _multi(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True)), {}
-    if content_type != "multipart/form-data" or not body:
-        return {}, {}
-    copy = dict(environ, **{"wsgi.input": io.BytesIO(body), "CONTENT_LENGTH": str(len(body)),
-                           "REQUEST_METHOD": "POST"})
-    fields, files = [], []
-    try:
-        items = BaseRequest(copy).POST.items()
-    except Exception:  # a malformed multipart body is reported as no fields
-        return {}, {}
-    for name, value in items:
-        if isinstance(value, str):
-            fields.append((name, value))
-            continue
-        data = getattr(value, "value", None)
-        if not isinstance(data, bytes):
-            continue  # a nested multipart part: not a field, not an upload
-        files.append((name, {
-            "filename": value.filename,
-            "content_type": value.type,
-            "size": len(data),
-            "sha256": hashlib.sha256(data).hexdigest(),
-        }))
-    return _multi(fields), _multi(files)
-
-
 def describe(environ, body=b""):
     """The request as an ordered dict: the documented keys, in order."""
     query_string = environ.get("QUERY_STRING", "")
@@ -179,7 +122,7 @@ def describe(environ, body=b""):
     host = host_of(environ)
     wsgi_path = request_path(environ)
     cookie_header = environ.get("HTTP_COOKIE")
-    form, files = _form_and_files(environ, body) if body else ({}, {})
+    form, files = form_and_files(environ, body) if body else ({}, {})
     try:
         body_text, body_encoding = body.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -192,7 +135,7 @@ def describe(environ, body=b""):
         "host": host,
         "path": decoded(wsgi_path),
         "query_string": query_string,
-        "query": _multi(parse_query(query_string)) if query_string else {},
+        "query": multi(parse_query(query_string)) if query_string else {},
         "scheme": scheme,
         "secure": scheme == "https",
         "http_version": environ.get("SERVER_PROTOCOL", "HTTP/1.0").partition("/")[2],
@@ -206,45 +149,3 @@ def describe(environ, body=b""):
         "body": body_text,
         "body_encoding": body_encoding,
     }
-
-
-def read_body(environ):
-    """The whole request body, already read and measured by ``limits.BodyLimit``."""
-    length = environ.get("CONTENT_LENGTH")
-    if not length or length == "0":
-        return b""
-    return environ["wsgi.input"].read(int(length))
-
-
-class EchoApp:
-    """WSGI app answering every request with ``describe()`` as JSON."""
-
-    def __init__(self, settings):
-        self.max_delay_ms = settings.echo.max_delay_ms
-
-    def __call__(self, environ, start_response):
-        try:
-            shape = shaping.parse(environ, self.max_delay_ms)
-        except shaping.ShapingError as exc:
-            return errors.json_error(environ, start_response, 400, exc.detail,
-                                     header=exc.header)
-        body = read_body(environ)
-        if shape.delay_ms:
-            time.sleep(shape.delay_ms / 1000.0)
-        method = environ["REQUEST_METHOD"]
-        status = shape.status
-        headers = []
-        if status in BODYLESS:
-            payload = b""
-        else:
-            payload = echo_json.render(describe(environ, body))
-            headers.append(("Content-Type", JSON_TYPE))
-            headers.append(("Content-Length", str(len(payload))))
-        if method == "OPTIONS":
-            headers.append(("Allow", ALLOW))
-        for name, value in shape.headers:
-            if name.lower() == "content-type":
-                headers = [pair for pair in headers if pair[0] != "Content-Type"]
-            headers.append((name, value))
-        start_response(STATUS_LINES[status], headers)
-        return [] if method == "HEAD" or not payload else [payload]

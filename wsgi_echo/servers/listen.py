@@ -7,9 +7,24 @@ one-second retries or a traceback from waitress.
 
 import errno
 import socket
+import sys
 
 # EADDRINUSE, and its Windows twin WSAEADDRINUSE.
 _IN_USE = {errno.EADDRINUSE, 10048}
+
+
+def address_reuse_option(platform=sys.platform):
+    """The socket option that lets a restarted server bind at once, and only it.
+
+    On POSIX, SO_REUSEADDR lets a new listener take a port whose old
+    connections are in TIME_WAIT, and still refuses a second live listener.
+    On Windows, SO_REUSEADDR would let another process bind the same port
+    (and take over its connections); SO_EXCLUSIVEADDRUSE is the option that
+    refuses that, and TIME_WAIT does not block a bind there.
+    """
+    if platform == "win32":
+        return getattr(socket, "SO_EXCLUSIVEADDRUSE", -5), 1  # -5: its value in winsock
+    return socket.SO_REUSEADDR, 1
 
 
 class StartupError(Exception):
@@ -20,9 +35,7 @@ def bind(host, port, backlog=2048):
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     try:
-        # Lets a restarted server reuse a port whose old connections are in
-        # TIME_WAIT; it does not allow two live listeners on one port.
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.setsockopt(socket.SOL_SOCKET, *address_reuse_option())
         sock.bind((host.strip("[]"), port))
         sock.listen(backlog)
     except OSError as exc:

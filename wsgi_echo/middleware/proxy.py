@@ -1,9 +1,9 @@
 """Believe X-Forwarded-* only from the proxies named in ``[proxy] trusted``.
 
-Written here rather than left to the servers because neither does the whole
-job: gunicorn's ``forwarded_allow_ips`` only sets the scheme, and waitress's
-``trusted_proxy`` takes a single address and rewrites headers it is not asked
-to.  One middleware gives both servers the same rules:
+Written here rather than left to the servers because neither server's own
+support does the whole job (one only sets the scheme, the other trusts a
+single address and rewrites headers it is not asked to; see ``servers``).
+One middleware gives every server the same rules:
 
 * X-Forwarded-For: the client is the right-most address that is not itself a
   trusted proxy (each proxy appends the peer it saw, so addresses to the left

@@ -1,0 +1,68 @@
+"""The echo: any method, any path, answered with the request as JSON.
+
+``describe.describe()`` builds the document, ``render`` writes it; this
+module adds the response shaping (``shaping``), the multipart cap and the
+HTTP framing.
+"""
+
+import time
+
+from ... import errors
+from . import render, shaping
+from .describe import describe
+from .forms import count_parts
+
+ALLOW = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS"
+JSON_TYPE = "application/json"
+# Statuses whose responses never carry content (RFC 9110 sections 15.3.5, 15.4.5).
+BODYLESS = frozenset((204, 304))
+STATUS_LINES = {code: errors.status_line(code) for code in range(200, 600)}
+
+
+def read_body(environ):
+    """The whole request body, already read and measured by ``middleware.body``."""
+    length = environ.get("CONTENT_LENGTH")
+    if not length or length == "0":
+        return b""
+    return environ["wsgi.input"].read(int(length))
+
+
+class EchoApp:
+    """WSGI app answering every request with ``describe()`` as JSON."""
+
+    def __init__(self, config):
+        """``config``: the ``[echo]`` settings."""
+        self.max_delay_ms = config.max_delay_ms
+        self.max_form_parts = config.max_form_parts
+
+    def __call__(self, environ, start_response):
+        try:
+            shape = shaping.parse(environ, self.max_delay_ms)
+        except shaping.ShapingError as exc:
+            return errors.json_error(environ, start_response, 400, exc.detail,
+                                     header=exc.header)
+        body = read_body(environ)
+        if body and count_parts(environ.get("CONTENT_TYPE", ""), body) > self.max_form_parts:
+            return errors.json_error(
+                environ, start_response, 413,
+                "the multipart body has more than %d parts" % self.max_form_parts,
+                limit=self.max_form_parts)
+        if shape.delay_ms:
+            time.sleep(shape.delay_ms / 1000.0)
+        method = environ["REQUEST_METHOD"]
+        status = shape.status
+        headers = []
+        if status in BODYLESS:
+            payload = b""
+        else:
+            payload = render.render(describe(environ, body))
+            headers.append(("Content-Type", JSON_TYPE))
+            headers.append(("Content-Length", str(len(payload))))
+        if method == "OPTIONS":
+            headers.append(("Allow", ALLOW))
+        for name, value in shape.headers:
+            if name.lower() == "content-type":
+                headers = [pair for pair in headers if pair[0] != "Content-Type"]
+            headers.append((name, value))
+        start_response(STATUS_LINES[status], headers)
+        return [] if method == "HEAD" or not payload else [payload]
