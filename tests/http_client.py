@@ -60,9 +60,21 @@ def status_of(response_bytes):
 
 
 def statuses_of(response_bytes):
-    """The status codes of every response in raw bytes, in order."""
-    return [int(part.split(b" ", 2)[1]) for part in response_bytes.split(b"HTTP/1.")[1:]
-            if part[:1] in (b"0", b"1")]
+    """The status codes of every response in raw bytes, in order, each
+    response framed by its Content-Length (the servers' answers have one)."""
+    statuses, rest = [], response_bytes
+    while rest.startswith(b"HTTP/1."):
+        head, _, rest = rest.partition(b"\r\n\r\n")
+        lines = head.split(b"\r\n")
+        statuses.append(int(lines[0].split(b" ", 2)[1]))
+        length = 0
+        for line in lines[1:]:
+            name, _, value = line.partition(b":")
+            if name.strip().lower() == b"content-length":
+                length = int(value)
+        rest = rest[length:]
+    assert not rest, "bytes after the last framed response: %r" % rest[:100]
+    return statuses
 
 
 class Connection:

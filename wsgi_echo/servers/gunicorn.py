@@ -11,7 +11,10 @@ documented server hooks (``pre_request`` / ``post_request``):
 * repeated header lines are joined with "," where waitress uses ", ";
 * a request target starting with "//" keeps both slashes in PATH_INFO;
 * a request body is read in the app's thread with no deadline over the
-  whole read, so ``body_timeout`` is enforced here (``BodyDeadline``).
+  whole read, so ``body_timeout`` is enforced here (``BodyDeadline``);
+* a response body that comes out shorter than its Content-Length (a file
+  that shrank while sendfile sent it) leaves the connection open; the app
+  flags it (``protocol.INCOMPLETE_RESPONSE``) and the connection is closed.
 
 The hooks touch two gunicorn attributes that are not documented API, pinned
 with the version in setup.cfg and checked by tests/test_server_seams.py:
@@ -21,6 +24,7 @@ with the version in setup.cfg and checked by tests/test_server_seams.py:
 import os
 import socket
 
+from ..protocol import INCOMPLETE_RESPONSE
 from . import announce_ready
 from .deadlines import Deadlines
 
@@ -105,6 +109,13 @@ class Hooks:
         deadline = getattr(req, "wsgi_echo_deadline", None)
         if deadline is not None:
             deadline.cancel()
+        if environ and environ.get(INCOMPLETE_RESPONSE):
+            # gunicorn would keep the connection for the next request, and
+            # the client would wait for the body bytes that never came.
+            req.force_close()
+            sock = getattr(getattr(req, "unreader", None), "sock", None)
+            if sock is not None:
+                socket.socket.shutdown(sock, socket.SHUT_RDWR)
 
     def when_ready(self, arbiter):
         from gunicorn import __version__

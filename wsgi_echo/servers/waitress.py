@@ -12,6 +12,8 @@ error bodies; the app's own middleware for the access log):
   section 6.1 says must not be trusted: Transfer-Encoding with
   Content-Length, chunked twice, chunked in HTTP/1.0, or codings that do not
   end in chunked (400); codings other than chunked (501).
+* ``Parser.parse_header`` also drops ``Expect: 100-continue`` from a request
+  without a body, which waitress would otherwise leave waiting for one.
 * ``Parser.received`` turns waitress's own error for such a request into a
   JSON one with that status, and enforces ``header_timeout`` and
   ``body_timeout`` as deadlines that trickling bytes cannot reset (waitress's
@@ -21,6 +23,8 @@ error bodies; the app's own middleware for the access log):
 * ``CloseEachResponse`` answers ``Connection: close`` when ``keepalive = 0``.
 * ``LoggedErrorTask`` logs the one refusal gunicorn would have let the app
   answer (413 for an oversized body), so both servers log the same lines.
+* ``IteratedFile`` replaces waitress's file wrapper, which stalls on a file
+  that shrinks while it is sent.
 
 The attributes these rely on are pinned with waitress's minor version in
 setup.cfg and checked by tests/test_server_seams.py.
@@ -59,12 +63,12 @@ def refuse_unsupported(settings):
 class JSONError(Error):
     """waitress's error response, in the app's JSON error shape."""
 
-    def __init__(self, code, detail):
+    def __init__(self, code, detail, **fields):
         super().__init__(detail)
-        self.code, self.reason = code, errors.reason(code)
+        self.code, self.reason, self.fields = code, errors.reason(code), fields
 
     def to_response(self, ident=None):
-        body = errors.json_error_body(self.code, self.body)
+        body = errors.json_error_body(self.code, self.body, **self.fields)
         return "%d %s" % (self.code, self.reason), [("Content-Type", "application/json")], body
 
 
@@ -78,6 +82,7 @@ def framing_refusal(version, headers):
     if coding_header is None:
         return None
     chunked = False
+    not_implemented = None
     for coding in (item.strip(" \t").lower() for item in coding_header.split(",")):
         if coding == "chunked":
             if chunked:
@@ -87,7 +92,7 @@ def framing_refusal(version, headers):
             if chunked:
                 return 400, "Transfer-Encoding must end with chunked"
             if coding != "identity":
-                return 501, "Transfer-Encoding %s is not implemented" % coding
+                not_implemented = coding
         elif coding:
             return 501, "Transfer-Encoding %s is not implemented" % coding
     if not chunked:
@@ -96,6 +101,8 @@ def framing_refusal(version, headers):
         return 400, "Transfer-Encoding in an HTTP/1.0 request"
     if "CONTENT_LENGTH" in headers:
         return 400, "Transfer-Encoding together with Content-Length"
+    if not_implemented:
+        return 501, "Transfer-Encoding %s is not implemented" % not_implemented
     return None
 
 
@@ -154,6 +161,11 @@ class Parser(HTTPRequestParser):
         super().parse_header(header_plus)
         if self.body_rcv is not None:
             self.deadline = time.monotonic() + self.body_timeout
+        else:
+            # Nothing to continue with: waitress would send "100 Continue"
+            # and then wait for a body that is not coming (RFC 9110 section
+            # 10.1.1 lets a server skip the 100 when there is no content).
+            self.expect_continue = False
 
     def refuse(self, code, detail):
         self.refusal = (code, detail)
@@ -167,7 +179,7 @@ class Parser(HTTPRequestParser):
             what = "request body" if self.headers_finished else "request headers"
             timeout = self.body_timeout if self.headers_finished else self.header_timeout
             self.error = JSONError(408, "the %s did not arrive within %d seconds"
-                                   % (what, timeout))
+                                   % (what, timeout), limit=timeout)
             self.completed = True
             return len(data)
         consumed = super().received(data)
@@ -193,8 +205,9 @@ class Channel(HTTPChannel):
             else:
                 # A request is under way: its deadlines bound it, not the
                 # idle timeout (``channel_timeout``), which would close it
-                # silently at ``keepalive`` seconds.
-                self.last_activity = time.time()
+                # silently at ``keepalive`` seconds.  Counted as active until
+                # the loop's next turn, when this is asked again.
+                self.last_activity = time.time() + self.adj.asyncore_loop_timeout
         return super().readable()
 
 
@@ -231,6 +244,44 @@ class LoggedErrorTask(ErrorTask):
                     "millis": int((time.monotonic() - started) * 1000),
                     "user_agent": request.headers.get("USER_AGENT", ""),
                 })
+
+
+class IteratedFile:
+    """``wsgi.file_wrapper`` for waitress: the file read in blocks by the task.
+
+    waitress's own wrapper (``ReadOnlyFileBasedBuffer``) is sent by the event
+    loop, which spins on a file that shrinks after the response started:
+    the buffer still expects bytes the file no longer has, so the connection
+    stalls with the CPU busy.  Read by the task instead, a short file ends
+    the iteration, and waitress closes the connection ("too few bytes").
+    """
+
+    def __init__(self, filelike, block_size=32768):
+        self.filelike, self.block_size = filelike, block_size
+
+    def __iter__(self):
+        read, size = self.filelike.read, self.block_size
+        while True:
+            block = read(size)
+            if not block:
+                return
+            yield block
+
+    def close(self):
+        close = getattr(self.filelike, "close", None)
+        if close is not None:
+            close()
+
+
+class FileWrapperFix:
+    """WSGI wrapper: the app gets ``IteratedFile`` as its file wrapper."""
+
+    def __init__(self, app):
+        self.app = app
+
+    def __call__(self, environ, start_response):
+        environ["wsgi.file_wrapper"] = IteratedFile
+        return self.app(environ, start_response)
 
 
 def channel_class(settings):
@@ -275,7 +326,7 @@ def adjustments(settings):
 def create(app, settings, sock):
     from waitress.server import create_server
 
-    server = create_server(app, sockets=[sock], **adjustments(settings))
+    server = create_server(FileWrapperFix(app), sockets=[sock], **adjustments(settings))
     server.channel_class = channel_class(settings)
     return server
 

@@ -9,6 +9,7 @@ parts cannot cost more than ``max_form_parts`` of them.
 
 import hashlib
 import io
+import re
 from email.message import Message
 from urllib.parse import parse_qsl
 
@@ -48,19 +49,19 @@ def boundary_of(content_type):
 def count_parts(content_type, body):
     """How many parts a multipart body holds (0 for any other body).
 
-    Counts delimiter lines (RFC 2046 section 5.1.1: CRLF, "--", boundary);
-    the first one may open the body without its CRLF.
+    Counts delimiter lines (RFC 2046 section 5.1.1: "--" and the boundary
+    alone on a line, but for transport padding; the first one may open the
+    body without a CRLF before it), in one linear scan.  The closing
+    delimiter ("--" after the boundary) opens no part.
     """
     if media_type(content_type) != MULTIPART:
         return 0
     boundary = boundary_of(content_type)
     if boundary is None:
         return 0
-    delimiter = b"--" + boundary.encode("latin-1", "replace")
-    count = body.count(b"\r\n" + delimiter)
-    if body.startswith(delimiter):
-        count += 1
-    return max(count - 1, 0)  # the last delimiter closes, it opens no part
+    delimiter = re.compile(rb"(?:\A|\r\n)--%s[ \t]*(?=\r\n)"
+                           % re.escape(boundary.encode("latin-1", "replace")))
+    return len(delimiter.findall(body))
 
 
 def form_and_files(environ, body):

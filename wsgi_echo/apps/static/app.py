@@ -9,7 +9,7 @@ memory, a large one through ``wsgi.file_wrapper`` so the server can use
 from ... import errors
 from . import conditional, pages
 from .cache import FileCache
-from .files import StaticFile, open_variant
+from .files import ServedFile, StaticFile, open_variant
 from .resolve import Redirect, Refusal, Resolver
 
 BLOCK_SIZE = 1 << 16
@@ -65,5 +65,6 @@ class StaticApp:
         start_response("200 OK", list(variant.headers))
         if handle is None:
             return [] if method == "HEAD" else [variant.body]
+        served = ServedFile(handle, variant.size, environ)
         wrapper = environ.get("wsgi.file_wrapper")
-        return wrapper(handle, BLOCK_SIZE) if wrapper else conditional.FileIter(handle)
+        return wrapper(served, BLOCK_SIZE) if wrapper else conditional.FileIter(served)

@@ -1,0 +1,13 @@
+"""What the app and the server runners agree on beyond PEP 3333.
+
+The app stays plain WSGI; where it knows something a server must act on,
+it says so in the environ under a key named here, and the runner of a
+server that would not notice by itself acts on it.
+"""
+
+# Set (to True) when a response body came out shorter than the
+# Content-Length already sent, as a file that shrinks while it is being
+# sent does.  The connection must then be closed, or the client waits for
+# bytes that never come (RFC 9112 section 6.3, item 7, from the client's
+# side).
+INCOMPLETE_RESPONSE = "wsgi_echo.incomplete_response"
