@@ -10,7 +10,19 @@ PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
 # Python < 3.12, which Playwright (a test dependency) cannot run with.
 BENCH_VENV := .venv-bench
 
-.PHONY: run test bench clean
+# make compat: requests' own test suite against the pytest plugin, in a venv
+# of its own (requests pins pytest<9), without pytest-httpbin or httpbin.
+COMPAT_VENV := .venv-compat
+REQUESTS_VERSION := 2.32.5
+COMPAT_DIR := build/compat
+REQUESTS_TREE := $(COMPAT_DIR)/requests-$(REQUESTS_VERSION)
+# The tests that need the internet (a connect() to 10.255.255.1 must time
+# out); they fail the same way with pytest-httpbin on a closed network.
+COMPAT_DESELECT := \
+	--deselect tests/test_requests.py::TestTimeout::test_connect_timeout \
+	--deselect tests/test_requests.py::TestTimeout::test_total_timeout_connect
+
+.PHONY: run test bench compat clean
 
 run: $(VENV)/.installed-run
 	$(BIN)/python -m wsgi_echo
@@ -40,5 +52,27 @@ $(BENCH_VENV)/.installed: setup.cfg pyproject.toml
 	$(BENCH_VENV)/bin/python -m pip --disable-pip-version-check -q install -e '.[bench]'
 	touch $@
 
+compat: $(COMPAT_VENV)/.installed
+	@for server in gunicorn waitress; do \
+		echo "== requests $(REQUESTS_VERSION) tests, wsgi-echo plugin, $$server =="; \
+		( cd $(REQUESTS_TREE) && ../../../$(COMPAT_VENV)/bin/python -m pytest tests -q \
+			-p no:cacheprovider --wsgi-echo-server $$server $(COMPAT_DESELECT) \
+			$(COMPAT_ARGS) ) || exit 1; \
+	done
+
+$(REQUESTS_TREE)/setup.py:
+	mkdir -p $(COMPAT_DIR)
+	$(PYTHON) -m pip --disable-pip-version-check -q download --no-deps --no-binary :all: \
+		requests==$(REQUESTS_VERSION) -d $(COMPAT_DIR)
+	tar -xzf $(COMPAT_DIR)/requests-$(REQUESTS_VERSION).tar.gz -C $(COMPAT_DIR)
+	touch $@
+
+$(COMPAT_VENV)/.installed: $(REQUESTS_TREE)/setup.py setup.cfg pyproject.toml
+	test -x $(COMPAT_VENV)/bin/python || $(PYTHON) -m venv $(COMPAT_VENV)
+	$(COMPAT_VENV)/bin/python -m pip --disable-pip-version-check -q install --upgrade pip setuptools wheel
+	$(COMPAT_VENV)/bin/python -m pip --disable-pip-version-check -q install \
+		"$(REQUESTS_TREE)[socks]" "pytest>=2.8.0,<9" trustme -e '.[pytest]'
+	touch $@
+
 clean:
-	rm -rf $(VENV) $(BENCH_VENV) build *.egg-info
+	rm -rf $(VENV) $(BENCH_VENV) $(COMPAT_VENV) build *.egg-info

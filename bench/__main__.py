@@ -56,6 +56,17 @@ def echo_cases(prefix):
             Case("echo POST", prefix + "/foo", "POST", JSON_BODY, JSON_HEADERS, "POST JSON")]
 
 
+def httpbin_cases(prefix):
+    """httpbin's own routes: our httpbin app under ``prefix`` and the real
+    httpbin at the root answer the same requests, so each row compares with
+    bare and with httpbin.  They send what bare's cases send (no extra
+    headers on the GET), so the ratio to bare is what the app and its stack cost,
+    not the server's work on more request headers."""
+    return [Case("httpbin GET", prefix + "/get?a=b"),
+            Case("httpbin POST", prefix + "/post", "POST", JSON_BODY, JSON_HEADERS, "POST JSON"),
+            Case("httpbin 418", prefix + "/status/418", status=418)]
+
+
 STATIC_CASES = [Case("1 KB", "/index.html"), Case("50 KB PNG", "/image.png"),
                 Case("10 MB", "/large.txt"),
                 Case("1 KB close", "/index.html", headers=CLOSE, baseline="GET close")]
@@ -148,7 +159,9 @@ def write_script(workdir, number, case):
     return path
 
 
-def one_run(server, url, script, seconds):
+def one_run(server, url, script, seconds, status=200):
+    """One measured wrk run; answers other than 2xx count as errors unless the
+    case expects one (``/status/418``)."""
     cpu_before, wall_before = server.cpu_seconds(), time.monotonic()
     summary = load.run_wrk(url, script, seconds)
     cpu = server.cpu_seconds() - cpu_before
@@ -156,7 +169,8 @@ def one_run(server, url, script, seconds):
     seconds = summary["duration_us"] / 1e6
     return {"rps": summary["requests"] / seconds, "p50_ms": summary["p50_us"] / 1000.0,
             "p99_ms": summary["p99_us"] / 1000.0, "mbps": summary["bytes"] / seconds / 1e6,
-            "cpu": 100.0 * cpu / wall, "errors": summary["errors"] + summary["non2xx"]}
+            "cpu": 100.0 * cpu / wall,
+            "errors": summary["errors"] + (summary["non2xx"] if status < 300 else 0)}
 
 
 def server_label(kind, target):
@@ -188,7 +202,8 @@ def run_rounds(results, kind, targets, workdir):
     samples = {label: [] for label, *_ in plan}
     for round_number in range(RUNS):
         for label, target, server, case, script in plan:
-            samples[label].append(one_run(server, server.url + case.path, script, RUN_S))
+            samples[label].append(one_run(server, server.url + case.path, script, RUN_S,
+                                          case.status))
     bare = {case.name: samples[label] for label, target, _, case, _ in plan if target == "bare"}
     for label, target, server, case, script in plan:
         runs = samples[label]
@@ -218,9 +233,9 @@ def speed(workdir, docroot, settings_path):
         plan = [
             ("bare", lambda: start("bare", "bench.apps:bare", workdir, env), BARE_CASES),
             ("wsgi-echo", lambda: servers.wsgi_echo("wsgi-echo", kind, settings_path, workdir),
-             echo_cases("/echo") + STATIC_CASES),
+             echo_cases("/echo") + httpbin_cases("/httpbin") + STATIC_CASES),
             ("httpbin", lambda: start("httpbin", "bench.apps:httpbin_app", workdir, env),
-             echo_cases("/anything")),
+             echo_cases("/anything") + httpbin_cases("")),
             ("whitenoise", lambda: start("whitenoise", "bench.apps:whitenoise_app", workdir, env),
              STATIC_CASES),
         ]

@@ -11,6 +11,13 @@ TARGETS = [
     ("gunicorn", "wsgi-echo", "echo GET", 0.80), ("gunicorn", "wsgi-echo", "echo POST", 0.80),
     ("waitress", "wsgi-echo", "echo GET", 0.70), ("waitress", "wsgi-echo", "echo POST", 0.70),
     ("gunicorn", "wsgi-echo", "1 KB", 0.85), ("gunicorn", "wsgi-echo", "50 KB PNG", 0.85),
+    ("gunicorn", "wsgi-echo", "httpbin GET", 0.75), ("gunicorn", "wsgi-echo", "httpbin POST", 0.75),
+    ("waitress", "wsgi-echo", "httpbin GET", 0.75), ("waitress", "wsgi-echo", "httpbin POST", 0.75),
+]
+# (server, case, minimum req/s as a multiple of the real httpbin's, same server and case)
+HTTPBIN_TARGETS = [
+    ("gunicorn", "httpbin GET", 2.5), ("gunicorn", "httpbin POST", 2.5),
+    ("waitress", "httpbin GET", 2.5), ("waitress", "httpbin POST", 2.5),
 ]
 PACKAGES = ("wsgi-echo", "webob", "gunicorn", "waitress", "httpbin", "flask", "werkzeug",
             "whitenoise")
@@ -53,6 +60,14 @@ def _index(results):
     return {(row["server"], row["target"], row["case"]): row for row in results}
 
 
+def ratio_to_httpbin(row, index):
+    """Our req/s over the real httpbin's for the same server and case, or None."""
+    if row["target"] != "wsgi-echo":
+        return None
+    peer = index.get((row["server"], "httpbin", row["case"]))
+    return row["rps"] / peer["rps"] if peer and peer["rps"] else None
+
+
 def check_targets(results):
     index = _index(results)
     lines = []
@@ -63,6 +78,12 @@ def check_targets(results):
         verdict = "met" if row["ratio"] >= minimum else "MISSED"
         lines.append("- %s %s under %s: %.2fx bare (target %.2fx): %s"
                      % (target, case, server, row["ratio"], minimum, verdict))
+    for server, case, minimum in HTTPBIN_TARGETS:
+        row = index.get((server, "wsgi-echo", case))
+        ratio = ratio_to_httpbin(row, index) if row else None
+        if ratio is not None:
+            lines.append("- %s under %s: %.1fx httpbin's req/s (target %.1fx): %s"
+                         % (case, server, ratio, minimum, "met" if ratio >= minimum else "MISSED"))
     for case in ("1 KB", "50 KB PNG"):
         ours = index.get(("gunicorn", "wsgi-echo", case))
         peer = index.get(("gunicorn", "whitenoise", case))
@@ -94,14 +115,18 @@ def markdown(results, memory, found_versions, stamp, elapsed):
            "ratios to the bare WSGI app under the same server (nginx: to gunicorn's bare). "
            "Python servers: gunicorn `gthread`, 1 worker, 4 threads; waitress 4 threads. "
            "Access logs off for every target.", "",
-           "| server | target | case | req/s | p50 ms | p99 ms | ratio to bare | MB/s | server CPU % |",
-           "|---|---|---|---:|---:|---:|---:|---:|---:|"]
+           "| server | target | case | req/s | p50 ms | p99 ms | ratio to bare | ratio to httpbin "
+           "| MB/s | server CPU % |",
+           "|---|---|---|---:|---:|---:|---:|---:|---:|---:|"]
+    index = _index(results)
     for row in results:
         ratio = "%.2f" % row["ratio"] if row.get("ratio") is not None else "-"
+        to_httpbin = ratio_to_httpbin(row, index)
         errors = " (%d errors)" % row["errors"] if row["errors"] else ""
-        out.append("| %s | %s | %s | %.0f%s | %.2f | %.2f | %s | %.1f | %.0f |" % (
+        out.append("| %s | %s | %s | %.0f%s | %.2f | %.2f | %s | %s | %.1f | %.0f |" % (
             row["server"], row["target"], row["case"], row["rps"], errors, row["p50_ms"],
-            row["p99_ms"], ratio, row["mbps"], row["cpu"]))
+            row["p99_ms"], ratio, "%.2f" % to_httpbin if to_httpbin else "-", row["mbps"],
+            row["cpu"]))
     targets = check_targets(results)
     if targets or memory:
         out += ["", "## Targets", ""] + targets

@@ -19,6 +19,8 @@ from wsgi_echo.servers import NAMES as SERVERS, READY
 from wsgi_echo.testing.ini import settings_text, write_settings
 from wsgi_echo.testing.process import ServerProcess, free_port, wsgi_echo_argv
 
+pytest_plugins = ["pytester"]  # the pytest plugin's own tests run small suites
+
 PROJECT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 HTDOCS = os.path.join(PROJECT, "htdocs")
 

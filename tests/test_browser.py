@@ -112,3 +112,49 @@ def test_missing_page_shows_the_custom_404(page):
     # The error page's stylesheet loads too.
     color = page.eval_on_selector("h1", "e => getComputedStyle(e).color")
     assert color == "rgb(30, 60, 120)"
+
+
+# -- CORS: browser code on one origin calling the echo on another -------------------------
+
+FETCH = """async ([url, header]) => {
+    try {
+        const response = await fetch(url, {method: "PUT", body: "{\\"from\\": \\"chromium\\"}",
+            headers: {"X-Custom": header, "Content-Type": "application/json"}});
+        return {status: response.status, json: await response.json(),
+                exposed: response.headers.get("X-Content-Type-Options")};
+    } catch (error) {
+        return {error: String(error)};
+    }
+}"""
+
+
+@pytest.fixture(scope="module")
+def echo_origins(module_starter, browser):
+    """Echo servers on other ports (so other origins): one open to any
+    origin, one open only to an origin the page does not have."""
+    echo = "[server]\nworkers = 1\nthreads = 4\n[routes]\n/ = echo\n"
+    return {kind: {"open": module_starter(kind, echo),
+                   "closed": module_starter(kind, echo + "[echo]\ncors_origins = "
+                                                          "https://elsewhere.example\n")}
+            for kind in SERVERS}
+
+
+def test_a_page_on_another_origin_reads_the_echo_after_a_preflight(page, echo_origins):
+    page.goto("/")  # the page's origin is the static server's
+    other = echo_origins[page.server.kind]["open"]
+    result = page.evaluate(FETCH, [other.base + "/echo/cross?x=1", "from-a-page"])
+    assert result.get("status") == 200, result
+    data = result["json"]
+    assert data["method"] == "PUT" and data["json"] == {"from": "chromium"}
+    assert data["headers"]["X-Custom"] == "from-a-page"
+    assert data["headers"]["Origin"] == page.server.base
+    assert result["exposed"] == "nosniff"  # exposed to the page by Access-Control-Expose-Headers
+    # The browser really did ask first: the preflight is in the echo's access log.
+    assert '"OPTIONS /echo/cross?x=1 HTTP/1.1" 204' in other.log()
+
+
+def test_the_browser_refuses_the_echo_to_an_origin_it_does_not_allow(page, echo_origins):
+    page.goto("/")
+    closed = echo_origins[page.server.kind]["closed"]
+    result = page.evaluate(FETCH, [closed.base + "/echo/cross", "x"])
+    assert "error" in result and "Failed to fetch" in result["error"], result

@@ -13,7 +13,7 @@ from conftest import app_for
 
 KEYS = ["method", "host", "path", "query_string", "query", "scheme", "secure",
         "http_version", "headers", "cookies", "json", "remote_addr", "url", "form",
-        "files", "body", "body_encoding"]
+        "files", "body", "body_encoding", "tls", "content_encoding", "instance"]
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "PURGE", "PROPFIND"]
 
 

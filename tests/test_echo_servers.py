@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from conftest import SERVERS, settings_text
+from conftest import SERVERS, echo_settings, settings_text
 from http_client import get_json, raw, request, status_of
 
 pytestmark = pytest.mark.server
@@ -193,3 +193,45 @@ def test_double_host_and_folded_headers_are_400_under_both(server, fields):
 def test_trailers_echo_header_is_400_not_500(server):
     status, _, _ = request(server, "GET", "/x", headers={"X-Echo-Header": "Trailers: x"})
     assert status == 400
+
+
+# -- browsers, webhooks and compressed uploads, over the wire ----------------------------
+
+def rss_kb(server):
+    total = 0
+    for pid in [server.pid] + server.children():
+        with open("/proc/%d/status" % pid) as handle:
+            total += int([line for line in handle if line.startswith("VmRSS:")][0].split()[1])
+    return total
+
+
+def test_a_decompression_bomb_is_413_and_never_reaches_memory(start_server, kind):
+    """10 MB of zeros gzipped into under 20 KB: the compressed body is well
+    within the 1 MiB body limit, the decoded one far over it."""
+    import gzip
+    server = start_server(kind, echo_settings())  # max_request_bytes = 1048576
+    bomb = gzip.compress(b"\0" * 10_000_000, 9)
+    assert len(bomb) < 20_000
+    request(server, "GET", "/warm-up")
+    before = rss_kb(server)
+    for _ in range(5):
+        status, _, body = request(server, "POST", "/bomb", body=bomb,
+                                  headers={"Content-Encoding": "gzip"})
+        assert status == 413 and json.loads(body)["limit"] == 1048576
+    assert rss_kb(server) - before < 20 * 1024
+    status, _, body = request(server, "POST", "/ok", body=gzip.compress(b'{"a": 1}'),
+                              headers={"Content-Encoding": "gzip",
+                                       "Content-Type": "application/json"})
+    data = json.loads(body)
+    assert status == 200 and data["json"] == {"a": 1} and data["content_encoding"] == ["gzip"]
+
+
+def test_query_shaping_and_a_cors_preflight_over_the_wire(server):
+    status, headers, _ = request(server, "POST", "/hook?echo_status=202", body=b"x")
+    assert status == 202 and headers["X-Content-Type-Options"] == "nosniff"
+    status, headers, body = request(server, "OPTIONS", "/x", headers={
+        "Origin": "http://app.example", "Access-Control-Request-Method": "PUT",
+        "Access-Control-Request-Headers": "x-custom"})
+    assert status == 204 and body == b""
+    assert headers["Access-Control-Allow-Origin"] == "*"
+    assert headers["Access-Control-Allow-Headers"] == "x-custom"

@@ -21,11 +21,12 @@ from http_client import Connection, get_json, message, raw, request, status_of
 
 pytestmark = pytest.mark.server
 
-# One pattern for both servers: [date] client-ip "METHOD target" status length duration
+# One pattern for both servers:
+# [date] client-ip "METHOD target PROTOCOL" status length duration
 ACCESS_LINE = re.compile(
     r'^\[(?P<date>\d{2}/[A-Z][a-z]{2}/\d{4}:\d{2}:\d{2}:\d{2} [+-]\d{4})\] '
-    r'(?P<ip>[0-9a-fA-F.:]+) "(?P<method>[A-Z]+) (?P<target>\S+)" (?P<status>\d{3}) '
-    r'(?P<length>\d+|-) (?P<millis>\d+)ms$')
+    r'(?P<ip>[0-9a-fA-F.:]+) "(?P<method>[A-Z]+) (?P<target>\S+) (?P<protocol>HTTP/[0-9.]+)" '
+    r'(?P<status>\d{3}) (?P<length>\d+|-) (?P<millis>\d+)ms$')
 
 
 def get(path, extra=b""):

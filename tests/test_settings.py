@@ -22,7 +22,7 @@ def test_project_settings_ini_matches_the_built_in_defaults():
     assert shipped.echo == builtin.echo
     assert shipped.routes == builtin.routes
     assert shipped.log == builtin.log
-    assert shipped.routes == (("/echo", "echo"), ("/", "static"))
+    assert shipped.routes == (("/httpbin", "httpbin"), ("/echo", "echo"), ("/", "static"))
 
 
 def test_values_are_typed(ini, tmp_path):

@@ -42,7 +42,8 @@ def test_shipped_file_loads_to_the_built_in_defaults():
     builtin = declared.build(declared.BUILTIN, PROJECT, {})
     for section in declared.SECTIONS:
         assert getattr(shipped, section) == getattr(builtin, section), section
-    assert shipped.routes == builtin.routes == (("/echo", "echo"), ("/", "static"))
+    assert shipped.routes == builtin.routes == (
+        ("/httpbin", "httpbin"), ("/echo", "echo"), ("/", "static"))
 
 
 def test_every_declaration_is_in_its_section_object_and_nothing_else():

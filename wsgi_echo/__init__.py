@@ -12,23 +12,28 @@ __all__ = ["app", "make_app", "__version__"]
 
 
 _configured = None
+_adapt = None
 
 
-def configure(settings):
+def configure(settings, adapt=None):
     """Use these already-loaded settings for ``wsgi_echo:app``.
 
     A server's configuration file loads and checks the settings in its main
-    process and hands them over here, so the file is read once.
+    process and hands them over here, so the file is read once; ``adapt``
+    (app, settings) -> app adds what that server needs around the app.
     """
-    global _configured
-    _configured = settings
+    global _configured, _adapt
+    _configured, _adapt = settings, adapt
 
 
 def make_app(settings=None):
     """A new WSGI app for ``settings`` (by default: configured, else found on disk)."""
     from . import application, settings as settings_module
     if settings is None:
-        settings = _configured if _configured is not None else settings_module.load()
+        if _configured is not None:
+            app = application.make_app(_configured)
+            return _adapt(app, _configured) if _adapt is not None else app
+        settings = settings_module.load()
     return application.make_app(settings)
 
 

@@ -1,14 +1,16 @@
 """Assemble the WSGI application from typed settings.
 
 The stack, outermost first: trusted-proxy headers (so everything below sees
-the real client), the access log, the request body's limits, then the
-router, which hands each request to the app mounted at its path.
-Everything here happens once, at start-up.
+the real client), the instance header, the access log, the health path,
+the request body's limits, then the router, which hands each request to the
+app mounted at its path.  Everything here happens once, at start-up.
 """
 
 from . import apps
 from .middleware import accesslog
 from .middleware.body import RequestBody
+from .middleware.health import Health
+from .middleware.instance import InstanceHeader
 from .middleware.proxy import ProxyFix
 from .router import Router
 
@@ -23,9 +25,13 @@ def make_app(settings):
     app = Router(mounts)
     server = settings.server
     app = RequestBody(app, server.max_request_bytes, server.body_timeout)
-    logger = accesslog.configure(settings.log.access_log)
+    if server.health_path:
+        app = Health(app, server.health_path, server.instance)
+    logger = accesslog.configure(settings.log, server.instance)
     if logger is not None:
         app = accesslog.AccessLog(app, logger)
-    if settings.proxy.trusted:
-        app = ProxyFix(app, settings.proxy.trusted)
+    if server.instance_header:
+        app = InstanceHeader(app, server.instance_header, server.instance)
+    if settings.proxy.trusted or settings.proxy.assume_scheme:
+        app = ProxyFix(app, settings.proxy.trusted, settings.proxy.assume_scheme)
     return app

@@ -11,3 +11,9 @@ server that would not notice by itself acts on it.
 # bytes that never come (RFC 9112 section 6.3, item 7, from the client's
 # side).
 INCOMPLETE_RESPONSE = "wsgi_echo.incomplete_response"
+
+# What the TLS layer of this connection was, when the server terminated TLS
+# itself: a dict with "version", "cipher", "alpn", "sni" and "client_cert"
+# (None, or the verified certificate as ``ssl.SSLSocket.getpeercert()``
+# gives it, plus "der": its bytes).  Absent over plain HTTP.
+TLS = "wsgi_echo.tls"

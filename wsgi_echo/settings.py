@@ -27,6 +27,7 @@ import configparser
 import dataclasses
 import ipaddress
 import os
+import socket
 from typing import Callable, Dict, NamedTuple, Optional
 
 from . import servers
@@ -74,6 +75,15 @@ def choice(*options):
     return convert
 
 
+def boolean(text, base):
+    lowered = text.lower()
+    if lowered in ("true", "yes", "on", "1"):
+        return True
+    if lowered in ("false", "no", "off", "0"):
+        return False
+    raise ValueError("must be true or false")
+
+
 def host(text, base):
     if not text or not text.isprintable() or any(c.isspace() for c in text):
         raise ValueError("must be a host name or IP address")
@@ -104,6 +114,77 @@ def extensions(text, base):
     return frozenset(item.lower() for item in items)
 
 
+def host_names(text, base):
+    """Space- or comma-separated host names, lower-cased; empty means none listed."""
+    names = []
+    for item in text.replace(",", " ").split():
+        if not item.isprintable() or "/" in item or "@" in item:
+            raise ValueError("%r is not a host name" % item)
+        names.append(item.lower().rstrip("."))
+    return frozenset(names)
+
+
+def origins(text, base):
+    """``*``, or space-separated origins such as https://app.example:8443."""
+    if text.strip() == "*":
+        return "*"
+    found = []
+    for item in text.replace(",", " ").split():
+        scheme, sep, rest = item.partition("://")
+        if not sep or scheme.lower() not in ("http", "https") or not rest or "/" in rest:
+            raise ValueError("%r is not an origin like https://app.example (or use *)" % item)
+        found.append(item.lower())
+    return frozenset(found)
+
+
+def header_names(text, base):
+    """``*``, or space- or comma-separated header names."""
+    if text.strip() == "*":
+        return "*"
+    names = [item for item in text.replace(",", " ").split()]
+    for name in names:
+        if not name.isascii() or not all(c.isalnum() or c in "!#$%&'*+-.^_`|~" for c in name):
+            raise ValueError("%r is not a header name" % name)
+    return tuple(names)
+
+
+def header_list(text, base):
+    """Space- or comma-separated header names (no ``*``)."""
+    names = header_names(text, base)
+    if names == "*":
+        raise ValueError("must be header names, not *")
+    return names
+
+
+def optional_header(text, base):
+    """One header name, or empty for none."""
+    return header_list(text, base)[0] if text.strip() else ""
+
+
+def url_path(text, base):
+    """A path starting with /, or empty for none."""
+    if text and (not text.startswith("/") or not text.isprintable() or " " in text
+                 or "?" in text):
+        raise ValueError("must be a path starting with /, or empty")
+    return text
+
+
+def url_paths(text, base):
+    """Space-separated paths; one ending in * stands for every path it begins."""
+    paths = tuple(text.split())
+    for item in paths:
+        url_path(item, base)
+    return paths
+
+
+def instance_name(text, base):
+    """This instance's name: as given, or the host name when empty."""
+    name = text or socket.gethostname()
+    if not name.isprintable() or any(c.isspace() for c in name) or len(name) > 200:
+        raise ValueError("must be a name without spaces or control characters")
+    return name
+
+
 def networks(text, base):
     found = []
     for item in text.replace(",", " ").split():
@@ -127,6 +208,7 @@ SECTIONS = {
     "server": "how the server listens, and what it accepts from clients",
     "static": "the static site (app kind `static`)",
     "echo": "the echo (app kind `echo`)",
+    "httpbin": "the httpbin-compatible API (app kind `httpbin`): what its endpoints may produce",
     "log": "where log lines go",
     "tls": "HTTPS (gunicorn only)",
     "proxy": "trusted reverse proxies",
@@ -151,6 +233,14 @@ DECLARATIONS = (
     Setting("server", "body_timeout", "10", integer(1, 3600),
             "seconds a request body may take to arrive, counted from the end of its "
             "headers; slower: 408 and close"),
+    Setting("server", "instance", "", instance_name,
+            "this instance's name, shown in a response header, the echo and JSON logs "
+            "(empty: the host name)", "--instance"),
+    Setting("server", "instance_header", "X-Served-By", optional_header,
+            "response header that carries the instance name (empty: none)"),
+    Setting("server", "health_path", "/healthz", url_path,
+            "path answered 200 with a small JSON status, for load balancers and probes "
+            "(empty: none)"),
     Setting("server", "timeout", "30", integer(1, 86400),
             "seconds in-flight requests get to finish after SIGTERM; also gunicorn's "
             "worker heartbeat"),
@@ -175,24 +265,67 @@ DECLARATIONS = (
             "the longest X-Echo-Delay, in milliseconds"),
     Setting("echo", "max_form_parts", "1000", integer(1, 1000000),
             "most parts in a multipart body; more: 413"),
+    Setting("echo", "cors_origins", "*", origins,
+            "origins whose browser code may read echo answers: * or a list of origins"),
+    Setting("echo", "cors_credentials", "false", boolean,
+            "let browsers send cookies and auth to the echo (needs listed origins, never *)"),
+    Setting("echo", "cors_expose_headers", "*", header_names,
+            "response headers browser code may read: * (all of them) or a list"),
+    Setting("echo", "cors_max_age", "600", integer(0, 86400),
+            "seconds a browser may cache a preflight answer"),
+
+    Setting("httpbin", "max_delay", "10", integer(0, 3600),
+            "longest /delay, /drip and /range duration, in seconds (httpbin's cap is 10)"),
+    Setting("httpbin", "max_bytes", "102400", integer(0),
+            "most bytes /bytes, /stream-bytes and /range produce (httpbin's cap: 100 KiB)"),
+    Setting("httpbin", "max_drip_bytes", "10485760", integer(0),
+            "most bytes /drip sends (httpbin's cap: 10 MiB)"),
+    Setting("httpbin", "max_stream_lines", "100", integer(0, 1000000),
+            "most lines /stream and events /sse send (httpbin's cap is 100)"),
+    Setting("httpbin", "redirect_hosts", "", host_names,
+            "hosts /redirect-to may send clients to, besides relative URLs; empty: any, "
+            "as httpbin"),
 
     Setting("log", "access_log", "-", log_target,
             "- is stdout, a path is a file (appended, reopened on USR1), empty is off",
             "--access-log"),
     Setting("log", "error_log", "-", log_target,
             "- is stderr, a path is a file (appended), empty is off"),
+    Setting("log", "access_log_format", "text", choice("text", "json"),
+            "text (one line as documented) or json (one object per line)"),
+    Setting("log", "access_log_skip", "/healthz", url_paths,
+            "paths not written to the access log; a path ending in * skips all it begins"),
+    Setting("log", "access_log_headers", "", header_list,
+            "request headers added to each json line (secret ones as [redacted])"),
+    Setting("log", "redact_headers", "", header_list,
+            "more request headers whose values no log may show, besides Authorization, "
+            "Cookie and Proxy-Authorization"),
 
     Setting("tls", "certfile", "", path,
             "PEM certificate (chain); with keyfile, gunicorn serves HTTPS"),
     Setting("tls", "keyfile", "", path, "PEM private key for certfile"),
+    Setting("tls", "http2", "true", boolean,
+            "offer HTTP/2 (h2) besides HTTP/1.1 by ALPN when serving HTTPS"),
+    Setting("tls", "client_cert", "off", choice("off", "optional", "required"),
+            "ask clients for a certificate: off | optional (verified when sent) | "
+            "required (no valid certificate, no handshake)"),
+    Setting("tls", "client_ca", "", path,
+            "PEM bundle of the CAs that client certificates must chain to"),
 
     Setting("proxy", "trusted", "", networks,
             "addresses and networks whose X-Forwarded-For/-Proto/-Host are believed"),
+    Setting("proxy", "http2_cleartext", "off",
+            choice("off", "prior-knowledge", "upgrade", "both"),
+            "accept cleartext HTTP/2 (h2c) from trusted proxies only, by prior knowledge "
+            "and/or Upgrade: h2c (gunicorn)"),
+    Setting("proxy", "assume_scheme", "", choice("", "http", "https"),
+            "the scheme clients used, for a TLS-terminating front that sends no "
+            "X-Forwarded-Proto (empty: as the server saw it)"),
 )
 
 ROUTES_DOC = ("path prefix = app kind (%s); the longest matching prefix wins, and a "
               "[routes] section replaces this table whole" % " | ".join(KINDS))
-DEFAULT_ROUTES = (("/echo", "echo"), ("/", "static"))
+DEFAULT_ROUTES = (("/echo", "echo"), ("/httpbin", "httpbin"), ("/", "static"))
 
 BY_SECTION: Dict[str, Dict[str, Setting]] = {name: {} for name in SECTIONS}
 for _setting in DECLARATIONS:
@@ -357,6 +490,24 @@ def _check(settings):
             raise SettingsError(source, "tls", key, value, "no such file")
     if tls.enabled:
         _check_certificate(source, tls)
+    if tls.client_cert != "off":
+        if not tls.enabled:
+            raise SettingsError(source, "tls", "client_cert", tls.client_cert,
+                                "needs certfile and keyfile: client certificates come with HTTPS")
+        if not tls.client_ca:
+            raise SettingsError(source, "tls", "client_ca", "",
+                                "client_cert = %s needs the CA bundle that verifies them"
+                                % tls.client_cert)
+        _check_ca_bundle(source, tls.client_ca)
+    echo = settings.echo
+    if echo.cors_credentials and echo.cors_origins == "*":
+        raise SettingsError(source, "echo", "cors_origins", "*",
+                            "cors_credentials = true needs the origins listed: the echo "
+                            "shows a request's cookies and Authorization in its body")
+    if settings.proxy.http2_cleartext != "off" and not settings.proxy.trusted:
+        raise SettingsError(source, "proxy", "http2_cleartext", settings.proxy.http2_cleartext,
+                            "needs [proxy] trusted: cleartext HTTP/2 is only accepted from "
+                            "trusted proxies")
     for key in ("access_log", "error_log"):
         value = getattr(settings.log, key)
         if value not in ("", "-"):
@@ -376,6 +527,18 @@ def _check_certificate(source, tls):
     except OSError as exc:
         raise SettingsError(source, "tls", "certfile", tls.certfile,
                             "cannot read: %s" % exc.strerror) from None
+
+
+def _check_ca_bundle(source, value):
+    import ssl
+    if not os.path.isfile(value):
+        raise SettingsError(source, "tls", "client_ca", value, "no such file")
+    try:
+        ssl.create_default_context(ssl.Purpose.CLIENT_AUTH).load_verify_locations(value)
+    except (ssl.SSLError, ValueError) as exc:
+        raise SettingsError(source, "tls", "client_ca", value,
+                            "not a PEM bundle of CA certificates (%s)"
+                            % (getattr(exc, "reason", None) or exc)) from None
 
 
 def _check_log_file(source, key, value):

@@ -1,12 +1,23 @@
 """The access log: one line per request, written by the app, so every server
 writes the same lines.
 
-A line reads ``[date] client-ip "METHOD target" status length duration``,
-for example ``[23/Nov/2026:18:00:00 +0000] 127.0.0.1 "GET /index.html" 200 1024 3ms``,
-where length is the response's Content-Length (``-`` when it has none) and
-the duration runs until the server has sent the last byte (it closes the
-response iterable).  The client IP is REMOTE_ADDR after the trusted-proxy
-rules have run.
+Two formats (``[log] access_log_format``):
+
+* ``text``: ``[date] client-ip "METHOD target PROTOCOL" status length duration``,
+  for example
+  ``[23/Nov/2026:18:00:00 +0000] 127.0.0.1 "GET /index.html HTTP/1.1" 200 1024 3ms``,
+  where length is the response's Content-Length (``-`` when it has none);
+* ``json``: one object per line with ``time`` (ISO 8601, UTC), ``client``,
+  ``method``, ``target``, ``protocol``, ``status``, ``bytes`` (body bytes
+  sent), ``duration_ms``, ``user_agent``, ``instance``, and ``headers`` when
+  ``access_log_headers`` names request headers to keep.
+
+The duration runs until the server has sent the last byte (it closes the
+response iterable).  The client is REMOTE_ADDR after the trusted-proxy rules
+have run.  Paths in ``access_log_skip`` (the health path, by default) are
+not logged.  Header values that carry secrets (``Authorization``,
+``Cookie``, ``Proxy-Authorization``, and the names in ``redact_headers``)
+are never written: a kept header among them is logged as ``[redacted]``.
 
 Lines go through the standard ``logging`` module: file handlers there are
 what a server reopens on USR1, so log rotation works without a restart.
@@ -15,16 +26,24 @@ line, too many headers) are not logged here; servers report those in their
 error log.
 """
 
+import json
 import logging
 import sys
 import time
 from urllib.parse import quote
 
 LOGGER_NAME = "wsgi_echo.access"
+ALWAYS_REDACTED = ("Authorization", "Cookie", "Proxy-Authorization")
+REDACTED = "[redacted]"
 
 
 def clf_now():
     return time.strftime("[%d/%b/%Y:%H:%M:%S %z]")
+
+
+def iso_now():
+    now = time.time()
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(now)) + ".%03dZ" % (now % 1 * 1000)
 
 
 def request_target(environ):
@@ -39,21 +58,54 @@ def request_target(environ):
 
 
 def text_line(fields):
-    return '%s %s "%s %s" %s %s %dms' % (
+    return '%s %s "%s %s %s" %s %s %dms' % (
         clf_now(), fields["client"] or "-", fields["method"] or "-", fields["target"] or "-",
-        fields["status"], fields["length"], fields["millis"])
+        fields["protocol"] or "-", fields["status"], fields["length"],
+        int(fields["seconds"] * 1000))
+
+
+def json_line(fields):
+    record = {
+        "time": iso_now(), "client": fields["client"], "method": fields["method"],
+        "target": fields["target"], "protocol": fields["protocol"],
+        "status": int(fields["status"]) if fields["status"].isdigit() else fields["status"],
+        "bytes": fields["bytes"], "duration_ms": round(fields["seconds"] * 1000, 3),
+        "user_agent": fields["user_agent"], "instance": fields["instance"],
+    }
+    if "headers" in fields:
+        record["headers"] = fields["headers"]
+    return json.dumps(record, ensure_ascii=False)
+
+
+FORMATS = {"text": text_line, "json": json_line}
+
+
+def _environ_key(name):
+    name = name.upper().replace("-", "_")
+    return name if name in ("CONTENT_TYPE", "CONTENT_LENGTH") else "HTTP_" + name
 
 
 class AccessLogger:
     """Writes access lines to stdout (``-``) or appends them to a file."""
 
-    def __init__(self, target):
+    def __init__(self, config, instance=""):
+        """``config``: the ``[log]`` settings; ``instance``: this server's name."""
+        self.format = FORMATS[config.access_log_format]
+        self.instance = instance
+        self.skip_exact = frozenset(path for path in config.access_log_skip
+                                    if not path.endswith("*"))
+        self.skip_prefixes = tuple(path[:-1] for path in config.access_log_skip
+                                   if path.endswith("*"))
+        redacted = {name.lower() for name in ALWAYS_REDACTED + tuple(config.redact_headers)}
+        self.kept_headers = tuple((name, _environ_key(name), name.lower() in redacted)
+                                  for name in config.access_log_headers)
         self.logger = logging.getLogger(LOGGER_NAME)
         for handler in self.logger.handlers:
             handler.close()
         self.logger.handlers.clear()
         self.logger.propagate = False
         self.logger.setLevel(logging.INFO)
+        target = config.access_log
         if target == "-":
             handler = logging.StreamHandler(sys.stdout)
         else:
@@ -61,21 +113,34 @@ class AccessLogger:
         handler.setFormatter(logging.Formatter("%(message)s"))
         self.logger.addHandler(handler)
 
+    def skips(self, path):
+        return path in self.skip_exact or (self.skip_prefixes and
+                                           path.startswith(self.skip_prefixes))
+
+    def headers_of(self, environ):
+        kept = {}
+        for name, key, redacted in self.kept_headers:
+            value = environ.get(key)
+            if value is not None:
+                kept[name] = REDACTED if redacted else value
+        return kept
+
     def write(self, fields):
-        self.logger.info(text_line(fields))
+        fields.setdefault("instance", self.instance)
+        self.logger.info(self.format(fields))
 
 
 _current = None
 
 
-def configure(target):
-    """The process's access logger for ``[log] access_log`` (None when off).
+def configure(config, instance=""):
+    """The process's access logger for the ``[log]`` settings (None when off).
 
     A server runner that answers some requests itself, before the app, logs
     them through ``current()`` in the same format.
     """
     global _current
-    _current = AccessLogger(target) if target else None
+    _current = AccessLogger(config, instance) if config.access_log else None
     return _current
 
 
@@ -99,7 +164,7 @@ def fields_of(environ, status, headers, started, sent):
         "status": status.split(" ", 1)[0],
         "length": length,
         "bytes": sent,
-        "millis": int((time.monotonic() - started) * 1000),
+        "seconds": time.monotonic() - started,
         "user_agent": environ.get("HTTP_USER_AGENT", ""),
     }
 
@@ -113,9 +178,14 @@ class AccessLog:
 
     def write(self, environ, response, started, sent):
         status, headers = response[0] if response else ("500 Internal Server Error", [])
-        self.logger.write(fields_of(environ, status, headers, started, sent))
+        fields = fields_of(environ, status, headers, started, sent)
+        if self.logger.kept_headers:
+            fields["headers"] = self.logger.headers_of(environ)
+        self.logger.write(fields)
 
     def __call__(self, environ, start_response):
+        if self.logger.skips(environ.get("PATH_INFO", "")):
+            return self.app(environ, start_response)
         started = time.monotonic()
         response = []
 

@@ -13,6 +13,10 @@ One middleware gives every server the same rules:
 
 From any other peer the headers are left as they are: echoed as plain
 headers, changing nothing.
+
+``[proxy] assume_scheme`` sets the scheme for every request, for a front
+that terminates TLS without saying so in a header (a TCP load balancer, the
+test suite's TLS relay); a trusted X-Forwarded-Proto still wins.
 """
 
 import ipaddress
@@ -23,9 +27,10 @@ def _last(value):
 
 
 class ProxyFix:
-    def __init__(self, app, trusted_networks):
+    def __init__(self, app, trusted_networks, assume_scheme=""):
         self.app = app
         self.networks = tuple(trusted_networks)
+        self.assume_scheme = assume_scheme
 
     def is_trusted(self, address):
         try:
@@ -35,6 +40,8 @@ class ProxyFix:
         return any(ip in network for network in self.networks)
 
     def __call__(self, environ, start_response):
+        if self.assume_scheme:
+            environ["wsgi.url_scheme"] = self.assume_scheme
         if self.networks and self.is_trusted(environ.get("REMOTE_ADDR", "")):
             self.apply(environ)
         return self.app(environ, start_response)

@@ -23,8 +23,9 @@ with the version in setup.cfg and checked by tests/test_server_seams.py:
 
 import os
 import socket
+import threading
 
-from ..protocol import INCOMPLETE_RESPONSE
+from ..protocol import INCOMPLETE_RESPONSE, TLS
 from . import announce_ready
 from .deadlines import Deadlines
 
@@ -94,6 +95,91 @@ class BodyDeadline:
         return self.deadlines.arm(self.seconds, expire)
 
 
+CERT_REQS = {"off": "CERT_NONE", "optional": "CERT_OPTIONAL", "required": "CERT_REQUIRED"}
+
+
+def remember_sni(ssl_socket, server_name, context):
+    """``SSLContext.sni_callback``: keep the name the client asked for (SNI),
+    which the ssl module does not keep on a server-side socket."""
+    try:
+        ssl_socket.wsgi_echo_sni = server_name
+    except AttributeError:  # an SSLObject without a __dict__
+        pass
+
+
+def ssl_context(config, default_ssl_context_factory):
+    """gunicorn's ``ssl_context`` hook: its context, plus the SNI callback."""
+    context = default_ssl_context_factory()
+    context.sni_callback = remember_sni
+    return context
+
+
+def tls_facts(sock):
+    """The ``protocol.TLS`` dict for an ``ssl.SSLSocket`` (None for plain
+    sockets), computed once per connection and kept on the socket."""
+    facts = getattr(sock, "wsgi_echo_tls", None)
+    if facts is not None or not hasattr(sock, "cipher"):
+        return facts
+    cipher = sock.cipher()
+    certificate = None
+    der = sock.getpeercert(binary_form=True)
+    if der:
+        certificate = dict(sock.getpeercert() or {}, der=der)
+    facts = {"version": sock.version(), "cipher": cipher[0] if cipher else None,
+             "alpn": sock.selected_alpn_protocol(),
+             "sni": getattr(sock, "wsgi_echo_sni", None), "client_cert": certificate}
+    try:
+        sock.wsgi_echo_tls = facts
+    except AttributeError:
+        pass
+    return facts
+
+
+# What the pre_request hook saw of the request this thread is about to run:
+# the hook gets gunicorn's request object, the app only the environ.
+_request_seen = threading.local()
+
+
+class Adapter:
+    """WSGI wrapper: what the app needs from gunicorn beyond PEP 3333.
+
+    * what TLS the connection used, in ``environ[protocol.TLS]``: gunicorn
+      hands the app the connection's socket (``gunicorn.socket``, the
+      ``ssl.SSLSocket`` under TLS, for HTTP/1.1 and HTTP/2 alike) and
+      nothing else about TLS;
+    * for HTTP/2, gunicorn writes ``HTTP_VERSION = "2"`` into the environ,
+      which reads as a request header "Version: 2" the client never sent
+      (and hides one it did send): the client's own is put back.
+    """
+
+    def __init__(self, app, tls):
+        self.app = app
+        self.tls = tls
+
+    def __call__(self, environ, start_response):
+        if self.tls:
+            facts = tls_facts(environ.get("gunicorn.socket"))
+            if facts is not None:
+                environ[TLS] = facts
+        if environ.get("SERVER_PROTOCOL") == "HTTP/2.0":
+            sent = getattr(_request_seen, "version_header", None)
+            if sent is None:
+                environ.pop("HTTP_VERSION", None)
+            else:
+                environ["HTTP_VERSION"] = sent
+        return self.app(environ, start_response)
+
+
+def adapt(app, settings):
+    """The app as it runs under gunicorn."""
+    return Adapter(app, settings.tls.enabled)
+
+
+def remember_version_header(req):
+    values = [value for name, value in req.headers if name == "VERSION"]
+    _request_seen.version_header = ", ".join(values) if values else None
+
+
 class Hooks:
     """gunicorn's ``pre_request`` and ``post_request`` server hooks."""
 
@@ -103,6 +189,7 @@ class Hooks:
     def pre_request(self, worker, req):
         join_repeated_headers(req)
         collapse_leading_slashes(req)
+        remember_version_header(req)
         req.wsgi_echo_deadline = self.body_deadline.arm(req)
 
     def post_request(self, worker, req, environ, resp):
@@ -162,9 +249,23 @@ def options(settings, bind=None):
         # started by that user; two servers would fight over it.
         "control_socket_disable": True,
     }
-    if settings.tls.enabled:
-        result["certfile"] = settings.tls.certfile
-        result["keyfile"] = settings.tls.keyfile
+    tls = settings.tls
+    if tls.enabled:
+        result.update(certfile=tls.certfile, keyfile=tls.keyfile, ssl_context=ssl_context,
+                      http_protocols="h2,h1" if tls.http2 else "h1")
+        if tls.client_cert != "off":
+            import ssl
+            result.update(cert_reqs=getattr(ssl, CERT_REQS[tls.client_cert]),
+                          ca_certs=tls.client_ca)
+    cleartext = settings.proxy.http2_cleartext
+    if cleartext != "off" and not tls.enabled:
+        # gunicorn accepts h2c only from its forwarded_allow_ips; ours are the
+        # same trusted proxies.  It then also believes their forwarded
+        # headers, so those are switched off again: ProxyFix is the one judge.
+        result.update(http_protocols="h2,h1", http2_cleartext=cleartext,
+                      forwarded_allow_ips=",".join(str(network)
+                                                   for network in settings.proxy.trusted),
+                      forwarder_headers="")
     return result
 
 
@@ -180,6 +281,6 @@ def run(app, settings, sock):
                 self.cfg.set(key, value)
 
         def load(self):
-            return app
+            return adapt(app, settings)
 
     Server().run()

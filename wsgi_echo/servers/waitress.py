@@ -58,6 +58,10 @@ def refuse_unsupported(settings):
         raise SettingsError(settings.source, "tls", "certfile", settings.tls.certfile,
                             "waitress cannot serve HTTPS; use gunicorn, or terminate "
                             "TLS at a proxy in front of waitress")
+    if settings.proxy.http2_cleartext != "off":
+        raise SettingsError(settings.source, "proxy", "http2_cleartext",
+                            settings.proxy.http2_cleartext,
+                            "waitress cannot serve HTTP/2; use gunicorn")
 
 
 class JSONError(Error):
@@ -241,7 +245,7 @@ class LoggedErrorTask(ErrorTask):
                     "method": request.command, "target": request.request_uri,
                     "protocol": "HTTP/%s" % request.version, "status": "413",
                     "length": str(self.content_length), "bytes": self.content_length or 0,
-                    "millis": int((time.monotonic() - started) * 1000),
+                    "seconds": time.monotonic() - started,
                     "user_agent": request.headers.get("USER_AGENT", ""),
                 })
 

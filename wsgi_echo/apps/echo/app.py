@@ -1,14 +1,17 @@
 """The echo: any method, any path, answered with the request as JSON.
 
 ``describe.describe()`` builds the document, ``render`` writes it; this
-module adds the response shaping (``shaping``), the multipart cap and the
-HTTP framing.
+module adds the response shaping (``shaping``), CORS (``cors``), bodies sent
+with a Content-Encoding (``decoding``), the multipart cap and the HTTP
+framing.
 """
 
 import time
 
 from ... import errors
 from . import render, shaping
+from .cors import Cors
+from .decoding import DecodingError, decode
 from .describe import describe
 from .forms import count_parts
 
@@ -17,6 +20,8 @@ JSON_TYPE = "application/json"
 # Statuses whose responses never carry content (RFC 9110 sections 15.3.5, 15.4.5).
 BODYLESS = frozenset((204, 304))
 STATUS_LINES = {code: errors.status_line(code) for code in range(200, 600)}
+# The echo reflects what clients send; a browser must never sniff it into HTML.
+NOSNIFF = ("X-Content-Type-Options", "nosniff")
 
 
 def read_body(environ):
@@ -30,23 +35,40 @@ def read_body(environ):
 class EchoApp:
     """WSGI app answering every request with ``describe()`` as JSON."""
 
-    def __init__(self, config):
-        """``config``: the ``[echo]`` settings."""
+    def __init__(self, config, max_body, instance=""):
+        """``config``: the ``[echo]`` settings; ``max_body``: the most bytes a
+        decoded request body may grow to (``[server] max_request_bytes``);
+        ``instance``: this server's name (``[server] instance``)."""
+        self.instance = instance
         self.max_delay_ms = config.max_delay_ms
         self.max_form_parts = config.max_form_parts
+        self.max_body = max_body
+        self.cors = Cors(config)
+
+    def error(self, environ, start_response, status, detail, **fields):
+        headers = [NOSNIFF] + self.cors.response_headers(environ, [])
+        return errors.json_error(environ, start_response, status, detail, headers=headers,
+                                 **fields)
 
     def __call__(self, environ, start_response):
+        if self.cors.is_preflight(environ):
+            return self.cors.preflight(environ, start_response)
         try:
             shape = shaping.parse(environ, self.max_delay_ms)
         except shaping.ShapingError as exc:
-            return errors.json_error(environ, start_response, 400, exc.detail,
-                                     header=exc.header)
+            return self.error(environ, start_response, 400, exc.detail, **exc.fields)
         body = read_body(environ)
+        removed = []
+        coding = environ.get("HTTP_CONTENT_ENCODING")
+        if coding and body:
+            try:
+                body, removed = decode(coding, body, self.max_body)
+            except DecodingError as exc:
+                return self.error(environ, start_response, exc.status, exc.detail, **exc.fields)
         if body and count_parts(environ.get("CONTENT_TYPE", ""), body) > self.max_form_parts:
-            return errors.json_error(
-                environ, start_response, 413,
-                "the multipart body has more than %d parts" % self.max_form_parts,
-                limit=self.max_form_parts)
+            return self.error(environ, start_response, 413,
+                              "the multipart body has more than %d parts" % self.max_form_parts,
+                              limit=self.max_form_parts)
         if shape.delay_ms:
             time.sleep(shape.delay_ms / 1000.0)
         method = environ["REQUEST_METHOD"]
@@ -55,7 +77,10 @@ class EchoApp:
         if status in BODYLESS:
             payload = b""
         else:
-            payload = render.render(describe(environ, body))
+            document = describe(environ, body)
+            document["content_encoding"] = removed
+            document["instance"] = self.instance
+            payload = render.render(document)
             headers.append(("Content-Type", JSON_TYPE))
             headers.append(("Content-Length", str(len(payload))))
         if method == "OPTIONS":
@@ -64,5 +89,7 @@ class EchoApp:
             if name.lower() == "content-type":
                 headers = [pair for pair in headers if pair[0] != "Content-Type"]
             headers.append((name, value))
+        headers.append(NOSNIFF)
+        headers.extend(self.cors.response_headers(environ, headers))
         start_response(STATUS_LINES[status], headers)
         return [] if method == "HEAD" or not payload else [payload]

@@ -14,6 +14,7 @@ from urllib.parse import parse_qsl
 
 from ...wsgi_text import decoded, request_path, url_path
 from .forms import form_and_files, multi
+from .tls import describe_tls
 
 
 @lru_cache(maxsize=512)
@@ -108,6 +109,12 @@ def request_headers(environ):
     return headers
 
 
+def http_version(environ):
+    """"1.1", "1.0", or "2" (SERVER_PROTOCOL "HTTP/2.0": HTTP/2 has no minor version)."""
+    version = environ.get("SERVER_PROTOCOL", "HTTP/1.0").partition("/")[2]
+    return "2" if version == "2.0" else version
+
+
 def host_of(environ):
     host = environ.get("HTTP_HOST")
     if host:
@@ -138,7 +145,7 @@ def describe(environ, body=b""):
         "query": multi(parse_query(query_string)) if query_string else {},
         "scheme": scheme,
         "secure": scheme == "https",
-        "http_version": environ.get("SERVER_PROTOCOL", "HTTP/1.0").partition("/")[2],
+        "http_version": http_version(environ),
         "headers": request_headers(environ),
         "cookies": cookies_of(cookie_header) if cookie_header else {},
         "json": parse_json(body),
@@ -148,4 +155,7 @@ def describe(environ, body=b""):
         "files": files,
         "body": body_text,
         "body_encoding": body_encoding,
+        "tls": describe_tls(environ),
+        "content_encoding": [],
+        "instance": "",
     }

@@ -1,6 +1,6 @@
 """The echo's JSON, written faster than ``json.dumps`` writes it.
 
-The echo's document always has the same seventeen keys, and nearly all of
+The echo's document always has the same keys, and nearly all of
 its values are strings or flat objects of strings.  Filling a fixed
 template with the standard library's own C string escaper
 (``json.encoder.encode_basestring``) gives exactly the bytes
@@ -21,7 +21,7 @@ TEMPLATE = (
     '{"method": %s, "host": %s, "path": %s, "query_string": %s, "query": %s, '
     '"scheme": %s, "secure": %s, "http_version": %s, "headers": %s, "cookies": %s, '
     '"json": %s, "remote_addr": %s, "url": %s, "form": %s, "files": %s, "body": %s, '
-    '"body_encoding": %s}\n')
+    '"body_encoding": %s, "tls": %s, "content_encoding": %s, "instance": %s}\n')
 
 
 def _flat(obj):
@@ -57,7 +57,8 @@ def render(document):
         _flat(d["headers"]), _flat(d["cookies"]), _any(d["json"]),
         _string(d["remote_addr"]), _string(d["url"]), _flat(d["form"]),
         _any(d["files"]) if d["files"] else "{}", _string(d["body"]),
-        _string(d["body_encoding"]))
+        _string(d["body_encoding"]), _any(d["tls"]),
+        _any(d["content_encoding"]) if d["content_encoding"] else "[]", _string(d["instance"]))
     try:
         return text.encode("utf-8")
     except UnicodeEncodeError:

@@ -4,14 +4,24 @@ People point their HTTP clients at the echo to see how the client copes with
 a given status, a slow answer or an unusual header.  These are pure functions
 of the WSGI environ, so every rule is testable without a socket; a bad value
 raises ``ShapingError`` naming the header, which the echo turns into a 400.
+
+Clients that cannot set headers (webhook senders, links, probes configured
+with a URL only) can ask for a status and a delay in the query string
+instead (``echo_status``, ``echo_delay``); a header wins over the query.
+Response headers and the content type stay header-only: with them in the
+URL, a link alone could make the echo answer an HTML page of the link
+author's choosing on this server's origin.
 """
 
 import re
 from typing import NamedTuple, Tuple
+from urllib.parse import parse_qsl
 
 STATUS_HEADER = "X-Echo-Status"
 DELAY_HEADER = "X-Echo-Delay"
 ADD_HEADER = "X-Echo-Header"
+STATUS_PARAMETER = "echo_status"
+DELAY_PARAMETER = "echo_delay"
 
 _DIGITS = re.compile(r"[0-9]{1,9}\Z")
 # RFC 9110 section 5.6.2: a field name is a token.
@@ -35,9 +45,13 @@ REFUSED_HEADERS = frozenset(name.lower() for name in (
 
 
 class ShapingError(ValueError):
-    def __init__(self, header, detail):
+    """A bad shaping value; ``fields`` name where it came from
+    (``{"header": ...}`` or ``{"parameter": ...}``)."""
+
+    def __init__(self, source, detail):
         super().__init__(detail)
-        self.header, self.detail = header, detail
+        self.detail = detail
+        self.fields = {"parameter" if source.startswith("echo_") else "header": source}
 
 
 class Shaping(NamedTuple):
@@ -50,32 +64,49 @@ NO_SHAPING = Shaping(200, 0, ())
 
 
 def parse(environ, max_delay_ms) -> Shaping:
-    """Read the shaping headers from ``environ``; raise ShapingError if bad."""
+    """Read the shaping headers (and query parameters) from ``environ``;
+    raise ShapingError if a value is bad."""
     status_text = environ.get("HTTP_X_ECHO_STATUS")
     delay_text = environ.get("HTTP_X_ECHO_DELAY")
     header_text = environ.get("HTTP_X_ECHO_HEADER")
+    status_from, delay_from = STATUS_HEADER, DELAY_HEADER
+    query = environ.get("QUERY_STRING", "")
+    if "echo_" in query and (status_text is None or delay_text is None):
+        parameters = query_parameters(query)
+        if status_text is None and STATUS_PARAMETER in parameters:
+            status_text, status_from = parameters[STATUS_PARAMETER], STATUS_PARAMETER
+        if delay_text is None and DELAY_PARAMETER in parameters:
+            delay_text, delay_from = parameters[DELAY_PARAMETER], DELAY_PARAMETER
     if status_text is None and delay_text is None and header_text is None:
         return NO_SHAPING
     return Shaping(
-        parse_status(status_text) if status_text is not None else 200,
-        parse_delay(delay_text, max_delay_ms) if delay_text is not None else 0,
+        parse_status(status_text, status_from) if status_text is not None else 200,
+        parse_delay(delay_text, max_delay_ms, delay_from) if delay_text is not None else 0,
         parse_headers(header_text) if header_text is not None else (),
     )
 
 
-def parse_status(text):
+def query_parameters(query):
+    """The first value of each query parameter, percent-decoded."""
+    parameters = {}
+    for name, value in parse_qsl(query, keep_blank_values=True):
+        parameters.setdefault(name, value)
+    return parameters
+
+
+def parse_status(text, source=STATUS_HEADER):
     text = text.strip()
     if not _DIGITS.match(text) or not 200 <= int(text) <= 599:
-        raise ShapingError(STATUS_HEADER,
-                           "%s must be a status code from 200 to 599, got %r" % (STATUS_HEADER, text))
+        raise ShapingError(source,
+                           "%s must be a status code from 200 to 599, got %r" % (source, text))
     return int(text)
 
 
-def parse_delay(text, max_delay_ms):
+def parse_delay(text, max_delay_ms, source=DELAY_HEADER):
     text = text.strip()
     if not _DIGITS.match(text) or int(text) > max_delay_ms:
-        raise ShapingError(DELAY_HEADER, "%s must be whole milliseconds from 0 to %d, got %r"
-                           % (DELAY_HEADER, max_delay_ms, text))
+        raise ShapingError(source, "%s must be whole milliseconds from 0 to %d, got %r"
+                           % (source, max_delay_ms, text))
     return int(text)
 
 

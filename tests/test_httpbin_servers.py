@@ -1,0 +1,263 @@
+"""The httpbin app under real gunicorn and waitress processes, over sockets:
+a table of requests with what each must answer, the streaming routes as
+they arrive on the wire (chunked or with a Content-Length, spread over
+time), HEAD, compressed answers, a digest-auth round trip, and a client
+that hangs up in the middle of ``/drip``.
+
+Both servers run ``[routes] / = httpbin``: a pure httpbin, every route at
+the root.
+"""
+
+import gzip
+import hashlib
+import json
+import re
+import socket
+import time
+import zlib
+
+import pytest
+
+from conftest import at_once, settings_text
+from http_client import Connection, message, raw, request
+
+pytestmark = pytest.mark.server
+
+
+@pytest.fixture(scope="module")
+def servers(module_starter):
+    return module_starter.both(settings_text(
+        routes={"/": "httpbin"}, server={"workers": 1, "threads": 4}))
+
+
+@pytest.fixture
+def server(servers, kind):
+    return servers[kind]
+
+
+def as_json(body):
+    return json.loads(body)
+
+
+def _brotli(body):
+    brotli = pytest.importorskip("brotli")
+    return brotli.decompress(body)
+
+
+# (method, path, body, headers, status, check(headers, body, server))
+TABLE = [
+    ("GET", "/get?a=1&a=2", None, {"User-Agent": "table/1"}, 200,
+     lambda h, b, s: as_json(b) == {
+         "args": {"a": ["1", "2"]}, "origin": "127.0.0.1",
+         "headers": {"Host": "127.0.0.1:%d" % s.port, "User-Agent": "table/1",
+                     "Accept-Encoding": "identity"},
+         "url": "http://127.0.0.1:%d/get?a=1&a=2" % s.port}),
+    ("POST", "/post", b'{"k": [1, 2]}', {"Content-Type": "application/json"}, 200,
+     lambda h, b, s: as_json(b)["json"] == {"k": [1, 2]}
+     and as_json(b)["data"] == '{"k": [1, 2]}'),
+    ("POST", "/post", b"\x00\xffbin", {"Content-Type": "application/octet-stream"}, 200,
+     lambda h, b, s: as_json(b)["data"] == "data:application/octet-stream;base64,AP9iaW4="),
+    ("PUT", "/put", b"a=1&a=2", {"Content-Type": "application/x-www-form-urlencoded"}, 200,
+     lambda h, b, s: as_json(b)["form"] == {"a": ["1", "2"]}),
+    ("PURGE", "/anything/x", None, {}, 200, lambda h, b, s: as_json(b)["method"] == "PURGE"),
+    ("GET", "/headers", None, {"Via": "1.1 p", "X-Forwarded-For": "6.6.6.6"}, 200,
+     lambda h, b, s: "Via" not in as_json(b)["headers"]),
+    ("GET", "/ip", None, {"X-Forwarded-For": "6.6.6.6"}, 200,
+     lambda h, b, s: as_json(b) == {"origin": "127.0.0.1"}),
+    ("TRACE", "/status/418", None, {}, 418,
+     lambda h, b, s: b"teapot" in b and h["X-More-Info"]),
+    ("GET", "/status/204", None, {}, 204, lambda h, b, s: b == b""),
+    ("GET", "/status/302", None, {}, 302, lambda h, b, s: h["Location"] == "/redirect/1"),
+    ("GET", "/status/abc", None, {}, 400, lambda h, b, s: as_json(b)["parameter"] == "status code"),
+    ("GET", "/redirect/2", None, {}, 302,
+     lambda h, b, s: h["Location"] == "/relative-redirect/1"),
+    ("GET", "/absolute-redirect/1", None, {}, 302,
+     lambda h, b, s: h["Location"] == "http://127.0.0.1:%d/get" % s.port),
+    ("DELETE", "/redirect-to?url=/get&status_code=307", None, {}, 307,
+     lambda h, b, s: h["Location"] == "/get"),
+    ("GET", "/cookies/set?a=1&b=x%20y", None, {}, 302,
+     lambda h, b, s: h.get_all("Set-Cookie") == ["a=1; Path=/", 'b="x y"; Path=/']),
+    ("GET", "/cookies", None, {"Cookie": "a=1; b=2"}, 200,
+     lambda h, b, s: as_json(b) == {"cookies": {"a": "1", "b": "2"}}),
+    ("GET", "/response-headers?X-A=1&X-A=2", None, {}, 200,
+     lambda h, b, s: h.get_all("X-A") == ["1", "2"]
+     and as_json(b)["Content-Length"] == h["Content-Length"] == str(len(b))),
+    ("GET", "/gzip", None, {"Accept-Encoding": "gzip"}, 200,
+     lambda h, b, s: h["Content-Encoding"] == "gzip"
+     and as_json(gzip.decompress(b))["gzipped"] is True),
+    ("GET", "/deflate", None, {}, 200,
+     lambda h, b, s: as_json(zlib.decompress(b))["deflated"] is True),
+    ("GET", "/brotli", None, {}, 200, lambda h, b, s: as_json(_brotli(b))["brotli"] is True),
+    ("GET", "/bytes/10?seed=0", None, {}, 200,
+     lambda h, b, s: b == b"\xc5\xd7\x14\x84\xf8\xcf\x9b\xf4\xb7o"),
+    ("GET", "/range/26", None, {"Range": "bytes=20-"}, 206,
+     lambda h, b, s: b == b"uvwxyz" and h["Content-Range"] == "bytes 20-25/26"),
+    ("GET", "/range/26", None, {"Range": "bytes=30-40"}, 416,
+     lambda h, b, s: h["Content-Range"] == "bytes */26"),
+    ("GET", "/etag/abc", None, {"If-None-Match": '"abc"'}, 304, lambda h, b, s: h["ETag"] == "abc"),
+    ("GET", "/basic-auth/u/p", None, {"Authorization": "Basic dTpw"}, 200,
+     lambda h, b, s: as_json(b) == {"authenticated": True, "user": "u"}),
+    ("GET", "/bearer", None, {}, 401, lambda h, b, s: h["WWW-Authenticate"] == "Bearer"),
+    ("GET", "/image", None, {"Accept": "image/webp"}, 200,
+     lambda h, b, s: h["Content-Type"] == "image/webp" and b[:4] == b"RIFF"),
+    ("GET", "/robots.txt", None, {}, 200, lambda h, b, s: b"Disallow: /deny" in b),
+    ("GET", "/", None, {}, 200, lambda h, b, s: b'href="/get"' in b),
+    ("GET", "/nope", None, {"Origin": "https://o.example"}, 404,
+     lambda h, b, s: h["Access-Control-Allow-Origin"] == "https://o.example"),
+    ("POST", "/get", None, {}, 405, lambda h, b, s: h["Allow"] == "GET, HEAD, OPTIONS"),
+    ("OPTIONS", "/post", None, {"Access-Control-Request-Headers": "X-Y"}, 200,
+     lambda h, b, s: h["Access-Control-Allow-Headers"] == "X-Y" and b == b""),
+]
+
+
+@pytest.mark.parametrize("method, path, body, headers, status, check", TABLE,
+                         ids=["%s %s" % (row[0], row[1]) for row in TABLE])
+def test_table(server, method, path, body, headers, status, check):
+    got_status, got_headers, got_body = request(server, method, path, body, headers)
+    assert got_status == status, got_body[:300]
+    assert got_headers["Access-Control-Allow-Credentials"] == "true"
+    assert check(got_headers, got_body, server)
+
+
+@pytest.mark.parametrize("path", ["/get", "/bytes/50", "/stream/2", "/status/418", "/json"])
+def test_head_has_gets_headers_and_no_body(server, path):
+    get_status, get_headers, get_body = request(server, "GET", path)
+    status, headers, body = request(server, "HEAD", path)
+    assert status == get_status and body == b""
+    assert headers.get("Content-Length") == get_headers.get("Content-Length")
+    assert headers["Content-Type"] == get_headers["Content-Type"]
+
+
+def response_head(reply):
+    head, _, body = reply.partition(b"\r\n\r\n")
+    return head.decode("latin-1").lower(), body
+
+
+@pytest.mark.parametrize("path, lines", [("/stream/3", 3), ("/stream-bytes/100?chunk_size=30", 4)])
+def test_streams_are_chunked_on_the_wire(server, path, lines):
+    head, body = response_head(raw(server, message("GET", path)))
+    assert "transfer-encoding: chunked" in head and "content-length" not in head
+    sizes = [int(size, 16) for size in re.findall(rb"(?m)^([0-9a-fA-F]+)\r$", body)]
+    assert sizes[-1] == 0 and len(sizes) - 1 == lines
+
+
+def test_chunked_request_body_is_echoed(server):
+    reply = raw(server, message("POST", "/post", [("Content-Type", "text/plain"),
+                                                  ("Transfer-Encoding", "chunked")],
+                                b"5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n"))
+    assert json.loads(response_head(reply)[1])["data"] == "hello world"
+
+
+def timed_chunks(server, path, until):
+    """Send GET ``path``; (seconds from the request to each received read, bytes),
+    until ``until(all bytes so far)`` holds."""
+    with socket.create_connection((server.host, server.port), timeout=5) as sock:
+        started = time.monotonic()
+        sock.sendall(message("GET", path))
+        arrivals, data = [], b""
+        while not until(data):
+            chunk = sock.recv(65536)
+            if not chunk:
+                break
+            data += chunk
+            arrivals.append(time.monotonic() - started)
+        return arrivals, data
+
+
+def test_drip_spreads_its_bytes_over_the_duration(servers):
+    def check(server):
+        arrivals, data = timed_chunks(server, "/drip?numbytes=4&duration=0.4",
+                                      lambda data: data.endswith(b"****"))
+        head, body = response_head(data)
+        assert "content-length: 4" in head and body == b"****"
+        assert arrivals[0] < 0.2 <= 0.35 <= arrivals[-1] < 1.5
+    at_once(check, servers)
+
+
+def test_sse_events_arrive_one_by_one(servers):
+    def check(server):
+        arrivals, data = timed_chunks(server, "/sse?count=3&duration=0.3",
+                                      lambda data: data.count(b"event: ping") == 3)
+        head, body = response_head(data)
+        assert "content-type: text/event-stream; charset=utf-8" in head
+        assert "transfer-encoding: chunked" in head
+        stamps = [json.loads(found)["timestamp"] for found in re.findall(rb"data: (\{.*?\})", body)]
+        assert [json.loads(found)["id"] for found in re.findall(rb"data: (\{.*?\})", body)] == [
+            0, 1, 2]
+        assert 250 <= stamps[-1] - stamps[0] < 1500
+    at_once(check, servers)
+
+
+def test_range_with_duration_streams_with_a_length(servers):
+    def check(server):
+        started = time.monotonic()
+        status, headers, body = request(server, "GET", "/range/100?duration=0.3&chunk_size=10",
+                                        headers={"Range": "bytes=50-99"})
+        assert status == 206 and headers["Content-Length"] == "50" and len(body) == 50
+        assert 0.14 <= time.monotonic() - started < 1.5
+    at_once(check, servers)
+
+
+def test_a_client_that_hangs_up_mid_drip_frees_its_thread(servers):
+    """Four clients (one per server thread) hang up on a 2-second drip; the
+    server stops each drip at its next write and calls the iterable's
+    close(), so the threads are free again well before the drips' end."""
+    path = "/drip?numbytes=200&duration=2"
+
+    def hang_up(server):
+        sock = socket.create_connection((server.host, server.port), timeout=5)
+        sock.sendall(message("GET", path))
+        assert b"200" in sock.recv(200)  # the status line, and a byte or two
+        sock.close()
+
+    def check(server):
+        for _ in range(4):
+            hang_up(server)
+        started = time.monotonic()
+        status, _, _ = request(server, "GET", "/get", timeout=5)
+        assert status == 200 and time.monotonic() - started < 1.0
+        # Each line is written when the server closed the iterable, with the
+        # time taken: far less than the 2 s the drip would have run.
+        deadline = time.monotonic() + 1.0
+        while time.monotonic() < deadline:
+            durations = [int(ms) for ms in re.findall(
+                r'"GET %s[^"]*" 200 200 (\d+)ms' % re.escape(path), server.log())]
+            if len(durations) == 4:
+                break
+            time.sleep(0.05)
+        assert len(durations) == 4 and max(durations) < 1000, server.log()[-2000:]
+    at_once(check, servers)
+
+
+def _hash(text, algorithm="MD5"):
+    return {"SHA-256": hashlib.sha256}.get(algorithm, hashlib.md5)(text.encode()).hexdigest()
+
+
+def test_digest_auth_round_trip(server):
+    uri = "/digest-auth/auth/user/passwd/SHA-256?x=1"
+    with Connection(server) as connection:
+        connection.send(message("GET", uri, close=False))
+        status, headers, _ = connection.read_response()
+        assert status == 401
+        challenge = dict((key, quoted or bare) for key, quoted, bare in re.findall(
+            r'(\w+)=(?:"([^"]*)"|([^,\s]*))', headers["www-authenticate"]))
+        ha1 = _hash("user:%s:passwd" % challenge["realm"], "SHA-256")
+        ha2 = _hash("GET:" + uri, "SHA-256")
+        answer = _hash("%s:%s:00000001:c0ffee:auth:%s" % (ha1, challenge["nonce"], ha2),
+                       "SHA-256")
+        authorization = ('Digest username="user", realm="%s", nonce="%s", uri="%s", '
+                         'response="%s", opaque="%s", algorithm=SHA-256, qop=auth, '
+                         'nc=00000001, cnonce="c0ffee"' % (challenge["realm"], challenge["nonce"],
+                                                           uri, answer, challenge["opaque"]))
+        connection.send(message("GET", uri, [("Authorization", authorization),
+                                             ("Cookie", "fake=fake_value")]))
+        status, _, body = connection.read_response()
+        assert status == 200 and json.loads(body) == {"authenticated": True, "user": "user"}
+
+
+def test_dump_request_shows_the_request_as_sent(server):
+    reply = raw(server, message("POST", "/dump/request?a=%20b", [("X-Test", "1"),
+                                                                 ("Content-Length", "2")], b"hi"))
+    body = response_head(reply)[1]
+    assert body == (b"POST /dump/request?a=%20b HTTP/1.1\r\nHost: test\r\nConnection: close\r\n"
+                    b"Content-Length: 2\r\nX-Test: 1\r\n\r\nhi")

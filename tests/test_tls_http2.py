@@ -1,0 +1,297 @@
+"""HTTP/2 and TLS inspection under real gunicorn processes, with a CA, a
+server certificate and client certificates made at test time (trustme):
+ALPN picks h2 or HTTP/1.1 on one port, the echo reports which and the TLS it
+ran over, client certificates are asked for, verified and described,
+several streams share one HTTP/2 connection, and every app works over h2."""
+
+import asyncio
+import gzip
+import hashlib
+import json
+import socket
+import ssl
+
+import h2.connection
+import h2.events
+import httpx
+import pytest
+import trustme
+
+from conftest import run_cli, settings_text
+
+pytestmark = pytest.mark.server
+
+
+@pytest.fixture(scope="module")
+def pki(tmp_path_factory):
+    """A CA, the server's certificate, a client certificate from the same CA
+    and one from another CA."""
+    folder = tmp_path_factory.mktemp("pki")
+    authority, stranger = trustme.CA(), trustme.CA()
+    server = authority.issue_cert("127.0.0.1", "localhost")
+    client = authority.issue_cert("client@example.com", common_name="alice")
+    outsider = stranger.issue_cert("mallory@example.com", common_name="mallory")
+    files = {"ca": folder / "ca.pem", "server": folder / "server.pem",
+             "client": folder / "client.pem", "outsider": folder / "outsider.pem"}
+    authority.cert_pem.write_to_path(str(files["ca"]))
+    server.private_key_and_cert_chain_pem.write_to_path(str(files["server"]))
+    client.private_key_and_cert_chain_pem.write_to_path(str(files["client"]))
+    outsider.private_key_and_cert_chain_pem.write_to_path(str(files["outsider"]))
+    files["client_der"] = client.cert_chain_pems[0].bytes()
+    return files
+
+
+def tls_settings(pki, client_cert="off", http2=True, site=None):
+    tls = {"certfile": pki["server"], "keyfile": pki["server"], "http2": http2}
+    if client_cert != "off":
+        tls.update(client_cert=client_cert, client_ca=pki["ca"])
+    routes = {"/echo": "echo", "/": "static"} if site else {"/": "echo"}
+    sections = dict(server={"workers": 1, "threads": 4}, tls=tls, routes=routes)
+    if site:
+        sections["static"] = {"root": site}
+    return settings_text(**sections)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    root = tmp_path_factory.mktemp("site")
+    (root / "page.txt").write_bytes(b"0123456789" * 100)
+    (root / "page.txt.gz").write_bytes(gzip.compress(b"0123456789" * 100))
+    return root
+
+
+@pytest.fixture(scope="module")
+def servers(module_starter, pki, site):
+    return {mode: module_starter("gunicorn", tls_settings(pki, mode, site=site))
+            for mode in ("off", "optional", "required")}
+
+
+def client_context(pki, cert=None, alpn=("h2", "http/1.1")):
+    context = ssl.create_default_context(cafile=str(pki["ca"]))
+    if cert:
+        context.load_cert_chain(str(pki[cert]))
+    if alpn:
+        context.set_alpn_protocols(list(alpn))
+    return context
+
+
+def get(server, path, pki, cert=None, http2=True, **kwargs):
+    with httpx.Client(http2=http2, verify=client_context(pki, cert), timeout=10) as client:
+        return client.get("https://127.0.0.1:%d%s" % (server.port, path), **kwargs)
+
+
+# -- protocol negotiation ----------------------------------------------------------------
+
+def test_http2_is_negotiated_by_alpn_and_reported_by_the_echo(servers, pki):
+    response = get(servers["off"], "/echo/x", pki)
+    assert response.http_version == "HTTP/2"
+    data = response.json()
+    assert data["http_version"] == "2" and data["scheme"] == "https"
+    assert data["tls"]["alpn"] == "h2"
+
+
+def test_an_http11_only_client_gets_http11_on_the_same_port(servers, pki):
+    response = get(servers["off"], "/echo/x", pki, http2=False)
+    assert response.http_version == "HTTP/1.1"
+    assert response.json()["http_version"] == "1.1"
+    assert response.json()["tls"]["alpn"] == "http/1.1"
+    # A client that offers no ALPN at all is served HTTP/1.1 too.
+    with socket.create_connection(("127.0.0.1", servers["off"].port), timeout=10) as raw:
+        context = client_context(pki, alpn=None)
+        with context.wrap_socket(raw, server_hostname="127.0.0.1") as tls:
+            tls.sendall(b"GET /echo/plain HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            reply = b""
+            while chunk := tls.recv(65536):
+                reply += chunk
+    assert reply.startswith(b"HTTP/1.1 200")
+    assert json.loads(reply.split(b"\r\n\r\n", 1)[1])["tls"]["alpn"] is None
+
+
+def test_http2_off_offers_only_http11(start_server, pki):
+    server = start_server("gunicorn", tls_settings(pki, http2=False))
+    response = get(server, "/x", pki)
+    assert response.http_version == "HTTP/1.1"
+    assert response.json()["tls"]["alpn"] is None
+
+
+def test_the_echo_over_http2_shows_only_the_headers_the_client_sent(servers, pki):
+    headers = get(servers["off"], "/echo/x", pki).json()["headers"]
+    assert "Version" not in headers  # gunicorn marks HTTP/2 with HTTP_VERSION
+    sent = get(servers["off"], "/echo/x", pki, headers={"Version": "7"}).json()["headers"]
+    assert sent["Version"] == "7"
+
+
+def test_plain_http_has_a_null_tls_key(start_server):
+    server = start_server("gunicorn", settings_text(routes={"/": "echo"}))
+    response = httpx.get("http://127.0.0.1:%d/x" % server.port)
+    assert response.json()["tls"] is None
+
+
+# -- the tls object and client certificates ----------------------------------------------
+
+def test_the_tls_object_describes_the_connection(servers, pki):
+    tls = get(servers["off"], "/echo/x", pki).json()["tls"]
+    assert tls["version"] in ("TLSv1.2", "TLSv1.3")
+    assert tls["cipher"] and isinstance(tls["cipher"], str)
+    assert tls["client_cert"] is None
+    # SNI: the name the client asked for (none for an IP address, RFC 6066 section 3).
+    assert tls["sni"] is None
+    with httpx.Client(http2=True, verify=client_context(pki)) as client:
+        by_name = client.get("https://localhost:%d/echo/x" % servers["off"].port).json()
+    assert by_name["tls"]["sni"] == "localhost"
+
+
+def test_an_optional_client_certificate_is_described_when_sent(servers, pki):
+    absent = get(servers["optional"], "/echo/x", pki).json()["tls"]
+    assert absent["client_cert"] is None
+    cert = get(servers["optional"], "/echo/x", pki, cert="client").json()["tls"]["client_cert"]
+    assert cert["subject"]["CN"] == "alice"
+    assert cert["issuer"]["O"].startswith("trustme")
+    assert cert["san"] == ["email:client@example.com"]
+    assert cert["not_before"].endswith("Z") and cert["not_after"] > cert["not_before"]
+    from cryptography import x509
+    parsed = x509.load_pem_x509_certificate(pki["client_der"])
+    assert int(cert["serial"], 16) == parsed.serial_number
+    der = parsed.public_bytes(encoding=__import__("cryptography.hazmat.primitives.serialization",
+                                                  fromlist=["Encoding"]).Encoding.DER)
+    assert cert["sha256"] == hashlib.sha256(der).hexdigest()
+
+
+@pytest.mark.parametrize("mode", ["optional", "required"])
+def test_a_certificate_from_another_ca_ends_the_handshake(servers, pki, mode):
+    with pytest.raises((httpx.ConnectError, httpx.ReadError, httpx.RemoteProtocolError)):
+        get(servers[mode], "/echo/x", pki, cert="outsider")
+    assert get(servers[mode], "/echo/x", pki, cert="client").status_code == 200
+
+
+def test_a_required_certificate_that_is_missing_ends_the_handshake(servers, pki):
+    for http2 in (True, False):
+        with pytest.raises((httpx.ConnectError, httpx.ReadError, httpx.RemoteProtocolError)):
+            get(servers["required"], "/echo/x", pki, http2=http2)
+    # ... and the server is still serving.
+    response = get(servers["required"], "/echo/x", pki, cert="client")
+    assert response.status_code == 200
+    assert response.json()["tls"]["client_cert"]["subject"]["CN"] == "alice"
+    assert servers["required"].alive()
+
+
+# -- HTTP/2 streams and the other apps -----------------------------------------------------
+
+def test_several_streams_share_one_http2_connection(servers, pki):
+    """Ten requests on one connection, sent before any answer is read; each
+    answer carries its own stream's path."""
+    context = client_context(pki, alpn=("h2",))
+    with socket.create_connection(("127.0.0.1", servers["off"].port), timeout=10) as raw:
+        with context.wrap_socket(raw, server_hostname="127.0.0.1") as sock:
+            assert sock.selected_alpn_protocol() == "h2"
+            connection = h2.connection.H2Connection()
+            connection.initiate_connection()
+            streams = {}
+            for number in range(10):
+                stream_id = connection.get_next_available_stream_id()
+                streams[stream_id] = "/echo/stream/%d" % number
+                connection.send_headers(stream_id, [
+                    (":method", "GET"), (":path", streams[stream_id]), (":scheme", "https"),
+                    (":authority", "127.0.0.1")], end_stream=True)
+            sock.sendall(connection.data_to_send())
+            bodies, ended = {stream: b"" for stream in streams}, set()
+            while len(ended) < len(streams):
+                data = sock.recv(65536)
+                assert data, "the server closed the connection"
+                for event in connection.receive_data(data):
+                    if isinstance(event, h2.events.DataReceived):
+                        bodies[event.stream_id] += event.data
+                        connection.acknowledge_received_data(event.flow_controlled_length,
+                                                             event.stream_id)
+                    elif isinstance(event, h2.events.StreamEnded):
+                        ended.add(event.stream_id)
+                sock.sendall(connection.data_to_send())
+    for stream_id, path in streams.items():
+        answer = json.loads(bodies[stream_id])
+        assert answer["path"] == path and answer["http_version"] == "2"
+
+
+def test_concurrent_requests_from_an_http2_client_are_all_answered(servers, pki):
+    async def many():
+        async with httpx.AsyncClient(http2=True, verify=client_context(pki)) as client:
+            return await asyncio.gather(*[
+                client.get("https://127.0.0.1:%d/echo/c/%d" % (servers["off"].port, number))
+                for number in range(20)])
+    responses = asyncio.run(many())
+    assert [response.json()["path"] for response in responses] == \
+        ["/echo/c/%d" % number for number in range(20)]
+    assert {response.http_version for response in responses} == {"HTTP/2"}
+
+
+def test_static_files_over_http2_keep_validators_ranges_and_variants(servers, pki, site):
+    server = servers["off"]
+    whole = get(server, "/page.txt", pki)
+    assert whole.http_version == "HTTP/2" and whole.content == b"0123456789" * 100
+    etag = whole.headers["etag"]
+    assert get(server, "/page.txt", pki, headers={"If-None-Match": etag}).status_code == 304
+    part = get(server, "/page.txt", pki,
+               headers={"Range": "bytes=5-14", "Accept-Encoding": "identity"})
+    assert part.status_code == 206 and part.content == b"5678901234"
+    with httpx.Client(http2=True, verify=client_context(pki)) as client:
+        raw = client.get("https://127.0.0.1:%d/page.txt" % server.port,
+                         headers={"Accept-Encoding": "gzip"})
+        assert raw.headers["content-encoding"] == "gzip"
+        assert raw.content == b"0123456789" * 100  # httpx decoded our .gz sibling
+
+
+def test_the_access_log_shows_the_protocol(servers, pki):
+    server = servers["off"]
+    get(server, "/echo/log-h2", pki)
+    get(server, "/echo/log-h1", pki, http2=False)
+    lines = [line for line in server.log().splitlines() if "/echo/log-" in line]
+    assert any('"GET /echo/log-h2 HTTP/2.0" 200' in line for line in lines), lines
+    assert any('"GET /echo/log-h1 HTTP/1.1" 200' in line for line in lines), lines
+
+
+# -- cleartext HTTP/2 behind a proxy, and refusals -------------------------------------------
+
+@pytest.mark.parametrize("trusted, version", [("127.0.0.1", "HTTP/2"), ("10.0.0.0/8", None)])
+def test_cleartext_http2_is_accepted_from_trusted_proxies_only(start_server, trusted, version):
+    server = start_server("gunicorn", settings_text(
+        proxy={"trusted": trusted, "http2_cleartext": "prior-knowledge"}, routes={"/": "echo"}))
+    url = "http://127.0.0.1:%d/h2c" % server.port
+    if version:
+        with httpx.Client(http1=False, http2=True) as client:
+            response = client.get(url)
+        assert response.http_version == version and response.json()["http_version"] == "2"
+    else:
+        # An untrusted peer's preface is not HTTP/2 to this server: refused as HTTP/1.
+        with httpx.Client(http1=False, http2=True) as client, pytest.raises(httpx.HTTPError):
+            client.get(url)
+        assert httpx.get(url).json()["http_version"] == "1.1"
+
+
+@pytest.mark.parametrize("section, key, value", [
+    ("tls", "certfile", None), ("proxy", "http2_cleartext", "prior-knowledge")])
+def test_waitress_refuses_tls_and_http2_settings_in_one_line(ini, pki, section, key, value):
+    if section == "tls":
+        path = ini(tls_settings(pki))
+        expected = "[tls] certfile = %s: waitress cannot serve HTTPS" % pki["server"]
+    else:
+        path = ini(settings_text(proxy={"trusted": "127.0.0.1", key: value},
+                                 routes={"/": "echo"}))
+        expected = "[proxy] http2_cleartext = prior-knowledge: waitress cannot serve HTTP/2"
+    result = run_cli("--config", path, "--server", "waitress")
+    assert result.returncode == 2
+    assert expected in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("tls, error", [
+    ({"client_cert": "required"}, "[tls] client_cert = required: needs certfile and keyfile"),
+    ({"client_cert": "optional", "certfile": "SERVER", "keyfile": "SERVER"},
+     "[tls] client_ca = \"\": client_cert = optional needs the CA bundle"),
+    ({"client_cert": "required", "client_ca": "SERVER_KEYLESS", "certfile": "SERVER",
+      "keyfile": "SERVER"}, "[tls] client_ca = "),
+])
+def test_bad_client_certificate_settings_are_refused(ini, pki, tmp_path, tls, error):
+    junk = tmp_path / "junk.pem"
+    junk.write_text("not a certificate")
+    values = {key: {"SERVER": pki["server"], "SERVER_KEYLESS": junk}.get(value, value)
+              for key, value in tls.items()}
+    result = run_cli("--config", ini(settings_text(tls=values, routes={"/": "echo"})))
+    assert result.returncode == 2 and error in result.stderr

@@ -1,0 +1,222 @@
+"""The httpbin app: the route table, dispatch, and what every answer shares.
+
+Dispatch is one dict lookup for the fixed paths (``/get``, ``/post``, ...)
+and, failing that, one more for the patterned ones, keyed by the first
+path segment and the number of segments after it (``("status", 1)`` for
+``/status/<codes>``); ``/anything/...`` takes any number.  An empty segment
+matches nothing, as in httpbin's Flask routes, so ``/status/`` is a 404.
+
+What httpbin adds to every answer, this adds too:
+
+* CORS (its ``after_request`` hook): ``Access-Control-Allow-Origin`` is the
+  request's ``Origin`` (or ``*``) with ``Access-Control-Allow-Credentials:
+  true``; an ``OPTIONS`` request to any route is a preflight answer with
+  ``Access-Control-Allow-Methods``, ``-Max-Age`` and, when asked for,
+  ``-Allow-Headers`` (the Fetch standard's CORS protocol).
+* HEAD is GET without the body, with GET's ``Content-Length``; a streaming
+  route's generator is closed unstarted (RFC 9110 section 9.3.2).
+* A method a route does not take is 405 with ``Allow``; a path that is no
+  route is 404; a bad parameter is 400; all as JSON errors.
+"""
+
+from ... import errors
+from . import (auth, caching, cookies, data, dump, redirects, request_echo, responses,
+               samples, sse, status)
+from .params import ParameterError
+from .reply import HTML, mount
+
+ANY = None  # a route that takes every method
+GET = frozenset(("GET",))
+PREFLIGHT_METHODS = "GET, POST, PUT, DELETE, PATCH, OPTIONS"
+CREDENTIALS = ("Access-Control-Allow-Credentials", "true")
+ANY_ORIGIN = (("Access-Control-Allow-Origin", "*"), CREDENTIALS)
+STATUS_LINES = {code: errors.status_line(code) for code in range(100, 600)}
+# No content, so no Content-Length or Content-Type (RFC 9110 sections 8.6, 15.3.5, 15.4.5).
+BODYLESS = frozenset((204, 304))
+
+# (path pattern, methods, route): the documentation of the API, in httpbin's
+# order.  A pattern's "<...>" segments are its parameters.
+ROUTES = (
+    ("/get", GET, request_echo.get),
+    ("/post", frozenset(("POST",)), request_echo.with_body_route),
+    ("/put", frozenset(("PUT",)), request_echo.with_body_route),
+    ("/patch", frozenset(("PATCH",)), request_echo.with_body_route),
+    ("/delete", frozenset(("DELETE",)), request_echo.with_body_route),
+    ("/anything", ANY, request_echo.anything),
+    ("/anything/<path>", ANY, request_echo.anything),
+    ("/headers", GET, request_echo.headers),
+    ("/ip", GET, request_echo.ip),
+    ("/user-agent", GET, request_echo.user_agent),
+    ("/uuid", GET, request_echo.uuid4),
+    ("/status/<codes>", ANY, status.status),
+    ("/delay/<seconds>", ANY, status.delay),
+    ("/drip", GET, status.drip),
+    ("/bytes/<n>", GET, data.random_bytes),
+    ("/stream-bytes/<n>", GET, data.stream_bytes),
+    ("/stream/<n>", GET, data.stream),
+    ("/range/<n>", GET, data.range_request),
+    ("/base64/<value>", GET, data.decode_base64),
+    ("/links/<n>", GET, data.links_redirect),
+    ("/links/<n>/<offset>", GET, data.links),
+    ("/cache", GET, caching.cache),
+    ("/cache/<n>", GET, caching.cache_control),
+    ("/etag/<etag>", GET, caching.etag),
+    ("/response-headers", frozenset(("GET", "POST")), responses.response_headers),
+    ("/gzip", GET, responses.gzip),
+    ("/deflate", GET, responses.deflate),
+    ("/brotli", GET, responses.brotli),
+    ("/redirect/<n>", GET, redirects.redirect_n_times),
+    ("/relative-redirect/<n>", GET, redirects.relative_redirect),
+    ("/absolute-redirect/<n>", GET, redirects.absolute_redirect),
+    ("/redirect-to", ANY, redirects.redirect_to),
+    ("/cookies", GET, cookies.view_cookies),
+    ("/cookies/set", GET, cookies.set_cookies),
+    ("/cookies/set/<name>/<value>", GET, cookies.set_cookie),
+    ("/cookies/delete", GET, cookies.delete_cookies),
+    ("/basic-auth/<user>/<passwd>", GET, auth.basic_auth),
+    ("/hidden-basic-auth/<user>/<passwd>", GET, auth.hidden_basic_auth),
+    ("/bearer", GET, auth.bearer),
+    ("/digest-auth/<qop>/<user>/<passwd>", GET, auth.digest_auth),
+    ("/digest-auth/<qop>/<user>/<passwd>/<algorithm>", GET, auth.digest_auth),
+    ("/digest-auth/<qop>/<user>/<passwd>/<algorithm>/<stale_after>", GET, auth.digest_auth),
+    ("/html", GET, samples.html),
+    ("/xml", GET, samples.xml),
+    ("/json", GET, samples.json_sample),
+    ("/encoding/utf8", GET, samples.utf8),
+    ("/robots.txt", GET, samples.robots),
+    ("/deny", GET, samples.deny),
+    ("/forms/post", GET, samples.forms_post),
+    ("/image", GET, samples.image),
+    ("/image/png", GET, samples.image_of("png")),
+    ("/image/jpeg", GET, samples.image_of("jpeg")),
+    ("/image/webp", GET, samples.image_of("webp")),
+    ("/image/svg", GET, samples.image_of("svg")),
+    ("/sse", GET, sse.sse),
+    ("/dump/request", ANY, dump.dump_request),
+)
+
+
+class Route:
+    __slots__ = ("handler", "methods", "allow")
+
+    def __init__(self, handler, methods):
+        self.handler = handler
+        self.methods = methods  # None: any
+        if methods is None:
+            self.allow = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS, TRACE"
+        else:
+            allowed = sorted(methods) + (["HEAD"] if "GET" in methods else []) + ["OPTIONS"]
+            self.allow = ", ".join(allowed)
+
+    def takes(self, method):
+        methods = self.methods
+        return (methods is None or method in methods
+                or (method == "HEAD" and "GET" in methods))
+
+
+def _methods_text(methods):
+    return "any method" if methods is None else ", ".join(sorted(methods))
+
+
+class HttpbinApp:
+    """WSGI app answering httpbin's routes, relative to where it is mounted."""
+
+    def __init__(self, config):
+        """``config``: the ``[httpbin]`` settings."""
+        self.config = config
+        self.exact = {}
+        self.patterns = {}
+        for pattern, methods, handler in ROUTES:
+            route = Route(handler, methods)
+            if "<" not in pattern:
+                self.exact[pattern] = route
+            else:
+                segments = pattern[1:].split("/")
+                fixed = [s for s in segments if not s.startswith("<")]
+                self.patterns[(tuple(fixed), len(segments))] = route
+        self.anything = self.exact["/anything"]
+        self.exact[""] = self.exact["/"] = Route(self.index, GET)
+        self.listing = [(pattern, _methods_text(methods)) for pattern, methods, _ in ROUTES]
+
+    def index(self, environ, params, config):
+        """The mount root: a page listing every route (httpbin serves its Swagger UI)."""
+        return 200, [("Content-Type", HTML)], samples.index_page(mount(environ), self.listing)
+
+    def match(self, path):
+        """(route, parameters) for a path, or (None, ()) when no route has it."""
+        route = self.exact.get(path)
+        if route is not None:
+            return route, ()
+        segments = path[1:].split("/")
+        if segments[0] == "anything":
+            return self.anything, ()
+        count = len(segments)
+        # The fixed segments lead every pattern: one for most routes, two for
+        # /cookies/set/<name>/<value>.
+        route = self.patterns.get(((segments[0],), count))
+        fixed = 1
+        if route is None and count > 2:
+            route = self.patterns.get(((segments[0], segments[1]), count))
+            fixed = 2
+        if route is None:
+            return None, ()
+        params = segments[fixed:]
+        if "" in params:
+            return None, ()
+        return route, params
+
+    def __call__(self, environ, start_response):
+        route, params = self.match(environ.get("PATH_INFO", ""))
+        method = environ["REQUEST_METHOD"]
+        origin = environ.get("HTTP_ORIGIN")
+        cors = ([("Access-Control-Allow-Origin", origin), CREDENTIALS] if origin
+                else ANY_ORIGIN)
+        if route is None:
+            return errors.json_error(environ, start_response, 404,
+                                     "no httpbin route has this path", headers=cors)
+        if method == "OPTIONS":
+            return self.preflight(environ, start_response, route, cors)
+        if not route.takes(method):
+            return errors.json_error(environ, start_response, 405,
+                                     "this route takes %s" % route.allow,
+                                     headers=[("Allow", route.allow), *cors])
+        try:
+            code, headers, body = route.handler(environ, params, self.config)
+        except ParameterError as exc:
+            return errors.json_error(environ, start_response, exc.status, exc.detail,
+                                     headers=cors, parameter=exc.name)
+        headers.extend(cors)
+        if code in BODYLESS:
+            _close(body)
+            headers = [pair for pair in headers if pair[0] not in ("Content-Type",
+                                                                   "Content-Length")]
+            start_response(STATUS_LINES[code], headers)
+            return []
+        if body.__class__ is bytes:
+            headers.append(("Content-Length", str(len(body))))
+            start_response(STATUS_LINES[code], headers)
+            return [] if method == "HEAD" else [body]
+        start_response(STATUS_LINES[code], headers)
+        if method == "HEAD":
+            _close(body)
+            return []
+        return body
+
+    def preflight(self, environ, start_response, route, cors):
+        """The answer to OPTIONS on a route: CORS preflight (as httpbin's
+        ``after_request`` adds it to Flask's automatic OPTIONS answer)."""
+        headers = [("Content-Type", HTML), ("Allow", route.allow), *cors,
+                   ("Access-Control-Allow-Methods", PREFLIGHT_METHODS),
+                   ("Access-Control-Max-Age", "3600")]
+        requested = environ.get("HTTP_ACCESS_CONTROL_REQUEST_HEADERS")
+        if requested is not None:
+            headers.append(("Access-Control-Allow-Headers", requested))
+        headers.append(("Content-Length", "0"))
+        start_response(STATUS_LINES[200], headers)
+        return []
+
+
+def _close(body):
+    close = getattr(body, "close", None)
+    if close is not None:
+        close()

@@ -1,0 +1,190 @@
+"""Dynamic data: ``/bytes/<n>``, ``/stream-bytes/<n>``, ``/stream/<n>``,
+``/range/<n>``, ``/base64/<value>`` and ``/links/<n>/<offset>``.
+
+Random bytes with a ``seed`` are the bytes httpbin gives for that seed: the
+same generator (``random.Random``) drawing one ``randrange(256)`` per byte,
+which is what httpbin's ``random.randint(0, 255)`` draws; each request has
+its own generator, where httpbin reseeds the process-wide one.  Without a
+seed the bytes come from ``os.urandom``.
+"""
+
+import base64
+import binascii
+import json
+import os
+import random
+import re
+import time
+from itertools import repeat
+
+from ...wsgi_text import decoded
+from . import reply
+from .params import ParameterError, options, seconds, whole
+from .request_echo import basics
+
+DEFAULT_CHUNK = 10 * 1024  # httpbin's chunk size for /stream-bytes and /range
+
+
+def _seeded(query):
+    seed = query.get("seed")
+    return random.Random(whole(seed, "seed")) if seed is not None else None
+
+
+def _random_bytes(rng, count):
+    if rng is None:
+        return os.urandom(count)
+    return bytes(map(rng.randrange, repeat(256, count)))
+
+
+def _chunk_size(query):
+    text = query.get("chunk_size")
+    # httpbin takes any whole number and uses at least 1.
+    return max(1, whole(text, "chunk_size")) if text is not None else DEFAULT_CHUNK
+
+
+def random_bytes(environ, params, config):
+    count = min(whole(params[0], "n", 0), config.max_bytes)  # httpbin caps at 100 KiB
+    rng = _seeded(options(environ))
+    return reply.data(_random_bytes(rng, count), reply.BINARY)
+
+
+def stream_bytes(environ, params, config):
+    count = min(whole(params[0], "n", 0), config.max_bytes)
+    query = options(environ)
+    rng, size = _seeded(query), _chunk_size(query)
+    return 200, [("Content-Type", reply.BINARY)], _stream_bytes(rng, count, size)
+
+
+def _stream_bytes(rng, count, size):
+    while count > 0:
+        step = min(size, count)
+        yield _random_bytes(rng, step)
+        count -= step
+
+
+def stream(environ, params, config):
+    """``n`` JSON lines (httpbin caps at 100): ``/get``'s keys and an ``id``,
+    written as httpbin writes them (``json.dumps``, keys in its order)."""
+    count = min(whole(params[0], "n", 0), config.max_stream_lines)
+    document = basics(environ)
+    line = {"url": document["url"], "args": document["args"],
+            "headers": document["headers"], "origin": document["origin"], "id": 0}
+    return 200, [("Content-Type", reply.JSON)], _lines(line, count)
+
+
+def _lines(line, count):
+    for number in range(count):
+        line["id"] = number
+        yield (json.dumps(line) + "\n").encode("ascii")
+
+
+# -- /range ----------------------------------------------------------------------
+
+_RANGE = re.compile(r"\s*bytes\s*=\s*([0-9]*)\s*-\s*([0-9]*)\s*\Z")
+
+
+def byte_range(header, size):
+    """(first, last) for a ``Range`` header over ``size`` bytes, as httpbin
+    reads it; None when the header is absent or not one range we understand
+    (RFC 9110 section 14.2 lets a server ignore it and send the whole).
+
+    Like httpbin, a last position past the end is not clipped (RFC 9110
+    would clip it): the caller answers that with 416.
+    """
+    if not header:
+        return None
+    match = _RANGE.match(header)
+    if match is None or not (match.group(1) or match.group(2)):
+        return None
+    first, last = match.groups()
+    if not first:  # a suffix: the last N bytes (RFC 9110 section 14.1.2)
+        return max(0, size - int(last)), size - 1
+    return int(first), int(last) if last else size - 1
+
+
+def range_request(environ, params, config):
+    """``n`` bytes of ``abcd...z`` repeated, honouring one ``Range``: 206 for
+    a part, 416 (with ``Content-Range: bytes */n``) for one outside, 200 with
+    a ``Content-Range`` for the whole, as httpbin; ``duration`` spreads the
+    bytes over that many seconds, ``chunk_size`` sets the write size."""
+    size = whole(params[0], "numbytes")
+    if not 0 < size <= config.max_bytes:
+        raise ParameterError("numbytes", "number of bytes must be from 1 to %d, got %d"
+                             % (config.max_bytes, size))
+    query = options(environ)
+    chunk = _chunk_size(query)
+    spread = seconds(query.get("duration", "0"), "duration", config.max_delay)
+    tag = [("ETag", "range%d" % size), ("Accept-Ranges", "bytes")]
+    wanted = byte_range(environ.get("HTTP_RANGE"), size) or (0, size - 1)
+    first, last = wanted
+    if first > last or not 0 <= first < size or not 0 <= last < size:
+        # werkzeug's own Response, as httpbin builds this one: text/plain.
+        return reply.data(b"", "text/plain; charset=utf-8", 416,
+                          tag + [("Content-Range", "bytes */%d" % size)])
+    length = last + 1 - first
+    headers = [("Content-Type", reply.BINARY)] + tag + [
+        ("Content-Range", "bytes %d-%d/%d" % (first, last, size))]
+    status = 200 if length == size else 206
+    if not spread:
+        return status, headers, _letters(first, last + 1)
+    headers.append(("Content-Length", str(length)))
+    return status, headers, _spread(first, last + 1, chunk, spread / size)
+
+
+_ALPHABET = bytes(range(ord("a"), ord("z") + 1))
+
+
+def _letters(start, stop):
+    """Bytes ``start`` to ``stop`` of ``abc...z`` repeated: the same bytes
+    every time, so ranges of one resource fit together."""
+    offset = start % 26
+    count = stop - start
+    return (_ALPHABET * ((count + offset) // 26 + 1))[offset:offset + count]
+
+
+def _spread(start, stop, chunk, pause_per_byte):
+    """The bytes in chunks, each after its share of the duration."""
+    for position in range(start, stop, chunk):
+        end = min(position + chunk, stop)
+        time.sleep(pause_per_byte * (end - position))
+        yield _letters(position, end)
+
+
+# -- /base64 and /links -------------------------------------------------------------
+
+_BASE64 = re.compile(r"[A-Za-z0-9_+/-]*={0,2}\Z")
+
+
+def decode_base64(environ, params, config):
+    """The URL-safe base64 value decoded, as UTF-8 text (httpbin answers an
+    undecodable value with a 200 and a hint; here it is a 400)."""
+    value = params[0]
+    if not _BASE64.match(value):
+        raise ParameterError("value", "%r is not base64" % decoded(value))
+    padded = value.rstrip("=")
+    padded += "=" * (-len(padded) % 4)
+    try:
+        text = base64.urlsafe_b64decode(padded).decode("utf-8")
+    except (binascii.Error, ValueError):
+        raise ParameterError("value", "%r is not base64 of UTF-8 text" % value) from None
+    return reply.data(text.encode("utf-8"), reply.HTML)
+
+
+MAX_LINKS = 200  # httpbin's cap
+
+
+def links_redirect(environ, params, config):
+    count = whole(params[0], "n")
+    return reply.redirect("%s/links/%d/0" % (reply.mount(environ), count))
+
+
+def links(environ, params, config):
+    """A page of ``n`` links (1 to 200) to its sibling pages, the one at
+    ``offset`` as plain text."""
+    count = min(max(1, whole(params[0], "n")), MAX_LINKS)
+    current = whole(params[1], "offset")
+    base = "%s/links/%d/" % (reply.mount(environ), count)
+    items = ["%d " % number if number == current else
+             "<a href='%s%d'>%d</a> " % (base, number, number) for number in range(count)]
+    page = "<html><head><title>Links</title></head><body>%s</body></html>" % "".join(items)
+    return reply.data(page.encode("ascii"), reply.HTML)

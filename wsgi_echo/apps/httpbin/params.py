@@ -1,0 +1,112 @@
+"""Parameters from the path and the query string, checked: a bad value is a
+``ParameterError`` naming the parameter, which the app answers with a 400
+JSON error (``errors.json_error``) instead of httpbin's 500 or its plain
+text.
+
+httpbin reads most numeric query parameters through a case-insensitive
+dict of the first value of each key (``CaseInsensitiveDict(request.args.items())``),
+so ``?Seed=1`` works like ``?seed=1``; ``options`` gives the same view.
+"""
+
+import codecs
+import math
+import re
+from urllib.parse import parse_qsl
+
+from ...wsgi_text import decoded
+from ..echo.describe import parse_query
+
+_WHOLE = re.compile(r"-?[0-9]{1,18}\Z")
+_NUMBER = re.compile(r"[0-9]{1,12}(?:\.[0-9]{0,9})?\Z|\.[0-9]{1,9}\Z")
+
+
+class ParameterError(ValueError):
+    """A path or query parameter that cannot be used; answered with ``status``."""
+
+    def __init__(self, name, detail, status=400):
+        super().__init__(detail)
+        self.name, self.detail, self.status = name, detail, status
+
+
+# werkzeug keeps a percent-escape that is not UTF-8 as it was sent ("%FF")
+# where urllib would put U+FFFD; this error handler does the same.
+KEEP_ESCAPED = "wsgi_echo.httpbin.keep_escaped"
+codecs.register_error(KEEP_ESCAPED, lambda error: (
+    "".join("%%%02X" % byte for byte in error.object[error.start:error.end]), error.end))
+
+
+def query_pairs(query_string):
+    """The query's (key, value) pairs, decoded as werkzeug decodes ``request.args``.
+
+    The common query, with no percent-escape, takes the echo's fast split.
+    """
+    if "%" in query_string:
+        return parse_qsl(decoded(query_string), keep_blank_values=True, errors=KEEP_ESCAPED)
+    return parse_query(query_string)
+
+
+def options(environ):
+    """Lower-cased query keys to their first value, as httpbin looks them up."""
+    found = {}
+    for key, value in query_pairs(environ.get("QUERY_STRING", "")):
+        found.setdefault(key.lower(), value)
+    return found
+
+
+def whole(text, name, low=None, high=None):
+    """A whole number in decimal digits (and a leading minus), within bounds."""
+    text = text.strip()
+    if not _WHOLE.match(text):
+        raise ParameterError(name, "%s must be a whole number, got %r" % (name, decoded(text)))
+    number = int(text)
+    if (low is not None and number < low) or (high is not None and number > high):
+        if high is None:
+            span = "at least %d" % low
+        elif low is None:
+            span = "at most %d" % high
+        else:
+            span = "from %d to %d" % (low, high)
+        raise ParameterError(name, "%s must be %s, got %d" % (name, span, number))
+    return number
+
+
+def number(text, name):
+    """A plain decimal number, 0 or more (no ``inf``, ``nan``, exponents or
+    signs, which ``float()`` would take)."""
+    text = text.strip()
+    if not _NUMBER.match(text):
+        raise ParameterError(name, "%s must be a number such as 0.5, got %r"
+                             % (name, decoded(text)))
+    return float(text)
+
+
+def seconds(text, name, high=None):
+    """A duration in seconds (a plain decimal number), at most ``high``."""
+    value = number(text, name)
+    if high is not None and value > high:
+        raise ParameterError(name, "%s must be at most %s seconds, got %s"
+                             % (name, _plain(high), _plain(value)))
+    return value
+
+
+_GO_UNITS = {"ns": 1e-9, "us": 1e-6, "\u00b5s": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0,
+             "h": 3600.0}
+_GO_DURATION = re.compile(r"([0-9]+(?:\.[0-9]*)?|\.[0-9]+)(ns|us|\u00b5s|ms|s|m|h)\Z")
+
+
+def duration(text, name, high):
+    """Seconds as a plain number (``0.5``) or a Go duration (``500ms``, ``2s``),
+    as go-httpbin's ``/sse`` takes them; at most ``high``."""
+    text = decoded(text.strip())
+    match = _GO_DURATION.match(text)
+    if match is None:
+        return seconds(text, name, high)
+    value = float(match.group(1)) * _GO_UNITS[match.group(2)]
+    if not math.isfinite(value) or value > high:
+        raise ParameterError(name, "%s must be at most %s seconds, got %r"
+                             % (name, _plain(high), text))
+    return value
+
+
+def _plain(number):
+    return ("%f" % number).rstrip("0").rstrip(".")

@@ -1,0 +1,92 @@
+"""Redirects: ``/redirect/<n>``, ``/relative-redirect/<n>``,
+``/absolute-redirect/<n>`` and ``/redirect-to``.
+
+Each chain ends at this mount's ``/get``.  Like httpbin, ``/redirect`` and
+``/absolute-redirect`` answer with a small HTML page, ``/relative-redirect``
+and ``/redirect-to`` with an empty body.  ``/redirect-to`` sends clients
+anywhere, as httpbin does, unless ``[httpbin] redirect_hosts`` lists the
+hosts it may send them to (an open redirect is a phishing tool on a public
+server; go-httpbin has the same option).
+"""
+
+from urllib.parse import quote, urlsplit
+
+from . import reply
+from .params import ParameterError, options, query_pairs, whole
+from .request_echo import url_of
+
+
+def _hops(text):
+    return whole(text, "n", 1)
+
+
+def _origin(environ):
+    """``scheme://host`` as the client addressed us (what ``url_for(_external=True)``
+    puts before a path)."""
+    url = url_of(environ)
+    return url[:url.index("/", url.index("://") + 3)]
+
+
+def redirect_n_times(environ, params, config):
+    hops = _hops(params[0])
+    absolute = _arg(environ, "absolute", "false").lower() == "true"
+    base = (_origin(environ) if absolute else "") + reply.mount(environ)
+    if hops == 1:
+        return reply.redirect(base + "/get")
+    kind = "absolute" if absolute else "relative"
+    return reply.redirect("%s/%s-redirect/%d" % (base, kind, hops - 1))
+
+
+def _arg(environ, name, default):
+    """The first value of query key ``name`` (case-sensitive: ``request.args.get``)."""
+    for key, value in query_pairs(environ.get("QUERY_STRING", "")):
+        if key == name:
+            return value
+    return default
+
+
+def relative_redirect(environ, params, config):
+    hops = _hops(params[0])
+    base = reply.mount(environ)
+    location = base + "/get" if hops == 1 else "%s/relative-redirect/%d" % (base, hops - 1)
+    return reply.empty(302, [("Location", location)])
+
+
+def absolute_redirect(environ, params, config):
+    hops = _hops(params[0])
+    base = _origin(environ) + reply.mount(environ)
+    if hops == 1:
+        return reply.redirect(base + "/get")
+    return reply.redirect("%s/absolute-redirect/%d" % (base, hops - 1))
+
+
+# Characters a Location may carry as they are: visible ASCII.  Anything else
+# (non-ASCII text) is percent-encoded as UTF-8, as werkzeug writes a Location.
+_LOCATION_SAFE = "".join(chr(c) for c in range(0x21, 0x7f))
+
+
+def redirect_to(environ, params, config):
+    """302 (or ``status_code``, when it is a 3xx) to ``url``, on any method."""
+    query = options(environ)
+    target = query.get("url")
+    if not target:
+        raise ParameterError("url", "the url parameter is required")
+    if any(c < " " or c == "\x7f" for c in target):
+        raise ParameterError("url", "the url may not hold control characters")
+    code = 302
+    if "status_code" in query:
+        asked = whole(query["status_code"], "status_code")
+        if 300 <= asked < 400:
+            code = asked  # httpbin uses 302 for any other number
+    allowed = config.redirect_hosts
+    if allowed:
+        # Browsers read "\" as "/", so "/\evil.example" leaves the site too.
+        parts = urlsplit(target.strip().replace("\\", "/"))
+        if parts.scheme or parts.netloc:
+            host = (parts.hostname or "").rstrip(".")
+            if host not in allowed:
+                raise ParameterError(
+                    "url", "redirects may only go to relative URLs or to: %s"
+                    % ", ".join(sorted(allowed)), status=403)
+    location = quote(target, safe=_LOCATION_SAFE)
+    return reply.empty(code, [("Location", location)])

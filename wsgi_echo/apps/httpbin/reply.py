@@ -1,0 +1,63 @@
+"""What a route returns: ``(status, headers, body)``, the body bytes or an
+iterable of bytes.  The app adds ``Content-Length`` to bytes bodies, the
+CORS headers to every answer, and drops the body for HEAD, so a route only
+says what is particular to it.
+
+The builders here give httpbin's shapes: JSON through ``render``, its plain
+responses (``text/html; charset=utf-8`` with an empty body, as Flask's
+``make_response("")`` gives), and redirects with a small HTML body.
+"""
+
+from html import escape
+
+from ...wsgi_text import url_path
+from . import render
+
+JSON = "application/json"
+HTML = "text/html; charset=utf-8"
+TEXT = "text/plain"
+BINARY = "application/octet-stream"
+
+
+def json_reply(document, status=200, headers=None):
+    out = [("Content-Type", JSON)]
+    if headers:
+        out.extend(headers)
+    return status, out, render.dumps(document)
+
+
+def empty(status, headers=None):
+    """httpbin's empty answer: Flask's default type and no content."""
+    out = [("Content-Type", HTML)]
+    if headers:
+        out.extend(headers)
+    return status, out, b""
+
+
+def data(body, content_type, status=200, headers=None):
+    out = [("Content-Type", content_type)]
+    if headers:
+        out.extend(headers)
+    return status, out, body
+
+
+REDIRECT_PAGE = ('<!doctype html>\n<html lang="en">\n<title>Redirect</title>\n'
+                 '<p>This resource moved to <a href="%s">%s</a>.</p>\n</html>\n')
+
+
+def redirect(location, status=302, headers=None):
+    """A redirect with a short HTML page linking to it, as Flask's
+    ``redirect()`` answers (RFC 9110 section 15.4: the page is for clients
+    that do not follow ``Location``)."""
+    shown = escape(location)
+    out = [("Content-Type", HTML), ("Location", location)]
+    if headers:
+        out.extend(headers)
+    return status, out, (REDIRECT_PAGE % (shown, shown)).encode("utf-8")
+
+
+def mount(environ):
+    """Where this app is mounted, as a URL path ("" at the root): httpbin's own
+    links and redirects are relative to it."""
+    script_name = environ.get("SCRIPT_NAME", "")
+    return url_path(script_name) if script_name else ""

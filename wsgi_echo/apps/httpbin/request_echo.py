@@ -1,0 +1,335 @@
+"""The request, described as httpbin describes it: ``/get``, ``/post``, ``/put``,
+``/patch``, ``/delete``, ``/anything``, and the inspection routes
+``/headers``, ``/ip``, ``/user-agent`` and ``/uuid``.
+
+httpbin builds one dict of nine keys (``get_dict``) and keeps the ones a
+route names; each key here is a function of the environ (and the body), so
+a route computes only its own keys.  The values follow httpbin on Flask and
+werkzeug 3:
+
+* ``headers``: werkzeug's ``EnvironHeaders``, names ``str.title()``-cased
+  (``X-B3Traceid``, not the echo's ``X-B3traceid``), empty values kept,
+  values as the server decoded them (latin-1, which is what ``requests``
+  and ``http.client`` encode header text as), and the proxy headers httpbin
+  hides (``HIDDEN``) left out unless the query has ``show_env``.
+* ``args`` / ``form``: one value stays a string, a repeated key becomes a
+  list; ``files``: the first upload of each name (httpbin's
+  ``request.files.items()`` yields only the first).
+* ``data``: the body when it is UTF-8, else a ``data:`` URL (RFC 2397);
+  empty for form bodies, which werkzeug consumes parsing the form.
+* ``url``: werkzeug's ``request.url``: an IRI (UTF-8 escapes shown as
+  characters), the host lower-cased and without the scheme's default port.
+* ``origin``: ``REMOTE_ADDR``. httpbin believes any ``X-Forwarded-For``;
+  here the trusted-proxy middleware has already put the real client there.
+
+The hot routes work on the environ directly, like the echo, with the
+echo's helpers for the query and the form bodies.
+"""
+
+import base64
+import json
+import re
+import uuid
+from email.message import Message
+from urllib.parse import quote, unquote
+
+from ...wsgi_text import decoded, request_path
+from ..echo.forms import MULTIPART, URLENCODED, boundary_of, count_parts, media_type, multi
+from . import reply
+from .params import KEEP_ESCAPED, ParameterError, query_pairs
+
+# Headers httpbin removes from what it shows (helpers.ENV_HEADERS): what its
+# hosting's proxies added.  ``?show_env`` shows them.
+HIDDEN = frozenset((
+    "X-Varnish", "X-Request-Start", "X-Heroku-Queue-Depth", "X-Real-Ip",
+    "X-Forwarded-Proto", "X-Forwarded-Protocol", "X-Forwarded-Ssl",
+    "X-Heroku-Queue-Wait-Time", "X-Forwarded-For", "X-Heroku-Dynos-In-Use",
+    "X-Forwarded-Port", "X-Request-Id", "Via", "Total-Route-Time", "Connect-Time",
+))
+# Most parts a multipart body may have (werkzeug's own default cap).
+MAX_FORM_PARTS = 1000
+
+
+def _header_name(key):
+    """The werkzeug name for an environ key, or "" when the key is no header."""
+    if key.startswith("HTTP_"):
+        if key in ("HTTP_CONTENT_TYPE", "HTTP_CONTENT_LENGTH"):
+            return ""
+        return key[5:].replace("_", "-").title()
+    if key == "CONTENT_TYPE" or key == "CONTENT_LENGTH":
+        return key.replace("_", "-").title()
+    return ""
+
+
+# environ key -> header name ("" for other keys); bounded, since clients
+# choose header names.
+_NAMES = {}
+
+
+def headers_of(environ, show_env=False):
+    """The request headers as httpbin shows them, in the environ's order."""
+    headers = {}
+    names = _NAMES
+    for key, value in environ.items():
+        name = names.get(key)
+        if name is None:
+            name = _header_name(key)
+            if len(names) < 4096:
+                names[key] = name
+        if name:
+            if name in HIDDEN and not show_env:
+                continue
+            if not value and (key == "CONTENT_TYPE" or key == "CONTENT_LENGTH"):
+                continue  # werkzeug leaves out an empty Content-Type / -Length
+            headers[name] = value
+    return headers
+
+
+def shown_headers(environ):
+    """``headers_of`` with ``?show_env`` from the query."""
+    query_string = environ.get("QUERY_STRING", "")
+    return headers_of(environ, bool(query_string) and shows_env(query_string))
+
+
+def shows_env(query_string):
+    """``?show_env`` (any value) asks httpbin to show the headers it hides."""
+    return "show_env" in query_string and any(
+        key == "show_env" for key, _ in query_pairs(query_string))
+
+
+# -- the URL ---------------------------------------------------------------------
+
+# Characters werkzeug's ``get_current_url`` leaves as they are in a path: a
+# path of only these comes back unchanged, and most paths are such.
+_PLAIN_PATH = re.compile(r"[A-Za-z0-9/._~!$&'()*+,;=:@-]*\Z")
+_PLAIN_QUERY = re.compile(r"[A-Za-z0-9/._~!$&'()*+,;=:@?-]*\Z")
+_PATH_SAFE = "!$&'()*+,/:;=@%"
+_QUERY_SAFE = "!$&'()*+,/:;=?@%"
+# Escapes an IRI keeps (werkzeug's ``uri_to_iri``): controls, space, "%",
+# DEL, and the part's own delimiters ("/?#" in a path, "&=+#" in a query).
+_KEPT_IN_PATH = re.compile(r"((?:%(?:[01][0-9A-Fa-f]|2[035Ff]|3[Ff]|7[Ff]))+)")
+_KEPT_IN_QUERY = re.compile(r"((?:%(?:[01][0-9A-Fa-f]|2[0356Bb]|3[Dd]|7[Ff]))+)")
+
+
+def _iri(text, kept):
+    """Unescape every UTF-8 escape but the ones ``kept`` matches; escapes that
+    are not UTF-8 stay (upper-cased), as werkzeug's ``uri_to_iri`` does."""
+    parts = kept.split(text)
+    for index in range(0, len(parts), 2):
+        parts[index] = unquote(parts[index], "utf-8", KEEP_ESCAPED)
+    return "".join(parts)
+
+
+def url_of(environ):
+    """werkzeug's ``request.url`` for this environ (see the module docstring)."""
+    scheme = environ.get("wsgi.url_scheme", "http")
+    host = environ.get("HTTP_HOST")
+    if host is None:
+        host = "%s:%s" % (environ.get("SERVER_NAME", ""), environ.get("SERVER_PORT", ""))
+    host = host.lower()
+    if scheme == "http":
+        if host.endswith(":80"):
+            host = host[:-3]
+    elif scheme == "https" and host.endswith(":443"):
+        host = host[:-4]
+    path = request_path(environ) or "/"
+    if not _PLAIN_PATH.match(path):
+        path = _iri(quote(decoded(path), safe=_PATH_SAFE), _KEPT_IN_PATH)
+    query = environ.get("QUERY_STRING")
+    if not query:
+        return scheme + "://" + host + path
+    if not _PLAIN_QUERY.match(query):
+        query = _iri(quote(query.encode("latin-1"), safe=_QUERY_SAFE), _KEPT_IN_QUERY)
+    return scheme + "://" + host + path + "?" + query
+
+
+# -- the body ----------------------------------------------------------------------
+
+def read_body(environ):
+    """The whole request body, already read and measured by ``middleware.body``."""
+    length = environ.get("CONTENT_LENGTH")
+    if not length or length == "0":
+        return b""
+    return environ["wsgi.input"].read(int(length))
+
+
+def _refuse_constant(name):
+    raise ValueError("%s is not JSON" % name)
+
+
+def _finite(text):
+    number = float(text)
+    if number - number != 0.0:  # 1e999 parses as infinity
+        raise ValueError("%s is too large for a JSON number" % text)
+    return number
+
+
+# One decoder, made once: ``json.loads`` with hooks builds a new one per call.
+# Like the echo's ``parse_json``, it refuses NaN, Infinity and numbers past a
+# double, which Python would accept and then write as JSON nobody else reads.
+_decode = json.JSONDecoder(parse_constant=_refuse_constant, parse_float=_finite).decode
+
+
+def parse_json(text):
+    """httpbin's ``json`` key: the body parsed as JSON, else None."""
+    try:
+        return _decode(text)
+    except (ValueError, RecursionError):
+        return None
+
+
+def json_safe(body, content_type="application/octet-stream"):
+    """``body`` as text when it is UTF-8, else a ``data:`` URL (RFC 2397), as
+    httpbin's ``json_safe`` shows binary data and uploads."""
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        return "data:%s;base64,%s" % (content_type, base64.b64encode(body).decode("ascii"))
+
+
+_PART_HEADER = re.compile(rb"([!#$%&'*+.^_`|~0-9A-Za-z-]+)[ \t]*:[ \t]*(.*?)[ \t]*\Z")
+
+
+def _multipart(body, boundary):
+    """(name, filename or None, part content type or None, content) for each part
+    of a multipart/form-data body (RFC 7578 on RFC 2046 section 5.1.1).
+
+    Written here rather than taken from WebOb, whose parser (the standard
+    library's ``cgi``) turns a part with ``filename=""`` into a field where
+    werkzeug, and so httpbin, sees an upload.
+    """
+    marker = re.escape(boundary.encode("latin-1", "replace"))
+    delimiters = list(re.finditer(rb"(?:\A|\r\n)--%s(--)?[ \t]*(?:\r\n|\Z)" % marker, body))
+    parts = []
+    for this, following in zip(delimiters, delimiters[1:]):
+        if this.group(1):  # the closing delimiter: the epilogue follows
+            break
+        part = body[this.end():following.start()]
+        head, separator, content = part.partition(b"\r\n\r\n")
+        if not separator:
+            head, content = (b"", part[2:]) if part.startswith(b"\r\n") else (part, b"")
+        disposition = content_type = None
+        for line in head.split(b"\r\n"):
+            match = _PART_HEADER.match(line)
+            if not match:
+                continue
+            name = match.group(1).lower()
+            if name == b"content-disposition":
+                disposition = match.group(2).decode("utf-8", "replace")
+            elif name == b"content-type":
+                content_type = match.group(2).decode("latin-1")
+        if disposition is None:
+            continue
+        header = Message()
+        header["Content-Disposition"] = disposition
+        field = header.get_param("name", header="content-disposition")
+        if not isinstance(field, str):
+            continue
+        filename = header.get_param("filename", header="content-disposition")
+        parts.append((field, filename if isinstance(filename, str) else None,
+                      content_type, content))
+    return parts
+
+
+def form_and_files(environ, body):
+    """(form, files, is a form body) for httpbin's ``form`` and ``files`` keys."""
+    content_type = environ.get("CONTENT_TYPE", "")
+    kind = media_type(content_type)
+    if kind == URLENCODED:
+        pairs = query_pairs(body.decode("latin-1")) if body else []
+        return multi(pairs), {}, True
+    if kind != MULTIPART:
+        return {}, {}, False
+    boundary = boundary_of(content_type)
+    if boundary is None or not body:
+        return {}, {}, True
+    if count_parts(content_type, body) > MAX_FORM_PARTS:
+        raise ParameterError("body", "the multipart body has more than %d parts"
+                             % MAX_FORM_PARTS, status=413)
+    fields, files = [], {}
+    for name, filename, part_type, content in _multipart(body, boundary):
+        if filename is None:
+            fields.append((name, content.decode("utf-8", "replace")))
+        elif name not in files:
+            files[name] = json_safe(content, part_type or "application/octet-stream")
+    return multi(fields), files, True
+
+
+# -- the documents -----------------------------------------------------------------
+
+def _args(query_string):
+    return multi(query_pairs(query_string)) if query_string else {}
+
+
+def basics(environ):
+    """httpbin's ``get_dict("url", "args", "headers", "origin")``: the keys of
+    ``/get`` and of every route that answers as ``/get`` does."""
+    query_string = environ.get("QUERY_STRING", "")
+    return {
+        "args": _args(query_string),
+        "headers": headers_of(environ, bool(query_string) and shows_env(query_string)),
+        "origin": environ.get("REMOTE_ADDR"),
+        "url": url_of(environ),
+    }
+
+
+def with_body(environ, json_key=True):
+    """``basics`` and the body keys: ``data``, ``files``, ``form`` and ``json``."""
+    document = basics(environ)
+    body = read_body(environ)
+    if body:
+        form, files, is_form = form_and_files(environ, body)
+        data = "" if is_form else json_safe(body)
+    else:
+        form, files, data = {}, {}, ""
+    document["data"] = data
+    document["files"] = files
+    document["form"] = form
+    if json_key:
+        document["json"] = parse_json(data) if data else None
+    return document
+
+
+# -- routes ----------------------------------------------------------------------------
+
+def get(environ, params, config):
+    return reply.json_reply(basics(environ))
+
+
+def body_reply(document):
+    """``document`` as JSON; a ``json`` value nested deeper than the writer
+    recurses (a few hundred levels; Python's parser stops near a thousand)
+    is shown as null, as a body that is not JSON is, rather than failing."""
+    try:
+        return reply.json_reply(document)
+    except RecursionError:
+        document["json"] = None
+        return reply.json_reply(document)
+
+
+def with_body_route(environ, params, config):
+    """``/post``, ``/put``, ``/patch`` and ``/delete``."""
+    return body_reply(with_body(environ))
+
+
+def anything(environ, params, config):
+    document = with_body(environ)
+    document["method"] = environ["REQUEST_METHOD"]
+    return body_reply(document)
+
+
+def headers(environ, params, config):
+    return reply.json_reply({"headers": shown_headers(environ)})
+
+
+def ip(environ, params, config):
+    return reply.json_reply({"origin": environ.get("REMOTE_ADDR")})
+
+
+def user_agent(environ, params, config):
+    # httpbin looks the header up case-insensitively and gives null without one.
+    return reply.json_reply({"user-agent": environ.get("HTTP_USER_AGENT")})
+
+
+def uuid4(environ, params, config):
+    return reply.json_reply({"uuid": str(uuid.uuid4())})

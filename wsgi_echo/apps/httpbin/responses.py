@@ -1,0 +1,105 @@
+"""Response headers and encodings: ``/response-headers``, ``/gzip``,
+``/deflate`` and ``/brotli``.
+
+``/response-headers`` sends each query pair as a response header (a
+repeated key as several header lines) and answers with the response's own
+headers as JSON, ``Content-Length`` included: httpbin renders until the
+length it states is the length it has, and so does this.
+"""
+
+import gzip as _gzip
+import re
+import zlib
+
+from ..echo.shaping import REFUSED_HEADERS
+from . import render, reply
+from .params import ParameterError, query_pairs
+from .request_echo import shown_headers
+
+try:  # the optional ``brotli`` extra
+    import brotli as _brotli
+except ImportError:  # pragma: no cover - depends on the installation
+    _brotli = None
+
+# RFC 9110 section 5.6.2: a field name is a token.
+_TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+\Z")
+
+
+def _field_value(name, value):
+    """A query value as a header value (PEP 3333: latin-1 text): the value
+    itself when latin-1 can carry it, as werkzeug sends it, else its UTF-8
+    bytes; never with controls (RFC 9110 section 5.5)."""
+    if any(c < " " and c != "\t" or c == "\x7f" for c in value):
+        raise ParameterError(name, "a header value may not hold control characters")
+    try:
+        value.encode("latin-1")
+        return value
+    except UnicodeEncodeError:
+        return value.encode("utf-8").decode("latin-1")
+
+
+def _stated(pairs):
+    """Header name -> value, or a list of values for a repeated name (httpbin's
+    ``get_all`` flattened): what the JSON says the headers are."""
+    stated = {}
+    for name, value in pairs:
+        if name in stated:
+            previous = stated[name]
+            stated[name] = previous + [value] if isinstance(previous, list) else [previous, value]
+        else:
+            stated[name] = value
+    return stated
+
+
+def response_headers(environ, params, config):
+    added, shown = [], []  # as sent, and as the JSON states them (the query's text)
+    content_type = None
+    for name, value in query_pairs(environ.get("QUERY_STRING", "")):
+        if not _TOKEN.match(name):
+            raise ParameterError(name, "%r is not a header name" % name)
+        if name.lower() in REFUSED_HEADERS:
+            # Framing and hop-by-hop headers are the server's (RFC 9110 section 7.6.1);
+            # httpbin would send a second, wrong Content-Length.
+            raise ParameterError(name, "%s is the server's to send" % name)
+        if name.lower() == "content-type":
+            # One Content-Type replaces ours: httpbin sends both, which clients
+            # read as one list-valued type.
+            content_type = ((name, _field_value(name, value)), (name, value))
+            continue
+        added.append((name, _field_value(name, value)))
+        shown.append((name, value))
+    first, first_shown = content_type or (("Content-Type", reply.JSON),) * 2
+    length = 0
+    for _ in range(8):  # settles in two or three rounds: the length has few digits
+        pairs = [first_shown, ("Content-Length", str(length))] + shown
+        body = render.dumps(_stated(pairs))
+        if len(body) == length:
+            break
+        length = len(body)
+    return 200, [first] + added, body
+
+
+def _encoded_document(environ, flag):
+    return render.dumps({
+        "headers": shown_headers(environ), "method": environ["REQUEST_METHOD"],
+        "origin": environ.get("REMOTE_ADDR"), flag: True})
+
+
+def gzip(environ, params, config):
+    # httpbin's level (4): fast, and these documents are small.
+    body = _gzip.compress(_encoded_document(environ, "gzipped"), compresslevel=4)
+    return reply.data(body, reply.JSON, headers=[("Content-Encoding", "gzip")])
+
+
+def deflate(environ, params, config):
+    # "deflate" is the zlib format (RFC 9110 section 8.4.1.2), as httpbin sends it.
+    body = zlib.compress(_encoded_document(environ, "deflated"))
+    return reply.data(body, reply.JSON, headers=[("Content-Encoding", "deflate")])
+
+
+def brotli(environ, params, config):
+    if _brotli is None:
+        raise ParameterError("brotli", "brotli is not installed on this server "
+                             "(pip install 'wsgi-echo[brotli]')", status=501)
+    body = _brotli.compress(_encoded_document(environ, "brotli"))
+    return reply.data(body, reply.JSON, headers=[("Content-Encoding", "br")])
