@@ -77,3 +77,36 @@ def test_waitress_serve(launch, tmp_path):
 def test_console_script(launch):
     server = launch([os.path.join(BIN, "wsgi-echo"), "--server", "waitress"])
     assert serves_both_halves(server) == "waitress"
+
+
+def test_gunicorn_on_a_unix_socket(tmp_path):
+    """gunicorn.conf.py with a unix-socket bind: it starts, says where it
+    serves, and answers over the socket."""
+    import socket
+    import subprocess
+    import time
+    path = str(tmp_path / "echo.sock")
+    ini = tmp_path / "settings.ini"
+    ini.write_text(settings_text(server={"workers": 1}, routes={"/": "echo"}))
+    log = tmp_path / "gunicorn.log"
+    process = subprocess.Popen(
+        [os.path.join(BIN, "gunicorn"), "-c", "gunicorn.conf.py", "--bind", "unix:" + path,
+         "wsgi_echo:app"], cwd=PROJECT, env=dict(os.environ, WSGI_ECHO_SETTINGS=str(ini)),
+        stdout=open(log, "wb"), stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 20
+        while READY not in log.read_text() and time.monotonic() < deadline:
+            assert process.poll() is None, log.read_text()
+            time.sleep(0.05)
+        assert "%shttp+unix://%s" % (READY, path) in log.read_text()
+        with socket.socket(socket.AF_UNIX) as sock:
+            sock.settimeout(10)
+            sock.connect(path)
+            sock.sendall(b"GET /over-unix HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            reply = b""
+            while chunk := sock.recv(65536):
+                reply += chunk
+        assert reply.startswith(b"HTTP/1.1 200") and b'"path": "/over-unix"' in reply
+    finally:
+        process.terminate()
+        process.wait(15)

@@ -209,9 +209,13 @@ class Hooks:
         cfg = arbiter.cfg
         scheme = "https" if cfg.is_ssl else "http"
         for listener in arbiter.LISTENERS:
-            host, port = listener.sock.getsockname()[:2]
-            host = "[%s]" % host if ":" in host else host
-            announce_ready("%s://%s:%d" % (scheme, host, port), "gunicorn %s" % __version__,
+            address = listener.sock.getsockname()
+            if isinstance(address, (str, bytes)):  # a unix socket: its path
+                url = "%s+unix://%s" % (scheme, os.fsdecode(address))
+            else:
+                host, port = address[:2]
+                url = "%s://%s:%d" % (scheme, "[%s]" % host if ":" in host else host, port)
+            announce_ready(url, "gunicorn %s" % __version__,
                            " (%d workers x %d threads)" % (cfg.workers, cfg.threads))
 
 
