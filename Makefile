@@ -27,8 +27,14 @@ COMPAT_DESELECT := \
 run: $(VENV)/.installed-run
 	$(BIN)/python -m wsgi_echo
 
+# Most server tests wait (timeouts, slow clients, shutdowns) rather than
+# compute, so four workers share the two cores well; a module's tests stay
+# together (--dist loadfile), sharing its servers.  PYTEST_WORKERS=0 runs
+# everything in one process.
+PYTEST_WORKERS ?= 4
+
 test: $(VENV)/.installed-test
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 bench: $(BENCH_VENV)/.installed
 	$(BENCH_VENV)/bin/python -m bench
