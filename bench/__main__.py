@@ -7,24 +7,18 @@ machine's speed cancels out.  Results go to bench/results/ as markdown and
 a PNG chart.
 """
 
-import http.client
 import os
 import shutil
-import statistics
 import struct
 import subprocess
 import sys
 import tempfile
 import time
 import zlib
-from dataclasses import dataclass, field
-from typing import Dict, Optional
 
-from . import load, report, servers
+from . import groups, load, report, servers
+from .rounds import RUN_S, RUNS, WARMUP_S, Case, run_rounds, selected, server_label, wanted
 
-WARMUP_S = 1
-RUN_S = 2
-RUNS = 3
 MEMORY_REQUESTS = 200_000
 MEMORY_FIRST = 1_000
 RESULTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results")
@@ -34,17 +28,6 @@ ECHO_HEADERS = {"Accept": "application/json", "User-Agent": "bench/1.0",
 JSON_BODY = '{"data": "value", "n": 42, "list": [1, 2, 3]}'
 JSON_HEADERS = {"Content-Type": "application/json"}
 CLOSE = {"Connection": "close"}
-
-
-@dataclass
-class Case:
-    name: str
-    path: str
-    method: str = "GET"
-    body: Optional[str] = None
-    headers: Dict[str, str] = field(default_factory=dict)
-    baseline: str = "GET"  # which bare case this one is compared with
-    status: int = 200
 
 
 BARE_CASES = [Case("GET", "/"), Case("POST JSON", "/", "POST", JSON_BODY, JSON_HEADERS, "POST JSON"),
@@ -72,20 +55,15 @@ STATIC_CASES = [Case("1 KB", "/index.html"), Case("50 KB PNG", "/image.png"),
                 Case("1 KB close", "/index.html", headers=CLOSE, baseline="GET close")]
 
 
-def selected(name):
-    only = os.environ.get("BENCH_ONLY", "").strip()
-    if not only:
-        return True
-    return any(word.strip().lower() in name.lower() for word in only.split(",") if word.strip())
-
-
 # -- set-up --------------------------------------------------------------------------
 
 def ensure_tools():
-    missing = [tool for tool in ("wrk", "nginx", "taskset") if shutil.which(tool) is None]
+    missing = [tool for tool in ("wrk", "nginx", "taskset", "h2load")
+               if shutil.which(tool) is None]
     if not missing:
         return
-    packages = {"wrk": "wrk", "nginx": "nginx", "taskset": "util-linux"}
+    packages = {"wrk": "wrk", "nginx": "nginx", "taskset": "util-linux",
+                "h2load": "nghttp2-client"}
     names = sorted({packages[tool] for tool in missing})
     if os.geteuid() == 0 and shutil.which("apt-get"):
         print("installing %s with apt-get ..." % " ".join(names), flush=True)
@@ -136,91 +114,6 @@ def write_settings(workdir, docroot):
         handle.write("[server]\nworkers = 1\nthreads = 4\nkeepalive = 5\n"
                      "[static]\nroot = %s\n[log]\naccess_log =\n" % docroot)
     return path
-
-
-# -- measuring ------------------------------------------------------------------------
-
-def check(server, case):
-    """One request first: the case must answer what we think it answers."""
-    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
-    connection.request(case.method, case.path, body=case.body, headers=case.headers)
-    response = connection.getresponse()
-    body = response.read()
-    connection.close()
-    if response.status != case.status:
-        raise RuntimeError("%s %s answered %d" % (server.name, case.path, response.status))
-    return len(body)
-
-
-def write_script(workdir, number, case):
-    path = os.path.join(workdir, "case-%d.lua" % number)
-    with open(path, "w") as handle:
-        handle.write(load.single_request_script(case.method, case.body, case.headers))
-    return path
-
-
-def one_run(server, url, script, seconds, status=200):
-    """One measured wrk run; answers other than 2xx count as errors unless the
-    case expects one (``/status/418``)."""
-    cpu_before, wall_before = server.cpu_seconds(), time.monotonic()
-    summary = load.run_wrk(url, script, seconds)
-    cpu = server.cpu_seconds() - cpu_before
-    wall = time.monotonic() - wall_before
-    seconds = summary["duration_us"] / 1e6
-    return {"rps": summary["requests"] / seconds, "p50_ms": summary["p50_us"] / 1000.0,
-            "p99_ms": summary["p99_us"] / 1000.0, "mbps": summary["bytes"] / seconds / 1e6,
-            "cpu": 100.0 * cpu / wall,
-            "errors": summary["errors"] + (summary["non2xx"] if status < 300 else 0)}
-
-
-def server_label(kind, target):
-    return "nginx" if target == "nginx" else kind
-
-
-def wanted(server_kind, target, cases):
-    return any(selected("%s | %s | %s" % (server_kind, target, case.name)) for case in cases)
-
-
-def run_rounds(results, kind, targets, workdir):
-    """Measure every case of every target, round after round.
-
-    Each round runs each case once, so a case and the bare app it is
-    compared with are measured a few seconds apart, again and again; the
-    ratio is the median of the per-round ratios, which drift on a shared
-    machine (often 10-30% over minutes) does not move the way it moves a
-    ratio of two numbers taken minutes apart.
-    """
-    plan = []
-    for target, server, cases in targets:
-        for case in cases:
-            label = "%s | %s | %s" % (server_label(kind, target), target, case.name)
-            if selected(label) or target == "bare":
-                check(server, case)
-                script = write_script(workdir, len(plan), case)
-                load.run_wrk(server.url + case.path, script, WARMUP_S)
-                plan.append((label, target, server, case, script))
-    samples = {label: [] for label, *_ in plan}
-    for round_number in range(RUNS):
-        for label, target, server, case, script in plan:
-            samples[label].append(one_run(server, server.url + case.path, script, RUN_S,
-                                          case.status))
-    bare = {case.name: samples[label] for label, target, _, case, _ in plan if target == "bare"}
-    for label, target, server, case, script in plan:
-        runs = samples[label]
-        ordered = sorted(runs, key=lambda run: run["rps"])
-        row = dict(ordered[len(ordered) // 2])
-        row.update(server=server_label(kind, target), target=target,
-                   case=case.name, baseline=case.baseline, rps_runs=[round(r["rps"]) for r in runs],
-                   mbps=statistics.median(run["mbps"] for run in runs),
-                   cpu=statistics.median(run["cpu"] for run in runs))
-        base_runs = bare.get(case.baseline)
-        row["ratio"] = (statistics.median(run["rps"] / base["rps"]
-                                          for run, base in zip(runs, base_runs))
-                        if base_runs else None)
-        results.append(row)
-        print("  %-40s %8.0f req/s  p50 %6.2f ms  p99 %6.2f ms  %7.1f MB/s  cpu %3.0f%%  %s"
-              % (label, row["rps"], row["p50_ms"], row["p99_ms"], row["mbps"], row["cpu"],
-                 "ratio %.2f" % row["ratio"] if row["ratio"] else ""), flush=True)
 
 
 def speed(workdir, docroot, settings_path):
@@ -306,6 +199,8 @@ def main():
         print("speed: server on CPU %s, wrk -t1 -c16 on CPU %s, %ds warm-up + %d x %ds per case"
               % (servers.SERVER_CPU, load.WRK_CPU, WARMUP_S, RUNS, RUN_S), flush=True)
         results = speed(workdir, docroot, settings_path)
+        results += groups.https(workdir, settings_path)
+        results += groups.behind_nginx(workdir, settings_path)
         memory_result = None
         if selected("memory"):
             print("memory: %d mixed requests to one gunicorn worker ..." % MEMORY_REQUESTS,

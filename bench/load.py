@@ -2,6 +2,7 @@
 whose ``done`` hook prints the summary as one JSON line."""
 
 import json
+import re
 import signal
 import subprocess
 
@@ -98,3 +99,32 @@ def run_wrk_until_limit(url, script_path, max_seconds, connections=16):
         if line.startswith("{"):
             return json.loads(line)
     raise RuntimeError("wrk printed no summary:\n" + output)
+
+
+_H2LOAD_FINISHED = re.compile(r"finished in ([0-9.]+)s, ([0-9.]+) req/s, ([0-9.]+)([KMG]?)B/s")
+_H2LOAD_REQUESTS = re.compile(r"requests: (\d+) total, \d+ started, (\d+) done, (\d+) succeeded, "
+                              r"(\d+) failed, (\d+) errored, (\d+) timeout")
+_H2LOAD_STATUS = re.compile(r"status codes: (\d+) 2xx, (\d+) 3xx, (\d+) 4xx, (\d+) 5xx")
+_UNITS = {"": 1, "K": 1e3, "M": 1e6, "G": 1e9}
+
+
+def run_h2load(url, headers, seconds, connections=16):
+    """One HTTP/2 run with h2load (one stream per connection at a time, like
+    wrk's connections); returns what ``run_wrk`` returns, without latency
+    percentiles, which h2load does not print."""
+    command = ["taskset", "-c", WRK_CPU, "h2load", "-c", str(connections), "-m", "1", "-t", "1",
+               "-D", str(seconds)]
+    for name, value in (headers or {}).items():
+        command += ["-H", "%s: %s" % (name, value)]
+    output = subprocess.run(command + [url], capture_output=True, text=True,
+                            timeout=seconds + 60).stdout
+    finished, counts, statuses = (pattern.search(output) for pattern in
+                                  (_H2LOAD_FINISHED, _H2LOAD_REQUESTS, _H2LOAD_STATUS))
+    if not (finished and counts and statuses):
+        raise RuntimeError("h2load printed no summary:\n" + output)
+    duration = float(finished.group(1))
+    rate = float(finished.group(3)) * _UNITS[finished.group(4)]
+    done = int(counts.group(2))
+    return {"requests": done, "duration_us": int(duration * 1e6), "bytes": int(rate * duration),
+            "errors": sum(int(counts.group(n)) for n in (4, 5, 6)),
+            "non2xx": done - int(statuses.group(1)), "p50_us": None, "p99_us": None}

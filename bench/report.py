@@ -84,6 +84,15 @@ def check_targets(results):
         if ratio is not None:
             lines.append("- %s under %s: %.1fx httpbin's req/s (target %.1fx): %s"
                          % (case, server, ratio, minimum, "met" if ratio >= minimum else "MISSED"))
+    tls = [index.get(("gunicorn https", "wsgi-echo", case)) for case in ("echo GET h1",
+                                                                         "echo GET h2")]
+    if all(tls):
+        lines.append("- echo GET over HTTPS under gunicorn: %.2fx bare HTTPS over HTTP/1.1, "
+                     "%.2fx over HTTP/2" % (tls[0]["ratio"], tls[1]["ratio"]))
+    front = index.get(("nginx + 2 gunicorn", "nginx", "echo GET"))
+    if front and front.get("ratio"):
+        lines.append("- echo GET through nginx before two gunicorn instances: %.2fx one instance "
+                     "without nginx (all on 2 CPUs)" % front["ratio"])
     for case in ("1 KB", "50 KB PNG"):
         ours = index.get(("gunicorn", "wsgi-echo", case))
         peer = index.get(("gunicorn", "whitenoise", case))
@@ -107,6 +116,10 @@ def check_targets(results):
     return lines
 
 
+def _ms(value):
+    return "%.2f" % value if value is not None else "-"
+
+
 def markdown(results, memory, found_versions, stamp, elapsed):
     out = ["# wsgi-echo benchmark, %s" % stamp, "",
            "Server pinned to CPU 0, `wrk -t1 -c16` (keep-alive) pinned to CPU 1. Per case a "
@@ -114,7 +127,11 @@ def markdown(results, memory, found_versions, stamp, elapsed):
            "2 s in turn; req/s is the median run, the ratio the median of the per-round "
            "ratios to the bare WSGI app under the same server (nginx: to gunicorn's bare). "
            "Python servers: gunicorn `gthread`, 1 worker, 4 threads; waitress 4 threads. "
-           "Access logs off for every target.", "",
+           "Access logs off for every target. HTTPS rows: gunicorn with TLS, the bare app "
+           "and wsgi-echo, HTTP/2 by h2load (4 connections, one per thread; no latency "
+           "percentiles). The nginx + 2 gunicorn rows: the shipped deploy/nginx files in "
+           "front of two instances pinned to CPU 0 and 1, against one instance on CPU 0 "
+           "without nginx (so wrk, nginx and both instances share the two CPUs).", "",
            "| server | target | case | req/s | p50 ms | p99 ms | ratio to bare | ratio to httpbin "
            "| MB/s | server CPU % |",
            "|---|---|---|---:|---:|---:|---:|---:|---:|---:|"]
@@ -123,9 +140,9 @@ def markdown(results, memory, found_versions, stamp, elapsed):
         ratio = "%.2f" % row["ratio"] if row.get("ratio") is not None else "-"
         to_httpbin = ratio_to_httpbin(row, index)
         errors = " (%d errors)" % row["errors"] if row["errors"] else ""
-        out.append("| %s | %s | %s | %.0f%s | %.2f | %.2f | %s | %s | %.1f | %.0f |" % (
-            row["server"], row["target"], row["case"], row["rps"], errors, row["p50_ms"],
-            row["p99_ms"], ratio, "%.2f" % to_httpbin if to_httpbin else "-", row["mbps"],
+        out.append("| %s | %s | %s | %.0f%s | %s | %s | %s | %s | %.1f | %.0f |" % (
+            row["server"], row["target"], row["case"], row["rps"], errors, _ms(row["p50_ms"]),
+            _ms(row["p99_ms"]), ratio, "%.2f" % to_httpbin if to_httpbin else "-", row["mbps"],
             row["cpu"]))
     targets = check_targets(results)
     if targets or memory:

@@ -17,15 +17,26 @@ PROJECT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 class Server(ServerProcess):
-    def __init__(self, name, argv, workdir, env=None, port=None, ready=None):
+    """``cpu``: the CPU list to pin it to (None: not pinned); ``scheme``: what
+    its URL starts with."""
+
+    def __init__(self, name, argv, workdir, env=None, port=None, ready=None, cpu=SERVER_CPU,
+                 scheme="http"):
         self.name = name
         port = port or free_port()
-        argv = ["taskset", "-c", SERVER_CPU] + [arg.replace("{port}", str(port)) for arg in argv]
+        argv = [arg.replace("{port}", str(port)) for arg in argv]
+        if cpu is not None:
+            argv = ["taskset", "-c", cpu] + argv
         super().__init__(argv, port, cwd=workdir,
                          env=dict(os.environ, PYTHONPATH=PROJECT, **(env or {})),
                          log_path=os.path.join(workdir, "%s-%d.log" % (name, port)),
                          ready=ready)
+        self.scheme = scheme
         time.sleep(0.3)  # let a gunicorn worker finish booting before the warm-up
+
+    @property
+    def url(self):
+        return "%s://127.0.0.1:%d" % (self.scheme, self.port)
 
     def pids(self):
         """The server's process and all its descendants (gunicorn workers)."""
@@ -55,10 +66,12 @@ def waitress(name, app, workdir, env=None):
                          "--listen=127.0.0.1:{port}", app], workdir, env)
 
 
-def wsgi_echo(name, kind, settings_path, workdir):
+def wsgi_echo(name, kind, settings_path, workdir, cpu=SERVER_CPU, scheme="http",
+              instance=None):
+    extra = ["--instance", instance] if instance else []
     return Server(name, [sys.executable, "-m", "wsgi_echo", "--config", settings_path,
-                         "--server", kind, "--host", "127.0.0.1", "--port", "{port}"], workdir,
-                  ready=READY)
+                         "--server", kind, "--host", "127.0.0.1", "--port", "{port}"] + extra,
+                  workdir, ready=READY, cpu=cpu, scheme=scheme)
 
 
 NGINX_CONF = """

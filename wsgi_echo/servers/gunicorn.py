@@ -34,15 +34,14 @@ def refuse_unsupported(settings):
     """gunicorn serves every setting."""
 
 
-def join_repeated_headers(req):
+def join_repeated_headers(req, names):
     """Repeated header lines joined with ", ", as waitress joins them.
 
     The echo promises one spelling under both servers, and after gunicorn
     has joined them with "," the app can no longer tell two lines from one
-    value with a comma in it.
+    value with a comma in it.  ``names``: the request's header names.
     """
     headers = req.headers
-    names = [name for name, _ in headers]
     if len(set(names)) == len(names):
         return
     joined, position = [], {}
@@ -62,10 +61,13 @@ def collapse_leading_slashes(req):
         req.path = "/" + req.path.lstrip("/")
 
 
-def has_body(req):
-    for name, value in req.headers:
-        if name == "TRANSFER-ENCODING" or (name == "CONTENT-LENGTH" and value.strip("0 ")):
-            return True
+def has_body(req, names):
+    if "TRANSFER-ENCODING" in names:
+        return True
+    if "CONTENT-LENGTH" in names:
+        for name, value in req.headers:
+            if name == "CONTENT-LENGTH" and value.strip("0 "):
+                return True
     return False
 
 
@@ -84,9 +86,11 @@ class BodyDeadline:
         self.seconds = seconds
         self.deadlines = Deadlines()
 
-    def arm(self, req):
+    def arm(self, req, names):
+        if not has_body(req, names):
+            return None
         sock = getattr(getattr(req, "unreader", None), "sock", None)
-        if sock is None or not has_body(req):
+        if sock is None:
             return None
 
         def expire():
@@ -171,13 +175,18 @@ class Adapter:
 
 
 def adapt(app, settings):
-    """The app as it runs under gunicorn."""
-    return Adapter(app, settings.tls.enabled)
+    """The app as it runs under gunicorn (as it is, over plain HTTP/1.x)."""
+    if settings.tls.enabled or settings.proxy.http2_cleartext != "off":
+        return Adapter(app, settings.tls.enabled)
+    return app
 
 
-def remember_version_header(req):
+def remember_version_header(req, names):
+    if "VERSION" not in names:
+        _request_seen.version_header = None
+        return
     values = [value for name, value in req.headers if name == "VERSION"]
-    _request_seen.version_header = ", ".join(values) if values else None
+    _request_seen.version_header = ", ".join(values)
 
 
 class Hooks:
@@ -187,10 +196,11 @@ class Hooks:
         self.body_deadline = BodyDeadline(body_timeout)
 
     def pre_request(self, worker, req):
-        join_repeated_headers(req)
+        names = [name for name, _ in req.headers]
+        join_repeated_headers(req, names)
         collapse_leading_slashes(req)
-        remember_version_header(req)
-        req.wsgi_echo_deadline = self.body_deadline.arm(req)
+        remember_version_header(req, names)
+        req.wsgi_echo_deadline = self.body_deadline.arm(req, names)
 
     def post_request(self, worker, req, environ, resp):
         deadline = getattr(req, "wsgi_echo_deadline", None)
