@@ -36,6 +36,26 @@ ECHO_HEADER = ["X-A: 1", "X-A: 1, X-B: 2", "Content-Type: text/html", "Connectio
                "Transfer-Encoding: chunked", "Content-Length: 5", "X-Bad", ": novalue",
                "X-Ctl: a\x01b", "Set-Cookie: a=b", "X-Long: " + "v" * 5000, "Date: now",
                "X-A: 1,", ",,,", "Bad Name: v", "X-Ü: v", "Server: x"]
+# The httpbin API's routes with odd parameters (the fuzz server bounds its
+# delays to 0 s, so none of these waits).
+HTTPBIN = ["/httpbin/bytes/%E2%82%AC", "/httpbin/bytes/-1", "/httpbin/bytes/99999999999999999999",
+           "/httpbin/range/0", "/httpbin/range/10?duration=%C3%A9&chunk_size=-1",
+           "/httpbin/drip?numbytes=-1&duration=nan&code=999&delay=inf",
+           "/httpbin/status/abc", "/httpbin/status/200:x,500:-1", "/httpbin/status/%00",
+           "/httpbin/redirect-to?url=http://%5B::1", "/httpbin/redirect-to?url=%0d%0aX:1",
+           "/httpbin/redirect/999999", "/httpbin/cookies/set?a%00=b", "/httpbin/cookies/set/%3B/x",
+           "/httpbin/base64/!!!", "/httpbin/base64/%FF%FE", "/httpbin/links/x/y",
+           "/httpbin/links/999999/0", "/httpbin/delay/abc", "/httpbin/stream/-1",
+           "/httpbin/sse?count=99999&duration=1e9", "/httpbin/response-headers?X-A=%0d%0aB:1",
+           "/httpbin/response-headers?Content-Length=5", "/httpbin/anything/%ff%fe",
+           "/httpbin/dump/request", "/httpbin/image", "/httpbin/bearer",
+           "/httpbin/digest-auth/auth/u/p", "/httpbin/digest-auth/bogus/u/p/SHA-1024/x",
+           "/httpbin/basic-auth/%E2%82%AC/p", "/httpbin/etag/%22", "/httpbin/cache/-5",
+           "/httpbin/stream-bytes/10?seed=%E2%82%AC&chunk_size=0", "/httpbin/uuid?x=%zz"]
+HTTPBIN_HEADERS = [b"Authorization: Digest username=\"u\", realm=, nonce", b"Authorization: Basic !!!",
+                   b"Authorization: Bearer", b"Accept: image/\xff", b"If-None-Match: *",
+                   b"If-Match: \"x", b"Cookie: stale_after=x; fake=1",
+                   b"Origin: \xc3\xa9", b"Access-Control-Request-Headers: a\tb"]
 CODINGS = ["chunked", "gzip, chunked", "chunked, chunked", "identity", "gzip", "x-custom",
            "chunked, gzip", "chunked ", " chunked", "chunked\x00", "CHUNKED", "deflate, chunked"]
 
@@ -64,10 +84,13 @@ class Builder:
 
     def target(self, hostile=True):
         if not hostile:
-            return self.choice(["/echo/", "/echo/x", "/echo/a/b?c=d", "/index.html"])
+            return self.choice(["/echo/", "/echo/x", "/echo/a/b?c=d", "/index.html",
+                                "/httpbin/anything/x?a=b", "/httpbin/post"])
         kind = self.rng.random()
-        if kind < 0.3:
+        if kind < 0.2:
             return self.choice(TRAVERSALS)
+        if kind < 0.4:
+            return self.choice(HTTPBIN)
         prefix = "/echo/" if kind < 0.8 else "/"
         pieces = [self.choice(PATH_PIECES) for _ in range(self.rng.randrange(1, 6))]
         target = prefix + "/".join(pieces)
@@ -114,6 +137,7 @@ class Builder:
             b"X-Forwarded-For: 1.2.3.4, junk", b"Accept-Encoding: gzip;q=abc, br;q=0",
             b"Range: bytes=0-0,-1", b"If-None-Match: \"x", b"If-Modified-Since: garbage",
             b"Range: bytes=99999999999999999999-", b"X-Echo-Status:", b"\t: tab",
+            self.choice(HTTPBIN_HEADERS),
             ("X-%s: %s" % (self.text(8), self.text(20))).encode(),
         ])
 

@@ -40,7 +40,8 @@ def servers(module_starter, tmp_path_factory):
     return module_starter.both(settings_text(
         server={"workers": 2, "threads": 4, "keepalive": 1, "body_timeout": 1,
                 "header_timeout": 1, "max_request_bytes": 65536},
-        static={"root": root}, echo={"max_delay_ms": 20}))
+        static={"root": root}, echo={"max_delay_ms": 20},
+        httpbin={"max_delay": 0, "max_stream_lines": 20}))
 
 
 def exchange(server, data):

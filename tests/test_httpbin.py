@@ -1000,3 +1000,46 @@ def test_a_root_mount_is_a_pure_httpbin(root_hb):
 def test_render_writes_what_flask_jsonify_writes(document):
     expected = json.dumps(document, indent=2, sort_keys=True, ensure_ascii=True) + "\n"
     assert render.dumps(document) == expected.encode("ascii")
+
+
+@pytest.mark.parametrize("target", [
+    "/bytes/10?seed=%E2%82%AC", "/drip?numbytes=%E2%82%AC", "/drip?delay=%C3%A9",
+    "/sse?count=%E2%82%AC", "/sse?delay=%E2%82%AC", "/range/10?duration=%E2%82%AC",
+    "/stream-bytes/10?chunk_size=%E2%82%AC", "/bytes/%E2%82%AC",
+])
+def test_a_non_ascii_parameter_is_a_400_naming_it(root_hb, target):
+    response = root_hb.get(target, status=400)
+    assert response.json["status"] == 400 and response.json["parameter"]
+
+
+@pytest.mark.parametrize("url", ["///evil.example", "/%5C/evil.example", "%5C%5C%5Cevil.example",
+                                 "https:///evil.example", "http:/%5Cevil.example",
+                                 "http:evil.example", "javascript:alert(1)", "//evil.example"])
+def test_redirect_hosts_cannot_be_left_by_spelling_a_host_oddly(tmp_path, url):
+    app = make(tmp_path, "/", redirect_hosts="example.com")
+    response = app.get("/redirect-to?url=" + url, status=403)
+    assert response.json["parameter"] == "url"
+
+
+@pytest.mark.parametrize("url, location", [("/local", "/local"), ("https://example.com/x",
+                                                                   "https://example.com/x")])
+def test_redirect_hosts_let_relative_and_listed_targets_through(tmp_path, url, location):
+    app = make(tmp_path, "/", redirect_hosts="example.com")
+    assert app.get("/redirect-to?url=" + url, status=302).headers["Location"] == location
+
+
+def test_an_unreadable_redirect_host_is_a_400(tmp_path):
+    app = make(tmp_path, "/", redirect_hosts="example.com")
+    assert app.get("/redirect-to?url=http://%5B::1", status=400).json["parameter"] == "url"
+
+
+def test_cors_credentials_can_be_turned_off(tmp_path):
+    app = make(tmp_path, "/", cors_credentials="false")
+    response = app.get("/cookies", headers={"Origin": "https://evil.example",
+                                            "Cookie": "session=s3cret"})
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    assert "Access-Control-Allow-Credentials" not in response.headers
+    default = make(tmp_path, "/", name="default.ini")
+    reflected = default.get("/cookies", headers={"Origin": "https://evil.example"})
+    assert reflected.headers["Access-Control-Allow-Origin"] == "https://evil.example"
+    assert reflected.headers["Access-Control-Allow-Credentials"] == "true"

@@ -11,7 +11,6 @@ import sys
 
 import pytest
 
-from conftest import SERVERS
 
 pytestmark = pytest.mark.server
 
@@ -55,11 +54,16 @@ def test_both(httpbin_both):
     assert response.json()["url"].startswith(httpbin_both.protocol + "://")
 
 def test_keep_alive_is_kept(httpbin):
-    with requests.Session() as session:
-        first = session.get(httpbin + "/get")
-        second = session.get(httpbin + "/get")
-    assert first.headers.get("Connection", "keep-alive").lower() != "close"
-    assert second.status_code == 200
+    import http.client
+    connection = http.client.HTTPConnection(httpbin.host, httpbin.port, timeout=10)
+    connection.request("GET", "/get")
+    first = connection.getresponse()
+    first.read()
+    sock = connection.sock
+    connection.request("GET", "/get")
+    assert connection.getresponse().status == 200
+    assert sock is not None and connection.sock is sock  # one connection, two answers
+    connection.close()
 '''
 
 
@@ -159,22 +163,30 @@ def test_next(httpbin):
                                  "longer running (exit status -9)*"])
 
 
-def test_with_pytest_httpbin_installed_its_fixtures_win_and_ours_can_be_chosen(pytester):
-    """pytest-httpbin stands in as a package of the same name whose fixture
-    answers "theirs"; loaded, it keeps the httpbin names; blocked with
-    -p no:, ours serve them."""
-    pytester.syspathinsert()
-    pytester.mkpydir("pytest_httpbin")
-    pytester.path.joinpath("pytest_httpbin", "plugin.py").write_text(
+def test_with_pytest_httpbin_installed_its_fixtures_win_and_ours_can_be_chosen(pytester,
+                                                                             monkeypatch):
+    """pytest-httpbin stands in as an installed distribution of the same
+    shape (a pytest11 entry point named "httpbin") whose fixture answers
+    "theirs": installed, it keeps the httpbin names; with -p no:httpbin, as
+    the README says, ours serve them."""
+    site = pytester.mkdir("site")
+    (site / "pytest_httpbin").mkdir()
+    (site / "pytest_httpbin" / "__init__.py").write_text("")
+    (site / "pytest_httpbin" / "plugin.py").write_text(
         "import pytest\n@pytest.fixture(scope='session')\ndef httpbin():\n    return 'theirs'\n")
+    info = site / "pytest_httpbin-2.1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: pytest-httpbin\nVersion: 2.1.0\n")
+    (info / "entry_points.txt").write_text("[pytest11]\nhttpbin = pytest_httpbin.plugin\n")
+    monkeypatch.setenv("PYTHONPATH", str(site))
     suite = '''
 def test_which(httpbin):
     print("HTTPBIN IS", "theirs" if httpbin == "theirs" else "ours")
 '''
-    theirs = run(pytester, suite, "-s", "-p", "pytest_httpbin.plugin")
+    theirs = run(pytester, suite, "-s")
     theirs.assert_outcomes(passed=1)
     theirs.stdout.fnmatch_lines(["*HTTPBIN IS theirs*"])
-    ours = run(pytester, suite, "-s")
+    ours = run(pytester, suite, "-s", "-p", "no:httpbin")
     ours.assert_outcomes(passed=1)
     ours.stdout.fnmatch_lines(["*HTTPBIN IS ours*"])
 
@@ -195,3 +207,18 @@ def test_certs_where_works_without_pytest_and_verifies_the_server(tmp_path):
             with urllib.request.urlopen("https://%s:%d/x" % (host, server.port),
                                         context=context) as response:
                 assert response.status == 200
+
+
+@pytest.mark.parametrize("kind, own", [("gunicorn", "[tls]\nhttp2 = false\n"),
+                                       ("waitress", "[proxy]\ntrusted = 127.0.0.1\n")])
+def test_a_secure_server_keeps_the_tests_own_tls_and_proxy_keys(kind, own):
+    import json
+    import urllib.request
+    from wsgi_echo.testing import Server, certs
+    with Server(own + "[routes]\n/ = echo\n", server=kind, secure=True) as server:
+        context = ssl.create_default_context(cafile=certs.where())
+        with urllib.request.urlopen(server + "/x", context=context) as response:
+            data = json.loads(response.read())
+    assert data["scheme"] == "https"
+    if kind == "gunicorn":
+        assert data["tls"]["alpn"] is None  # the test's own http2 = false held

@@ -16,7 +16,7 @@ import time
 
 import pytest
 
-from conftest import SERVERS, at_once, echo_settings, settings_text
+from conftest import at_once, echo_settings
 from http_client import Connection, get_json, message, raw, request, status_of
 
 pytestmark = pytest.mark.server

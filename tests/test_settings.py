@@ -229,3 +229,8 @@ def test_gunicorn_conf_reports_a_bad_settings_file_in_one_line(ini):
     assert result.returncode != 0
     assert "[server] workers = many: must be a whole number" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_the_instance_header_is_one_name(ini):
+    with pytest.raises(SettingsError, match=r"\[server\] instance_header = X-One X-Two: must be one"):
+        load(ini("[server]\ninstance_header = X-One X-Two\n[routes]\n/ = echo\n"))

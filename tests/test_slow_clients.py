@@ -21,7 +21,7 @@ pytestmark = pytest.mark.server
 THREADS = 2
 DEADLINE = 2
 SETTINGS = echo_settings(threads=THREADS, body_timeout=DEADLINE, header_timeout=DEADLINE)
-TRICKLE_INTERVAL = 0.25  # seconds between the bytes a slow client sends
+TRICKLE_INTERVAL = 0.3  # seconds between the bytes a slow client sends
 
 
 class Trickler(threading.Thread):

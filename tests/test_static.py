@@ -10,7 +10,7 @@ import pytest
 from webob import Request
 from webtest import TestApp
 
-from wsgi_echo import make_app, settings as settings_module
+from wsgi_echo import settings as settings_module
 from wsgi_echo.apps.static import StaticApp, cache, files
 
 from conftest import HTDOCS, app_for, settings_text
@@ -431,3 +431,25 @@ def test_symlink_inside_the_root_to_inside_is_served(app):
 def test_dot_rule_comes_before_the_extension_rule(app):
     app.get("/.env", status=404)
     app.get("/.git/anything.py", status=404)
+
+
+def test_a_precompressed_sibling_that_leads_out_of_the_root_is_never_served(site):
+    (site / "leaky.txt").write_text("the real page\n")
+    os.symlink(site.parent / "outside" / "secret.txt", site / "leaky.txt.gz")
+    os.symlink(site / ".env", site / "leaky.txt.br")
+    app = static_app(site)
+    response = app.get("/leaky.txt", headers={"Accept-Encoding": "gzip, br"})
+    assert response.body == b"the real page\n"
+    assert "Content-Encoding" not in response.headers and SECRET not in response.body
+
+
+def test_if_none_match_star_is_304_for_a_file_that_exists(app):
+    assert app.get("/a.txt", headers={"If-None-Match": "*"}, status=304).body == b""
+    assert app.get("/missing.txt", headers={"If-None-Match": "*"}, status=404)
+
+
+def test_several_ranges_are_ignored_and_the_whole_file_sent(app, site):
+    response = app.get("/image.png", headers={"Range": "bytes=0-0,5-6"}, status=200)
+    assert response.body == (site / "image.png").read_bytes()
+    assert app.get("/image.png", headers={"Range": "bytes=5-6"}, status=206).body == \
+        (site / "image.png").read_bytes()[5:7]

@@ -13,6 +13,7 @@ import ssl
 
 import h2.connection
 import h2.events
+import h2.exceptions
 import httpx
 import pytest
 import trustme
@@ -41,12 +42,12 @@ def pki(tmp_path_factory):
     return files
 
 
-def tls_settings(pki, client_cert="off", http2=True, site=None):
+def tls_settings(pki, client_cert="off", http2=True, site=None, **server):
     tls = {"certfile": pki["server"], "keyfile": pki["server"], "http2": http2}
     if client_cert != "off":
         tls.update(client_cert=client_cert, client_ca=pki["ca"])
     routes = {"/echo": "echo", "/": "static"} if site else {"/": "echo"}
-    sections = dict(server={"workers": 1, "threads": 4}, tls=tls, routes=routes)
+    sections = dict(server=dict({"workers": 1, "threads": 4}, **server), tls=tls, routes=routes)
     if site:
         sections["static"] = {"root": site}
     return settings_text(**sections)
@@ -295,3 +296,92 @@ def test_bad_client_certificate_settings_are_refused(ini, pki, tmp_path, tls, er
               for key, value in tls.items()}
     result = run_cli("--config", ini(settings_text(tls=values, routes={"/": "echo"})))
     assert result.returncode == 2 and error in result.stderr
+
+
+# -- the body deadline over TLS and HTTP/2 ------------------------------------------------
+
+TRICKLE_EVERY = 0.4  # seconds between the slow client's bytes; the deadline is 1 s
+
+
+def trickle_over_http11(port, pki):
+    context = client_context(pki, alpn=("http/1.1",))
+    with context.wrap_socket(socket.create_connection(("127.0.0.1", port), timeout=10),
+                             server_hostname="127.0.0.1") as sock:
+        sock.sendall(b"POST /slow HTTP/1.1\r\nHost: x\r\nContent-Length: 50\r\n\r\n")
+        sock.settimeout(TRICKLE_EVERY)
+        reply = b""
+        for _ in range(40):
+            try:
+                sock.sendall(b"x")
+                chunk = sock.recv(65536)
+            except socket.timeout:
+                continue
+            except (ssl.SSLError, OSError):
+                break
+            if not chunk:
+                break
+            reply += chunk
+        return reply
+
+
+def trickle_over_http2(port, pki):
+    """A body sent a byte at a time on one HTTP/2 stream: the :status the
+    server answered with, and whether it then ended the connection."""
+    import time
+    context = client_context(pki, alpn=("h2",))
+    with context.wrap_socket(socket.create_connection(("127.0.0.1", port), timeout=10),
+                             server_hostname="127.0.0.1") as sock:
+        connection = h2.connection.H2Connection()
+        connection.initiate_connection()
+        connection.send_headers(1, [(":method", "POST"), (":path", "/slow"),
+                                    (":scheme", "https"), (":authority", "127.0.0.1"),
+                                    ("content-length", "50")])
+        sock.sendall(connection.data_to_send())
+        sock.settimeout(0.1)
+        status, ended = None, False
+        deadline = time.monotonic() + 4
+        next_byte = 0.0
+        while time.monotonic() < deadline and not ended:
+            if time.monotonic() >= next_byte:
+                next_byte = time.monotonic() + TRICKLE_EVERY
+                try:
+                    connection.send_data(1, b"x")
+                    sock.sendall(connection.data_to_send())
+                except (ssl.SSLError, OSError, h2.exceptions.ProtocolError):
+                    pass
+            try:
+                data = sock.recv(65536)
+            except socket.timeout:
+                continue
+            except (ssl.SSLError, OSError):
+                break
+            ended = not data
+            for event in connection.receive_data(data):
+                if isinstance(event, h2.events.ResponseReceived):
+                    status = dict(event.headers)[b":status"]
+        return status, ended
+
+
+def test_a_trickled_body_over_tls_gets_its_408_at_the_deadline(start_server, pki):
+    """Over TLS the deadline still ends the read, and the 408 still reaches
+    the client (HTTP/1.1), or ends the connection after it (HTTP/2)."""
+    import time
+    server = start_server("gunicorn", tls_settings(pki, body_timeout=1))
+    started = time.monotonic()
+    reply = trickle_over_http11(server.port, pki)
+    assert reply.startswith(b"HTTP/1.1 408") and b"Connection: close" in reply
+    assert 1.0 <= time.monotonic() - started < 3.0
+    started = time.monotonic()
+    assert trickle_over_http2(server.port, pki) == (b"408", True)
+    assert 1.0 <= time.monotonic() - started < 3.0
+    assert get(server, "/after", pki).status_code == 200
+
+
+def test_non_ascii_header_values_read_the_same_over_http2_and_http11(servers, pki):
+    value = "café €".encode("utf-8")
+    for http2 in (True, False):
+        response = get(servers["off"], "/echo/x", pki, http2=http2, headers={"X-A": value})
+        assert response.status_code == 200
+        assert response.json()["headers"]["X-A"] == "café €", http2
+    response = get(servers["off"], "/echo/x?q=caf%C3%A9", pki)
+    assert response.json()["query"] == {"q": "café"}

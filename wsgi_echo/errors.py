@@ -22,6 +22,11 @@ def status_line(status):
     return "%d %s" % (status, reason(status))
 
 
+# Statuses whose responses never carry content (RFC 9110 sections 15.3.5, 15.4.5).
+BODYLESS = frozenset((204, 304))
+STATUS_LINES = {code: status_line(code) for code in range(100, 600)}
+
+
 def json_error_body(status, detail, **fields):
     document = {"status": status, "error": reason(status), "detail": detail}
     document.update(fields)

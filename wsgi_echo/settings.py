@@ -158,7 +158,12 @@ def header_list(text, base):
 
 def optional_header(text, base):
     """One header name, or empty for none."""
-    return header_list(text, base)[0] if text.strip() else ""
+    if not text.strip():
+        return ""
+    names = header_list(text, base)
+    if len(names) > 1:
+        raise ValueError("must be one header name")
+    return names[0]
 
 
 def url_path(text, base):
@@ -282,6 +287,9 @@ DECLARATIONS = (
             "most bytes /drip sends (httpbin's cap: 10 MiB)"),
     Setting("httpbin", "max_stream_lines", "100", integer(0, 1000000),
             "most lines /stream and events /sse send (httpbin's cap is 100)"),
+    Setting("httpbin", "cors_credentials", "true", boolean,
+            "reflect any Origin with credentials allowed, as httpbin does (any page can then "
+            "read this host's cookies through /cookies); false: * without credentials"),
     Setting("httpbin", "redirect_hosts", "", host_names,
             "hosts /redirect-to may send clients to, besides relative URLs; empty: any, "
             "as httpbin"),

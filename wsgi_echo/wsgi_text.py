@@ -16,16 +16,30 @@ QUERY_SAFE = PATH_SAFE + "?%"
 _PLAIN_PATH = re.compile(r"[A-Za-z0-9/:@!$&'()*+,;=~._-]*\Z")
 
 
+# RFC 9110 section 5.6.2: a token (a method, a header name, a coding).
+TOKEN = r"[!#$%&'*+.^_`|~0-9A-Za-z-]+"
+TOKEN_RE = re.compile(TOKEN + r"\Z")
+
+
 def request_path(environ):
     """The full request path as the server decoded it: mount prefix and rest."""
     return environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
 
 
 def decoded(wsgi_string):
-    """The request bytes in ``wsgi_string`` read as UTF-8 (bad bytes: U+FFFD)."""
+    """The request bytes in ``wsgi_string`` read as UTF-8 (bad bytes: U+FFFD).
+
+    A string that holds characters latin-1 cannot (a server that broke
+    PEP 3333 and decoded the bytes itself) is already text: it is returned
+    as it is rather than failing the request.
+    """
     if wsgi_string.isascii():
         return wsgi_string
-    return wsgi_string.encode("latin-1").decode("utf-8", "replace")
+    try:
+        raw = wsgi_string.encode("latin-1")
+    except UnicodeEncodeError:
+        return wsgi_string
+    return raw.decode("utf-8", "replace")
 
 
 def url_path(wsgi_path):
@@ -37,3 +51,15 @@ def url_path(wsgi_path):
 
 def url_query(query_string):
     return quote(query_string, safe=QUERY_SAFE)
+
+
+def request_target(environ):
+    """The request target as the client sent it, where the server kept it
+    (``REQUEST_URI`` or ``RAW_URI``, by server), else rebuilt from the path
+    and query."""
+    target = environ.get("REQUEST_URI") or environ.get("RAW_URI")
+    if target:
+        return target
+    path = url_path(request_path(environ))
+    query = environ.get("QUERY_STRING")
+    return path + "?" + query if query else path

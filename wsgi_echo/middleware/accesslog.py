@@ -30,7 +30,8 @@ import json
 import logging
 import sys
 import time
-from urllib.parse import quote
+
+from ..wsgi_text import request_target
 
 LOGGER_NAME = "wsgi_echo.access"
 ALWAYS_REDACTED = ("Authorization", "Cookie", "Proxy-Authorization")
@@ -44,17 +45,6 @@ def clf_now():
 def iso_now():
     now = time.time()
     return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(now)) + ".%03dZ" % (now % 1 * 1000)
-
-
-def request_target(environ):
-    """The request target as the client sent it, where the server kept it."""
-    target = environ.get("RAW_URI") or environ.get("REQUEST_URI")
-    if target:
-        return target
-    path = quote((environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", ""))
-                 .encode("latin-1"), safe="/:@!$&'()*+,;=~")
-    query = environ.get("QUERY_STRING")
-    return path + "?" + query if query else path
 
 
 def text_line(fields):

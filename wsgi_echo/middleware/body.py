@@ -25,6 +25,15 @@ from .. import errors
 DEADLINE_MARGIN = 0.5
 
 
+def read_body(environ):
+    """The whole request body, for an app below ``RequestBody``, which has
+    already read, measured and buffered it."""
+    length = environ.get("CONTENT_LENGTH")
+    if not length or length == "0":
+        return b""
+    return environ["wsgi.input"].read(int(length))
+
+
 class RequestBody:
     def __init__(self, app, max_bytes, timeout):
         self.app = app

@@ -16,13 +16,15 @@ documented server hooks (``pre_request`` / ``post_request``):
   that shrank while sendfile sent it) leaves the connection open; the app
   flags it (``protocol.INCOMPLETE_RESPONSE``) and the connection is closed.
 
-The hooks touch two gunicorn attributes that are not documented API, pinned
-with the version in setup.cfg and checked by tests/test_server_seams.py:
-``Request.unreader.sock`` (the connection's socket) and ``Request.force_close()``.
+The hooks touch gunicorn attributes that are not documented API, pinned with
+the version in setup.cfg and checked by tests/test_server_seams.py:
+``Request.unreader.sock`` (an HTTP/1.x connection's socket), an HTTP/2
+stream's ``req.stream.connection.sock``, and ``Request.force_close()``.
 """
 
 import os
 import socket
+import ssl
 import threading
 
 from ..protocol import INCOMPLETE_RESPONSE, TLS
@@ -71,6 +73,18 @@ def has_body(req, names):
     return False
 
 
+def connection_socket(req):
+    """The socket a request came in on: HTTP/1.x ``req.unreader.sock``, or for
+    an HTTP/2 stream ``req.stream.connection.sock`` (then shutting its read
+    side ends the whole connection, every stream on it: HTTP/2 has no way
+    to end one stream's upload from outside the thread reading it)."""
+    sock = getattr(getattr(req, "unreader", None), "sock", None)
+    if sock is None:
+        connection = getattr(getattr(req, "stream", None), "connection", None)
+        sock = getattr(connection, "sock", None)
+    return sock
+
+
 class BodyDeadline:
     """``body_timeout``: a body not read whole in time ends the connection.
 
@@ -89,7 +103,7 @@ class BodyDeadline:
     def arm(self, req, names):
         if not has_body(req, names):
             return None
-        sock = getattr(getattr(req, "unreader", None), "sock", None)
+        sock = connection_socket(req)
         if sock is None:
             return None
 
@@ -112,9 +126,16 @@ def remember_sni(ssl_socket, server_name, context):
 
 
 def ssl_context(config, default_ssl_context_factory):
-    """gunicorn's ``ssl_context`` hook: its context, plus the SNI callback."""
+    """gunicorn's ``ssl_context`` hook: its context, plus the SNI callback.
+
+    ``OP_IGNORE_UNEXPECTED_EOF``: when the body deadline shuts a connection's
+    read side, OpenSSL 3 takes the end of input as a fatal error and answers
+    the next write with an alert ("decode error") instead of the 408; read as
+    a clean end of input, the 408 goes out.
+    """
     context = default_ssl_context_factory()
     context.sni_callback = remember_sni
+    context.options |= getattr(ssl, "OP_IGNORE_UNEXPECTED_EOF", 0)
     return context
 
 
@@ -153,7 +174,8 @@ class Adapter:
       nothing else about TLS;
     * for HTTP/2, gunicorn writes ``HTTP_VERSION = "2"`` into the environ,
       which reads as a request header "Version: 2" the client never sent
-      (and hides one it did send): the client's own is put back.
+      (and hides one it did send): the client's own is put back;
+    * for HTTP/2, header values are made PEP 3333 strings (``as_pep3333``).
     """
 
     def __init__(self, app, tls):
@@ -171,7 +193,19 @@ class Adapter:
                 environ.pop("HTTP_VERSION", None)
             else:
                 environ["HTTP_VERSION"] = sent
+            as_pep3333(environ)
         return self.app(environ, start_response)
+
+
+def as_pep3333(environ):
+    """HTTP/2 header values as PEP 3333 strings: gunicorn decodes them as UTF-8
+    (HTTP/1.x's as latin-1, as PEP 3333 asks), so "é" would reach the app as one
+    character it cannot read back to bytes; it gets the bytes, as latin-1."""
+    for key, value in environ.items():
+        if (key.startswith("HTTP_") or key in ("CONTENT_TYPE", "CONTENT_LENGTH",
+                                                "QUERY_STRING", "RAW_URI")) \
+                and value.__class__ is str and not value.isascii():
+            environ[key] = value.encode("utf-8", "surrogateescape").decode("latin-1")
 
 
 def adapt(app, settings):

@@ -20,7 +20,6 @@ from urllib.parse import urljoin
 
 from ..servers import READY, platform_default
 from . import certs
-from .ini import settings_text
 from .process import ServerProcess, StartError, free_port
 
 HOST = "127.0.0.1"
@@ -28,8 +27,25 @@ PORT_ATTEMPTS = 3  # a free port can be taken by another process before we bind 
 
 
 def _settings_with(text, extra):
-    """``text`` with the sections of ``extra`` ({section: {key: value}}) added."""
-    return text.rstrip("\n") + "\n" + settings_text(**extra) if extra else text
+    """``text`` with the keys of ``extra`` ({section: {key: value}}) set, in the
+    sections the text may already have (a test's own ``[tls]`` keys stay)."""
+    if not extra:
+        return text
+    import configparser
+    import io
+    parser = configparser.ConfigParser(interpolation=None, delimiters=("=",),
+                                       comment_prefixes=(";", "#"),
+                                       inline_comment_prefixes=(";", "#"))
+    parser.optionxform = str  # route prefixes are case-sensitive paths
+    parser.read_string(text)
+    for section, keys in extra.items():
+        if not parser.has_section(section):
+            parser.add_section(section)
+        for key, value in keys.items():
+            parser.set(section, key, str(value))
+    out = io.StringIO()
+    parser.write(out)
+    return out.getvalue()
 
 
 class Server:

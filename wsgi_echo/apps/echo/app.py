@@ -9,6 +9,7 @@ framing.
 import time
 
 from ... import errors
+from ...middleware.body import read_body
 from . import render, shaping
 from .cors import Cors
 from .decoding import DecodingError, decode
@@ -17,19 +18,8 @@ from .forms import count_parts
 
 ALLOW = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS"
 JSON_TYPE = "application/json"
-# Statuses whose responses never carry content (RFC 9110 sections 15.3.5, 15.4.5).
-BODYLESS = frozenset((204, 304))
-STATUS_LINES = {code: errors.status_line(code) for code in range(200, 600)}
 # The echo reflects what clients send; a browser must never sniff it into HTML.
 NOSNIFF = ("X-Content-Type-Options", "nosniff")
-
-
-def read_body(environ):
-    """The whole request body, already read and measured by ``middleware.body``."""
-    length = environ.get("CONTENT_LENGTH")
-    if not length or length == "0":
-        return b""
-    return environ["wsgi.input"].read(int(length))
 
 
 class EchoApp:
@@ -74,7 +64,7 @@ class EchoApp:
         method = environ["REQUEST_METHOD"]
         status = shape.status
         headers = []
-        if status in BODYLESS:
+        if status in errors.BODYLESS:
             payload = b""
         else:
             document = describe(environ, body)
@@ -91,5 +81,5 @@ class EchoApp:
             headers.append((name, value))
         headers.append(NOSNIFF)
         headers.extend(self.cors.response_headers(environ, headers))
-        start_response(STATUS_LINES[status], headers)
+        start_response(errors.STATUS_LINES[status], headers)
         return [] if method == "HEAD" or not payload else [payload]

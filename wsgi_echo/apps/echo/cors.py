@@ -18,12 +18,13 @@ the answer (the Fetch standard's CORS protocol).
 
 import re
 
+from ...wsgi_text import TOKEN, TOKEN_RE
+
 ALLOW_ORIGIN = "Access-Control-Allow-Origin"
 # What a browser sends in the request headers of a preflight: a method
 # token, and a comma-separated list of header names (RFC 9110 tokens).
-_TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+\Z")
-_TOKEN_LIST = re.compile(r"\s*[!#$%&'*+.^_`|~0-9A-Za-z-]+(\s*,\s*[!#$%&'*+.^_`|~0-9A-Za-z-]+)*"
-                         r"\s*\Z")
+_TOKEN = TOKEN_RE
+_TOKEN_LIST = re.compile(r"\s*%s(\s*,\s*%s)*\s*\Z" % (TOKEN, TOKEN))
 VARY_PREFLIGHT = "Origin, Access-Control-Request-Method, Access-Control-Request-Headers"
 
 

@@ -69,8 +69,13 @@ def _finite_float(text):
     return number
 
 
+# One decoder, made once: ``json.loads`` with hooks builds a new one per call.
+_strict = json.JSONDecoder(parse_constant=_reject_constant, parse_float=_finite_float).decode
+
+
 def parse_json(body):
-    """The body as JSON, or None when it is empty or not valid JSON.
+    """The body (bytes in any JSON encoding, or text) as JSON, or None when it
+    is empty or not valid JSON.
 
     NaN, Infinity and numbers too large for a double (``1e999``) are refused:
     Python would accept them and then write JSON no other parser reads.
@@ -78,7 +83,9 @@ def parse_json(body):
     if not body:
         return None
     try:
-        return json.loads(body, parse_constant=_reject_constant, parse_float=_finite_float)
+        if body.__class__ is bytes:
+            body = body.decode(json.detect_encoding(body), "surrogatepass")
+        return _strict(body)
     except (ValueError, RecursionError):
         return None
 

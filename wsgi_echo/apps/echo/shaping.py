@@ -17,6 +17,8 @@ import re
 from typing import NamedTuple, Tuple
 from urllib.parse import parse_qsl
 
+from ...wsgi_text import TOKEN
+
 STATUS_HEADER = "X-Echo-Status"
 DELAY_HEADER = "X-Echo-Delay"
 ADD_HEADER = "X-Echo-Header"
@@ -25,7 +27,7 @@ DELAY_PARAMETER = "echo_delay"
 
 _DIGITS = re.compile(r"[0-9]{1,9}\Z")
 # RFC 9110 section 5.6.2: a field name is a token.
-_TOKEN = r"[!#$%&'*+.^_`|~0-9A-Za-z-]+"
+_TOKEN = TOKEN
 _PAIR = re.compile(r"\s*(%s)\s*:\s*(.*?)\s*\Z" % _TOKEN, re.S)
 # Several pairs in one field value: split at a comma only where a new
 # "Name:" follows, so a value may itself hold commas ("max-age=5, public").

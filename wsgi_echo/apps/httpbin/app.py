@@ -10,7 +10,8 @@ What httpbin adds to every answer, this adds too:
 
 * CORS (its ``after_request`` hook): ``Access-Control-Allow-Origin`` is the
   request's ``Origin`` (or ``*``) with ``Access-Control-Allow-Credentials:
-  true``; an ``OPTIONS`` request to any route is a preflight answer with
+  true`` (with ``[httpbin] cors_credentials = false``: ``*`` and no
+  credentials, so no page elsewhere reads this host's cookies through it); an ``OPTIONS`` request to any route is a preflight answer with
   ``Access-Control-Allow-Methods``, ``-Max-Age`` and, when asked for,
   ``-Allow-Headers`` (the Fetch standard's CORS protocol).
 * HEAD is GET without the body, with GET's ``Content-Length``; a streaming
@@ -18,6 +19,8 @@ What httpbin adds to every answer, this adds too:
 * A method a route does not take is 405 with ``Allow``; a path that is no
   route is 404; a bad parameter is 400; all as JSON errors.
 """
+
+import re
 
 from ... import errors
 from . import (auth, caching, cookies, data, dump, redirects, request_echo, responses,
@@ -30,9 +33,11 @@ GET = frozenset(("GET",))
 PREFLIGHT_METHODS = "GET, POST, PUT, DELETE, PATCH, OPTIONS"
 CREDENTIALS = ("Access-Control-Allow-Credentials", "true")
 ANY_ORIGIN = (("Access-Control-Allow-Origin", "*"), CREDENTIALS)
-STATUS_LINES = {code: errors.status_line(code) for code in range(100, 600)}
-# No content, so no Content-Length or Content-Type (RFC 9110 sections 8.6, 15.3.5, 15.4.5).
-BODYLESS = frozenset((204, 304))
+ANY_ORIGIN_WITHOUT_CREDENTIALS = (("Access-Control-Allow-Origin", "*"),)
+# An Origin or Access-Control-Request-Headers value that may be reflected in
+# a response header: visible ASCII and spaces, nothing a header cannot hold.
+_TOKEN_LIST_VALUE = re.compile(r"[\x20-\x7e]*\Z")
+STATUS_LINES, BODYLESS = errors.STATUS_LINES, errors.BODYLESS
 
 # (path pattern, methods, route): the documentation of the API, in httpbin's
 # order.  A pattern's "<...>" segments are its parameters.
@@ -169,8 +174,12 @@ class HttpbinApp:
         route, params = self.match(environ.get("PATH_INFO", ""))
         method = environ["REQUEST_METHOD"]
         origin = environ.get("HTTP_ORIGIN")
-        cors = ([("Access-Control-Allow-Origin", origin), CREDENTIALS] if origin
-                else ANY_ORIGIN)
+        if not self.config.cors_credentials:
+            cors = ANY_ORIGIN_WITHOUT_CREDENTIALS
+        elif origin and _TOKEN_LIST_VALUE.match(origin):
+            cors = [("Access-Control-Allow-Origin", origin), CREDENTIALS]
+        else:
+            cors = ANY_ORIGIN
         if route is None:
             return errors.json_error(environ, start_response, 404,
                                      "no httpbin route has this path", headers=cors)
@@ -209,7 +218,7 @@ class HttpbinApp:
                    ("Access-Control-Allow-Methods", PREFLIGHT_METHODS),
                    ("Access-Control-Max-Age", "3600")]
         requested = environ.get("HTTP_ACCESS_CONTROL_REQUEST_HEADERS")
-        if requested is not None:
+        if requested is not None and _TOKEN_LIST_VALUE.match(requested):
             headers.append(("Access-Control-Allow-Headers", requested))
         headers.append(("Content-Length", "0"))
         start_response(STATUS_LINES[200], headers)

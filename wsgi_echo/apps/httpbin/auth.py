@@ -30,7 +30,7 @@ import re
 import time
 
 from ...wsgi_text import decoded, request_path, url_path
-from ...middleware.accesslog import request_target
+from ...wsgi_text import request_target
 from . import reply
 from .cookies import parse as parse_cookies, quote_value
 from .params import query_pairs

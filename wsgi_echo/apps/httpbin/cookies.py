@@ -13,7 +13,7 @@ printable ASCII escaped (``\\073`` for ``;``).  Every cookie gets
 
 import re
 
-from ...wsgi_text import decoded
+from ...wsgi_text import TOKEN_RE, decoded
 from . import reply
 from .params import ParameterError, query_pairs
 from .request_echo import shows_env
@@ -54,7 +54,7 @@ def view_cookies(environ, params, config):
 
 
 # RFC 6265 section 4.1.1: a cookie name is a token.
-_TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+\Z")
+_TOKEN = TOKEN_RE
 # What may stand in a Set-Cookie value without quotes (werkzeug's set).
 _PLAIN = re.compile(r"[A-Za-z0-9_!#$%&'()*+\-./:<=>?@\[\]^`{|}~]*\Z")
 

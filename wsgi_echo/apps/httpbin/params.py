@@ -57,7 +57,7 @@ def whole(text, name, low=None, high=None):
     """A whole number in decimal digits (and a leading minus), within bounds."""
     text = text.strip()
     if not _WHOLE.match(text):
-        raise ParameterError(name, "%s must be a whole number, got %r" % (name, decoded(text)))
+        raise ParameterError(name, "%s must be a whole number, got %r" % (name, text))
     number = int(text)
     if (low is not None and number < low) or (high is not None and number > high):
         if high is None:
@@ -75,8 +75,7 @@ def number(text, name):
     signs, which ``float()`` would take)."""
     text = text.strip()
     if not _NUMBER.match(text):
-        raise ParameterError(name, "%s must be a number such as 0.5, got %r"
-                             % (name, decoded(text)))
+        raise ParameterError(name, "%s must be a number such as 0.5, got %r" % (name, text))
     return float(text)
 
 
@@ -97,7 +96,7 @@ _GO_DURATION = re.compile(r"([0-9]+(?:\.[0-9]*)?|\.[0-9]+)(ns|us|\u00b5s|ms|s|m|
 def duration(text, name, high):
     """Seconds as a plain number (``0.5``) or a Go duration (``500ms``, ``2s``),
     as go-httpbin's ``/sse`` takes them; at most ``high``."""
-    text = decoded(text.strip())
+    text = text.strip()  # from the query: already decoded
     match = _GO_DURATION.match(text)
     if match is None:
         return seconds(text, name, high)

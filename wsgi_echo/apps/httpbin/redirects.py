@@ -9,6 +9,7 @@ hosts it may send them to (an open redirect is a phishing tool on a public
 server; go-httpbin has the same option).
 """
 
+import re
 from urllib.parse import quote, urlsplit
 
 from . import reply
@@ -65,6 +66,36 @@ def absolute_redirect(environ, params, config):
 _LOCATION_SAFE = "".join(chr(c) for c in range(0x21, 0x7f))
 
 
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def leaving_host(target):
+    """The host a browser would leave for on following ``target``, or None
+    for a reference within the site (a path, a query, a fragment).
+
+    Read the way browsers read a Location (the URL standard), not the way
+    ``urlsplit`` does: "\\" counts as "/", any number of slashes after the
+    scheme, or at the start ("///evil.example"), still lead to a host, and an
+    absolute URL of any scheme leaves the site ("" for one with no host,
+    such as ``javascript:``, which no host list allows).
+    """
+    candidate = target.strip().replace("\\", "/")
+    scheme = _SCHEME.match(candidate)
+    if scheme:
+        rest = candidate[scheme.end():]
+        if not rest.startswith("/") and scheme.group().lower() not in ("http:", "https:"):
+            return ""
+    elif candidate.startswith("//"):
+        rest = candidate
+    else:
+        return None
+    try:
+        host = urlsplit("//" + rest.lstrip("/")).hostname
+    except ValueError:
+        raise ParameterError("url", "the url's host cannot be read") from None
+    return (host or "").rstrip(".")
+
+
 def redirect_to(environ, params, config):
     """302 (or ``status_code``, when it is a 3xx) to ``url``, on any method."""
     query = options(environ)
@@ -80,13 +111,10 @@ def redirect_to(environ, params, config):
             code = asked  # httpbin uses 302 for any other number
     allowed = config.redirect_hosts
     if allowed:
-        # Browsers read "\" as "/", so "/\evil.example" leaves the site too.
-        parts = urlsplit(target.strip().replace("\\", "/"))
-        if parts.scheme or parts.netloc:
-            host = (parts.hostname or "").rstrip(".")
-            if host not in allowed:
-                raise ParameterError(
-                    "url", "redirects may only go to relative URLs or to: %s"
-                    % ", ".join(sorted(allowed)), status=403)
+        host = leaving_host(target)
+        if host is not None and host not in allowed:
+            raise ParameterError(
+                "url", "redirects may only go to relative URLs or to: %s"
+                % ", ".join(sorted(allowed)), status=403)
     location = quote(target, safe=_LOCATION_SAFE)
     return reply.empty(code, [("Location", location)])

@@ -27,13 +27,14 @@ echo's helpers for the query and the form bodies.
 """
 
 import base64
-import json
 import re
 import uuid
 from email.message import Message
 from urllib.parse import quote, unquote
 
+from ...middleware.body import read_body
 from ...wsgi_text import decoded, request_path
+from ..echo.describe import parse_json as echo_parse_json
 from ..echo.forms import MULTIPART, URLENCODED, boundary_of, count_parts, media_type, multi
 from . import reply
 from .params import KEEP_ESCAPED, ParameterError, query_pairs
@@ -145,37 +146,9 @@ def url_of(environ):
 
 # -- the body ----------------------------------------------------------------------
 
-def read_body(environ):
-    """The whole request body, already read and measured by ``middleware.body``."""
-    length = environ.get("CONTENT_LENGTH")
-    if not length or length == "0":
-        return b""
-    return environ["wsgi.input"].read(int(length))
-
-
-def _refuse_constant(name):
-    raise ValueError("%s is not JSON" % name)
-
-
-def _finite(text):
-    number = float(text)
-    if number - number != 0.0:  # 1e999 parses as infinity
-        raise ValueError("%s is too large for a JSON number" % text)
-    return number
-
-
-# One decoder, made once: ``json.loads`` with hooks builds a new one per call.
-# Like the echo's ``parse_json``, it refuses NaN, Infinity and numbers past a
-# double, which Python would accept and then write as JSON nobody else reads.
-_decode = json.JSONDecoder(parse_constant=_refuse_constant, parse_float=_finite).decode
-
-
-def parse_json(text):
-    """httpbin's ``json`` key: the body parsed as JSON, else None."""
-    try:
-        return _decode(text)
-    except (ValueError, RecursionError):
-        return None
+# httpbin's ``json`` key is the echo's: the body parsed as JSON, else None,
+# NaN, Infinity and numbers past a double refused.
+parse_json = echo_parse_json
 
 
 def json_safe(body, content_type="application/octet-stream"):

@@ -8,9 +8,9 @@ length it states is the length it has, and so does this.
 """
 
 import gzip as _gzip
-import re
 import zlib
 
+from ...wsgi_text import TOKEN_RE
 from ..echo.shaping import REFUSED_HEADERS
 from . import render, reply
 from .params import ParameterError, query_pairs
@@ -22,7 +22,7 @@ except ImportError:  # pragma: no cover - depends on the installation
     _brotli = None
 
 # RFC 9110 section 5.6.2: a field name is a token.
-_TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+\Z")
+_TOKEN = TOKEN_RE
 
 
 def _field_value(name, value):

@@ -9,6 +9,7 @@ types for 406.  The bodies and the links are ours.
 import random
 import time
 
+from ... import errors
 from . import render, reply
 from .params import ParameterError, number, options, seconds, whole
 from .request_echo import with_body
@@ -16,8 +17,7 @@ from .request_echo import with_body
 # The statuses a route may answer with: 1xx is never a final answer
 # (RFC 9110 section 15.2), and codes past 599 are not HTTP's.
 LOWEST, HIGHEST = 200, 599
-# RFC 9110 sections 15.3.5 and 15.4.5: no content, so no Content-Type.
-BODYLESS = frozenset((204, 304))
+BODYLESS = errors.BODYLESS  # no content, so no Content-Type
 IMAGE_TYPES = ["image/webp", "image/svg+xml", "image/jpeg", "image/png", "image/*"]
 
 TEAPOT = """

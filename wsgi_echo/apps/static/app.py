@@ -32,7 +32,8 @@ class StaticApp:
         if entry is not None and entry.fresh():
             return entry
         found = self.resolver.resolve(path_info)
-        fresh = StaticFile.load(found.path, self.max_age, self.cache.memory_left())
+        fresh = StaticFile.load(found.path, self.max_age, self.cache.memory_left(),
+                                self.resolver.inside)
         if fresh is None:
             raise Refusal(404)  # gone between the stat and the open
         self.cache.put(path_info, fresh)

@@ -11,7 +11,12 @@ If-Range and Range.  What it does not do, done here:
 * an If-Range that cannot be evaluated means the whole representation, so
   the Range goes with it (RFC 9110 section 13.1.5);
 * ``bytes=-0`` asks for the last zero bytes, which is unsatisfiable (RFC 9110
-  section 14.1.2: 416), though WebOb answers it with the whole file.
+  section 14.1.2: 416), though WebOb answers it with the whole file;
+* ``If-None-Match: *`` is false whenever the file exists (RFC 9110 section
+  13.1.2: 304), though WebOb reads it as never matching;
+* a Range of several ranges would get WebOb's answer for the first one
+  alone; it is ignored instead (RFC 9110 section 14.2 lets a server ignore
+  Range), so the client gets the whole file, as from the httpbin app's /range.
 """
 
 import re
@@ -45,7 +50,11 @@ def is_conditional(environ):
 
 
 def drop_unparsable(environ):
-    """Remove conditional headers WebOb cannot parse (they are ignored)."""
+    """Remove conditional headers WebOb cannot parse or would misread (they
+    are ignored)."""
+    if "," in environ.get("HTTP_RANGE", ""):
+        environ.pop("HTTP_RANGE")
+        environ.pop("HTTP_IF_RANGE", None)
     request = BaseRequest(environ)
     for key, attribute, drop in _PARSED_BY_WEBOB:
         if key in environ:
@@ -83,6 +92,9 @@ def respond(environ, start_response, variant, handle):
     """Answer 200, 206, 304, 412 or 416 for ``variant`` (in memory, or from
     the open ``handle``)."""
     drop_unparsable(environ)
+    if environ.get("HTTP_IF_NONE_MATCH", "").strip() == "*":
+        # "*" matches any current representation: the one there is, by its tag.
+        environ["HTTP_IF_NONE_MATCH"] = variant.etag
     failed = failed_precondition(environ, variant.etag, variant.mtime_ns)
     if failed or empty_suffix_range(environ):
         if handle is not None:

@@ -134,17 +134,19 @@ class StaticFile:
         self.memory = memory
 
     @classmethod
-    def load(cls, path, max_age, memory_left):
+    def load(cls, path, max_age, memory_left, inside=lambda candidate: True):
         """The file at ``path`` and its precompressed siblings, read now.
 
-        None when the file is gone (or no longer a regular file).
+        ``inside(path)`` says whether a sibling may be served: a ``.gz`` that
+        is a symlink out of the root is not.  None when the file is gone (or
+        no longer a regular file).
         """
         ctype = content_type(path)
         common = [("Accept-Ranges", "bytes"),
                   ("Cache-Control", "public, max-age=%d" % max_age),
                   ("X-Content-Type-Options", "nosniff")]
         siblings = [(coding, path + suffix) for coding, suffix in ENCODINGS
-                    if os.path.isfile(path + suffix)]
+                    if os.path.isfile(path + suffix) and inside(path + suffix)]
         if siblings:
             # RFC 9110 section 12.5.5: every representation that could have
             # been chosen by Accept-Encoding says so, the identity one too.

@@ -106,6 +106,16 @@ class Resolver:
             raise Refusal(404)  # ... or into a dotfile
         return real
 
+    def inside(self, candidate):
+        """Whether ``candidate`` resolves to a place the rules allow serving
+        (inside the root, out of dotfiles): for files found beside the one
+        asked for, such as its precompressed siblings."""
+        try:
+            self.contained(candidate)
+        except Refusal:
+            return False
+        return True
+
     def segments(self, path_info):
         """The path's segments, or Refusal(404) by rule 1 and the dot rule."""
         raw = path_info.encode("latin-1")
