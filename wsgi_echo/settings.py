@@ -32,6 +32,7 @@ from typing import Callable, Dict, NamedTuple, Optional
 
 from . import servers
 from .apps import KINDS
+from .wsgi_text import TOKEN_RE
 
 ENV_VAR = "WSGI_ECHO_SETTINGS"
 LOCAL_FILE = "settings.ini"
@@ -141,11 +142,11 @@ def header_names(text, base):
     """``*``, or space- or comma-separated header names."""
     if text.strip() == "*":
         return "*"
-    names = [item for item in text.replace(",", " ").split()]
+    names = tuple(text.replace(",", " ").split())
     for name in names:
-        if not name.isascii() or not all(c.isalnum() or c in "!#$%&'*+-.^_`|~" for c in name):
+        if not TOKEN_RE.match(name):
             raise ValueError("%r is not a header name" % name)
-    return tuple(names)
+    return names
 
 
 def header_list(text, base):
@@ -372,11 +373,7 @@ class _SettingsBase:
         for (section, key), text in values.items():
             if text is None:
                 continue
-            setting = BY_SECTION[section][key]
-            try:
-                value = setting.convert(str(text).strip(), os.getcwd())
-            except ValueError as exc:
-                raise SettingsError(source, section, key, text, str(exc)) from None
+            value = _convert(source, BY_SECTION[section][key], str(text), os.getcwd())
             sections.setdefault(section, {})[key] = value
         changed = {name: dataclasses.replace(getattr(self, name), **values)
                    for name, values in sections.items()}
@@ -400,18 +397,25 @@ def find_settings_file(environ=None, cwd=None) -> Optional[str]:
     return local if os.path.isfile(local) else None
 
 
-def load(path=None):
-    """Load and validate settings from ``path``, or by the lookup order."""
-    if path is None:
-        path = find_settings_file()
-    if path is None:
-        return build(BUILTIN, os.getcwd(), {})
+def ini_parser():
+    """A parser for the settings file's dialect: ``key = value``, ``;`` and ``#``
+    comments, no interpolation, no default section, keys kept as written."""
     parser = configparser.ConfigParser(
         delimiters=("=",), comment_prefixes=(";", "#"), inline_comment_prefixes=(";", "#"),
         interpolation=None, default_section="\0no default section",
         empty_lines_in_values=False,
     )
     parser.optionxform = str  # route prefixes are case-sensitive paths
+    return parser
+
+
+def load(path=None):
+    """Load and validate settings from ``path``, or by the lookup order."""
+    if path is None:
+        path = find_settings_file()
+    if path is None:
+        return build(BUILTIN, os.getcwd(), {})
+    parser = ini_parser()
     try:
         with open(path, encoding="utf-8") as handle:
             parser.read_file(handle)
@@ -444,17 +448,21 @@ def build(source, base, raw):
             if key not in keys:
                 raise SettingsError(source, section, key, given[key],
                                     "unknown key (known: %s)" % ", ".join(keys))
-        values = {}
-        for key, setting in keys.items():
-            text = given.get(key, setting.default).strip()
-            try:
-                values[key] = setting.convert(text, base)
-            except ValueError as exc:
-                raise SettingsError(source, section, key, text, str(exc)) from None
+        values = {key: _convert(source, setting, given.get(key, setting.default), base)
+                  for key, setting in keys.items()}
         sections[section] = SECTION_CLASSES[section](**values)
     settings = Settings(source=source, routes=_routes(source, raw.get("routes")), **sections)
     _check(settings)
     return settings
+
+
+def _convert(source, setting, text, base):
+    """``text`` through ``setting``'s converter; a refusal names where it came from."""
+    text = text.strip()
+    try:
+        return setting.convert(text, base)
+    except ValueError as exc:
+        raise SettingsError(source, setting.section, setting.key, text, str(exc)) from None
 
 
 def _routes(source, given):

@@ -57,9 +57,11 @@ def request_target(environ):
     """The request target as the client sent it, where the server kept it
     (``REQUEST_URI`` or ``RAW_URI``, by server), else rebuilt from the path
     and query."""
-    target = environ.get("REQUEST_URI") or environ.get("RAW_URI")
-    if target:
-        return target
+    return environ.get("REQUEST_URI") or environ.get("RAW_URI") or rebuilt_target(environ)
+
+
+def rebuilt_target(environ):
+    """The request target as rebuilt from the decoded path and the query."""
     path = url_path(request_path(environ))
     query = environ.get("QUERY_STRING")
     return path + "?" + query if query else path

@@ -23,6 +23,12 @@ def platform_default():
 READY = "wsgi-echo: serving on "
 
 
+def address(host, port):
+    """``host:port`` as a URL or a bind option writes it: an IPv6 address in brackets."""
+    host = host.strip("[]")
+    return "%s:%d" % ("[%s]" % host if ":" in host else host, port)
+
+
 def announce_ready(url, server_name, detail=""):
     print("%s%s with %s%s" % (READY, url, server_name, detail), file=sys.stderr, flush=True)
 

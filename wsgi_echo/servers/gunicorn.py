@@ -28,7 +28,7 @@ import ssl
 import threading
 
 from ..protocol import INCOMPLETE_RESPONSE, TLS
-from . import announce_ready
+from . import address, announce_ready
 from .deadlines import Deadlines
 
 
@@ -253,12 +253,11 @@ class Hooks:
         cfg = arbiter.cfg
         scheme = "https" if cfg.is_ssl else "http"
         for listener in arbiter.LISTENERS:
-            address = listener.sock.getsockname()
-            if isinstance(address, (str, bytes)):  # a unix socket: its path
-                url = "%s+unix://%s" % (scheme, os.fsdecode(address))
+            bound = listener.sock.getsockname()
+            if isinstance(bound, (str, bytes)):  # a unix socket: its path
+                url = "%s+unix://%s" % (scheme, os.fsdecode(bound))
             else:
-                host, port = address[:2]
-                url = "%s://%s:%d" % (scheme, "[%s]" % host if ":" in host else host, port)
+                url = "%s://%s" % (scheme, address(*bound[:2]))
             announce_ready(url, "gunicorn %s" % __version__,
                            " (%d workers x %d threads)" % (cfg.workers, cfg.threads))
 
@@ -266,10 +265,9 @@ class Hooks:
 def options(settings, bind=None):
     """gunicorn settings (as for a config file) from our Settings."""
     server = settings.server
-    host = server.host if ":" not in server.host else "[%s]" % server.host.strip("[]")
     hooks = Hooks(server.body_timeout)
     result = {
-        "bind": [bind or "%s:%d" % (host, server.port)],
+        "bind": [bind or address(server.host, server.port)],
         "workers": server.workers,
         "worker_class": "gthread",  # threads, and keep-alive (sync has none)
         "threads": server.threads,
@@ -302,7 +300,6 @@ def options(settings, bind=None):
         result.update(certfile=tls.certfile, keyfile=tls.keyfile, ssl_context=ssl_context,
                       http_protocols="h2,h1" if tls.http2 else "h1")
         if tls.client_cert != "off":
-            import ssl
             result.update(cert_reqs=getattr(ssl, CERT_REQS[tls.client_cert]),
                           ca_certs=tls.client_ca)
     cleartext = settings.proxy.http2_cleartext

@@ -42,7 +42,7 @@ from waitress.utilities import Error
 
 from .. import errors
 from ..middleware import accesslog
-from . import announce_ready
+from . import address, announce_ready
 
 # Room above max_request_bytes for chunked framing, which waitress counts
 # against its own limit; the exact limit is the app's (middleware.body).
@@ -73,7 +73,7 @@ class JSONError(Error):
 
     def to_response(self, ident=None):
         body = errors.json_error_body(self.code, self.body, **self.fields)
-        return "%d %s" % (self.code, self.reason), [("Content-Type", "application/json")], body
+        return errors.status_line(self.code), [("Content-Type", "application/json")], body
 
 
 def framing_refusal(version, headers):
@@ -358,8 +358,7 @@ def run(app, settings, sock):
     signal.signal(signal.SIGINT, request_stop)
     if hasattr(signal, "SIGUSR1"):
         signal.signal(signal.SIGUSR1, lambda signum, frame: reopen_log_files())
-    host, port = sock.getsockname()[:2]
-    announce_ready("http://%s:%d" % ("[%s]" % host if ":" in host else host, port),
+    announce_ready("http://" + address(*sock.getsockname()[:2]),
                    "waitress %s" % waitress_version(), " (%d threads)" % settings.server.threads)
     adj = server.adj
     try:

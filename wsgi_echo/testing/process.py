@@ -13,6 +13,8 @@ import subprocess
 import sys
 import time
 
+from ..servers import address
+
 POSIX = os.name == "posix"
 
 
@@ -60,8 +62,7 @@ class ServerProcess:
 
     @property
     def url(self):
-        host = "[%s]" % self.host if ":" in self.host else self.host
-        return "http://%s:%d" % (host, self.port)
+        return "http://" + address(self.host, self.port)
 
     def wait_until_listening(self, timeout):
         deadline = time.monotonic() + timeout

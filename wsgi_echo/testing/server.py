@@ -19,8 +19,9 @@ import tempfile
 from urllib.parse import urljoin
 
 from ..servers import READY, platform_default
+from ..settings import ini_parser
 from . import certs
-from .process import ServerProcess, StartError, free_port
+from .process import ServerProcess, StartError, free_port, wsgi_echo_argv
 
 HOST = "127.0.0.1"
 PORT_ATTEMPTS = 3  # a free port can be taken by another process before we bind it
@@ -31,12 +32,8 @@ def _settings_with(text, extra):
     sections the text may already have (a test's own ``[tls]`` keys stay)."""
     if not extra:
         return text
-    import configparser
     import io
-    parser = configparser.ConfigParser(interpolation=None, delimiters=("=",),
-                                       comment_prefixes=(";", "#"),
-                                       inline_comment_prefixes=(";", "#"))
-    parser.optionxform = str  # route prefixes are case-sensitive paths
+    parser = ini_parser()
     parser.read_string(text)
     for section, keys in extra.items():
         if not parser.has_section(section):
@@ -123,9 +120,8 @@ class Server:
             return chosen
 
     def _launch_app(self, python, config, port):
-        return self._launch(lambda chosen: [
-            python, "-m", "wsgi_echo", "--config", config, "--server", self.kind,
-            "--host", HOST, "--port", str(chosen)], port, self.kind)
+        return self._launch(lambda chosen: wsgi_echo_argv(config, self.kind, HOST, chosen, python),
+                            port, self.kind)
 
     def _launch_relay(self, python, port, app_port):
         cert, key = certs.server_files()

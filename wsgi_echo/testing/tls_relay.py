@@ -18,7 +18,7 @@ import signal
 import ssl
 import sys
 
-from ..servers import READY
+from ..servers import address, announce_ready
 
 CHUNK = 64 * 1024
 
@@ -70,9 +70,8 @@ async def serve(listen_port, target_port, cert, key, host="127.0.0.1"):
             loop.add_signal_handler(signum, stop.set)
         except (NotImplementedError, AttributeError):  # Windows: KeyboardInterrupt ends it
             pass
-    print("%shttps://%s:%d with the TLS relay to port %d" % (READY, host, listen_port,
-                                                              target_port),
-          file=sys.stderr, flush=True)
+    announce_ready("https://" + address(host, listen_port), "the TLS relay",
+                   " to port %d" % target_port)
     async with server:
         await stop.wait()
 

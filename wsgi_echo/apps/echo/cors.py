@@ -23,7 +23,6 @@ from ...wsgi_text import TOKEN, TOKEN_RE
 ALLOW_ORIGIN = "Access-Control-Allow-Origin"
 # What a browser sends in the request headers of a preflight: a method
 # token, and a comma-separated list of header names (RFC 9110 tokens).
-_TOKEN = TOKEN_RE
 _TOKEN_LIST = re.compile(r"\s*%s(\s*,\s*%s)*\s*\Z" % (TOKEN, TOKEN))
 VARY_PREFLIGHT = "Origin, Access-Control-Request-Method, Access-Control-Request-Headers"
 
@@ -81,7 +80,7 @@ class Cors:
         headers.append(("Vary", VARY_PREFLIGHT))
         if self.allowed(origin):
             method = environ["HTTP_ACCESS_CONTROL_REQUEST_METHOD"].strip()
-            if _TOKEN.match(method):  # anything else is no browser's: not reflected
+            if TOKEN_RE.match(method):  # anything else is no browser's: not reflected
                 headers.append(("Access-Control-Allow-Methods", method))
             requested = environ.get("HTTP_ACCESS_CONTROL_REQUEST_HEADERS")
             if requested and _TOKEN_LIST.match(requested):

@@ -26,12 +26,11 @@ STATUS_PARAMETER = "echo_status"
 DELAY_PARAMETER = "echo_delay"
 
 _DIGITS = re.compile(r"[0-9]{1,9}\Z")
-# RFC 9110 section 5.6.2: a field name is a token.
-_TOKEN = TOKEN
-_PAIR = re.compile(r"\s*(%s)\s*:\s*(.*?)\s*\Z" % _TOKEN, re.S)
+# A field name is a token (RFC 9110 section 5.6.2).
+_PAIR = re.compile(r"\s*(%s)\s*:\s*(.*?)\s*\Z" % TOKEN, re.S)
 # Several pairs in one field value: split at a comma only where a new
 # "Name:" follows, so a value may itself hold commas ("max-age=5, public").
-_PAIR_SPLIT = re.compile(r",\s*(?=%s\s*:)" % _TOKEN)
+_PAIR_SPLIT = re.compile(r",\s*(?=%s\s*:)" % TOKEN)
 # RFC 9110 section 5.5: field-value characters (visible, space, tab, obs-text).
 _FIELD_VALUE = re.compile(r"[\t\x20-\x7e\x80-\xff]*\Z")
 

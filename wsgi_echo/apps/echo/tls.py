@@ -14,6 +14,7 @@ import ssl
 import time
 
 from ...protocol import TLS
+from .forms import multi
 
 # X.509 attribute names as the ssl module spells them -> their short names.
 SHORT_NAMES = {
@@ -28,16 +29,8 @@ SAN_KINDS = {"DNS": "DNS", "IP Address": "IP", "email": "email", "URI": "URI",
 
 def _name(rdns):
     """An X.509 name as ``{"CN": "...", "O": "..."}`` (repeats as lists)."""
-    result = {}
-    for rdn in rdns or ():
-        for attribute, value in rdn:
-            key = SHORT_NAMES.get(attribute, attribute)
-            if key in result:
-                previous = result[key]
-                result[key] = (previous if isinstance(previous, list) else [previous]) + [value]
-            else:
-                result[key] = value
-    return result
+    return multi((SHORT_NAMES.get(attribute, attribute), value)
+                 for rdn in rdns or () for attribute, value in rdn)
 
 
 def _when(text):

@@ -29,12 +29,11 @@ import os
 import re
 import time
 
-from ...wsgi_text import decoded, request_path, url_path
-from ...wsgi_text import request_target
+from ...middleware.body import read_body
+from ...wsgi_text import decoded, rebuilt_target, request_target
 from . import reply
 from .cookies import parse as parse_cookies, quote_value
 from .params import query_pairs
-from .request_echo import read_body
 
 # httpbin's challenge for /basic-auth and /status/401.
 BASIC_CHALLENGE = 'Basic realm="Fake Realm"'
@@ -141,10 +140,7 @@ def expected_response(credentials, password, method, body):
 def _targets(environ):
     """The request targets a client may have hashed as ``uri``: as sent, and
     rebuilt from the decoded path."""
-    rebuilt = url_path(request_path(environ))
-    if environ.get("QUERY_STRING"):
-        rebuilt += "?" + environ["QUERY_STRING"]
-    return {request_target(environ), rebuilt}
+    return {request_target(environ), rebuilt_target(environ)}
 
 
 def _challenge(environ, qop, algorithm, stale, cookies):

@@ -53,8 +53,6 @@ def view_cookies(environ, params, config):
     return reply.json_reply({"cookies": cookies})
 
 
-# RFC 6265 section 4.1.1: a cookie name is a token.
-_TOKEN = TOKEN_RE
 # What may stand in a Set-Cookie value without quotes (werkzeug's set).
 _PLAIN = re.compile(r"[A-Za-z0-9_!#$%&'()*+\-./:<=>?@\[\]^`{|}~]*\Z")
 
@@ -74,7 +72,7 @@ def quote_value(value):
 
 
 def _cookie_name(name):
-    if not _TOKEN.match(name):
+    if not TOKEN_RE.match(name):  # RFC 6265 section 4.1.1
         raise ParameterError("name", "%r is not a cookie name (RFC 6265: a token)" % name)
     return name
 

@@ -8,10 +8,10 @@ body.  ``Transfer-Encoding`` is left out, as Go leaves it out: the body
 arrives here already de-chunked, with its ``Content-Length``.
 """
 
+from ...middleware.body import read_body
 from ...wsgi_text import request_target
 from ..echo.describe import header_name, host_of
 from . import reply
-from .request_echo import read_body
 
 TEXT = "text/plain; charset=utf-8"
 

@@ -28,14 +28,18 @@ def _origin(environ):
     return url[:url.index("/", url.index("://") + 3)]
 
 
-def redirect_n_times(environ, params, config):
-    hops = _hops(params[0])
-    absolute = _arg(environ, "absolute", "false").lower() == "true"
+def _chain(environ, hops, absolute):
+    """The next hop of a chain that ends at ``/get``, with an HTML page."""
     base = (_origin(environ) if absolute else "") + reply.mount(environ)
     if hops == 1:
         return reply.redirect(base + "/get")
     kind = "absolute" if absolute else "relative"
     return reply.redirect("%s/%s-redirect/%d" % (base, kind, hops - 1))
+
+
+def redirect_n_times(environ, params, config):
+    absolute = _arg(environ, "absolute", "false").lower() == "true"
+    return _chain(environ, _hops(params[0]), absolute)
 
 
 def _arg(environ, name, default):
@@ -54,11 +58,7 @@ def relative_redirect(environ, params, config):
 
 
 def absolute_redirect(environ, params, config):
-    hops = _hops(params[0])
-    base = _origin(environ) + reply.mount(environ)
-    if hops == 1:
-        return reply.redirect(base + "/get")
-    return reply.redirect("%s/absolute-redirect/%d" % (base, hops - 1))
+    return _chain(environ, _hops(params[0]), absolute=True)
 
 
 # Characters a Location may carry as they are: visible ASCII.  Anything else

@@ -33,8 +33,8 @@ from email.message import Message
 from urllib.parse import quote, unquote
 
 from ...middleware.body import read_body
-from ...wsgi_text import decoded, request_path
-from ..echo.describe import parse_json as echo_parse_json
+from ...wsgi_text import TOKEN, decoded, request_path
+from ..echo.describe import parse_json
 from ..echo.forms import MULTIPART, URLENCODED, boundary_of, count_parts, media_type, multi
 from . import reply
 from .params import KEEP_ESCAPED, ParameterError, query_pairs
@@ -146,11 +146,6 @@ def url_of(environ):
 
 # -- the body ----------------------------------------------------------------------
 
-# httpbin's ``json`` key is the echo's: the body parsed as JSON, else None,
-# NaN, Infinity and numbers past a double refused.
-parse_json = echo_parse_json
-
-
 def json_safe(body, content_type="application/octet-stream"):
     """``body`` as text when it is UTF-8, else a ``data:`` URL (RFC 2397), as
     httpbin's ``json_safe`` shows binary data and uploads."""
@@ -160,7 +155,7 @@ def json_safe(body, content_type="application/octet-stream"):
         return "data:%s;base64,%s" % (content_type, base64.b64encode(body).decode("ascii"))
 
 
-_PART_HEADER = re.compile(rb"([!#$%&'*+.^_`|~0-9A-Za-z-]+)[ \t]*:[ \t]*(.*?)[ \t]*\Z")
+_PART_HEADER = re.compile(rb"(%s)[ \t]*:[ \t]*(.*?)[ \t]*\Z" % TOKEN.encode("ascii"))
 
 
 def _multipart(body, boundary):
@@ -259,6 +254,8 @@ def with_body(environ, json_key=True):
     document["files"] = files
     document["form"] = form
     if json_key:
+        # The echo's parse: JSON, else None; NaN, Infinity and numbers past a
+        # double refused.
         document["json"] = parse_json(data) if data else None
     return document
 

@@ -11,6 +11,7 @@ import gzip as _gzip
 import zlib
 
 from ...wsgi_text import TOKEN_RE
+from ..echo.forms import multi
 from ..echo.shaping import REFUSED_HEADERS
 from . import render, reply
 from .params import ParameterError, query_pairs
@@ -20,10 +21,6 @@ try:  # the optional ``brotli`` extra
     import brotli as _brotli
 except ImportError:  # pragma: no cover - depends on the installation
     _brotli = None
-
-# RFC 9110 section 5.6.2: a field name is a token.
-_TOKEN = TOKEN_RE
-
 
 def _field_value(name, value):
     """A query value as a header value (PEP 3333: latin-1 text): the value
@@ -38,24 +35,11 @@ def _field_value(name, value):
         return value.encode("utf-8").decode("latin-1")
 
 
-def _stated(pairs):
-    """Header name -> value, or a list of values for a repeated name (httpbin's
-    ``get_all`` flattened): what the JSON says the headers are."""
-    stated = {}
-    for name, value in pairs:
-        if name in stated:
-            previous = stated[name]
-            stated[name] = previous + [value] if isinstance(previous, list) else [previous, value]
-        else:
-            stated[name] = value
-    return stated
-
-
 def response_headers(environ, params, config):
     added, shown = [], []  # as sent, and as the JSON states them (the query's text)
     content_type = None
     for name, value in query_pairs(environ.get("QUERY_STRING", "")):
-        if not _TOKEN.match(name):
+        if not TOKEN_RE.match(name):  # a field name is a token
             raise ParameterError(name, "%r is not a header name" % name)
         if name.lower() in REFUSED_HEADERS:
             # Framing and hop-by-hop headers are the server's (RFC 9110 section 7.6.1);
@@ -72,7 +56,8 @@ def response_headers(environ, params, config):
     length = 0
     for _ in range(8):  # settles in two or three rounds: the length has few digits
         pairs = [first_shown, ("Content-Length", str(length))] + shown
-        body = render.dumps(_stated(pairs))
+        # A repeated name states a list of its values (httpbin's get_all, flattened).
+        body = render.dumps(multi(pairs))
         if len(body) == length:
             break
         length = len(body)
