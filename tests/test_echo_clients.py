@@ -188,11 +188,12 @@ def test_a_corrupt_stream_is_400(app, coding, body):
     assert response.json["encoding"] == coding and "cannot be decoded" in response.json["detail"]
 
 
-@pytest.mark.parametrize("coding", ["zstd", "compress", "gzip, zstd"])
-def test_an_unknown_coding_is_415_naming_it(app, coding):
+@pytest.mark.parametrize("coding, unknown", [("zstd", "zstd"), ("compress", "compress"),
+                                             ("gzip, zstd", "zstd")])
+def test_an_unknown_coding_is_415_naming_it(app, coding, unknown):
     response = post(app, b"xxxx", coding, status=415)
-    assert response.json["encoding"] in ("zstd", "compress")
-    assert response.json["encoding"] in response.json["detail"]
+    assert response.json["encoding"] == unknown
+    assert unknown in response.json["detail"]
 
 
 @pytest.mark.parametrize("compress", [lambda data: gzip.compress(data, 9, mtime=0),

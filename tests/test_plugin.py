@@ -209,16 +209,22 @@ def test_certs_where_works_without_pytest_and_verifies_the_server(tmp_path):
                 assert response.status == 200
 
 
-@pytest.mark.parametrize("kind, own", [("gunicorn", "[tls]\nhttp2 = false\n"),
-                                       ("waitress", "[proxy]\ntrusted = 127.0.0.1\n")])
-def test_a_secure_server_keeps_the_tests_own_tls_and_proxy_keys(kind, own):
+@pytest.mark.parametrize("kind, own, key, held", [
+    # The test's own http2 = false held: no ALPN protocol was chosen.
+    ("gunicorn", "[tls]\nhttp2 = false\n", lambda data: data["tls"]["alpn"], None),
+    # The test's own trusted proxy held beside the relay's assume_scheme.
+    ("waitress", "[proxy]\ntrusted = 127.0.0.1\n", lambda data: data["remote_addr"],
+     "203.0.113.9"),
+], ids=["gunicorn-tls", "waitress-proxy"])
+def test_a_secure_server_keeps_the_tests_own_tls_and_proxy_keys(kind, own, key, held):
     import json
     import urllib.request
     from wsgi_echo.testing import Server, certs
     with Server(own + "[routes]\n/ = echo\n", server=kind, secure=True) as server:
         context = ssl.create_default_context(cafile=certs.where())
-        with urllib.request.urlopen(server + "/x", context=context) as response:
+        request = urllib.request.Request(server + "/x",
+                                         headers={"X-Forwarded-For": "203.0.113.9"})
+        with urllib.request.urlopen(request, context=context) as response:
             data = json.loads(response.read())
     assert data["scheme"] == "https"
-    if kind == "gunicorn":
-        assert data["tls"]["alpn"] is None  # the test's own http2 = false held
+    assert key(data) == held
