@@ -7,9 +7,11 @@ accepts connections, and stop it by PID at the end.
 """
 
 import os
+import re
 import subprocess
 import sys
 import textwrap
+import time
 
 import pytest
 from webtest import TestApp
@@ -17,7 +19,7 @@ from webtest import TestApp
 from wsgi_echo import make_app, settings as settings_module
 from wsgi_echo.servers import NAMES as SERVERS, READY
 from wsgi_echo.testing.ini import settings_text, write_settings
-from wsgi_echo.testing.process import ServerProcess, free_port, wsgi_echo_argv
+from wsgi_echo.testing.process import ServerProcess, free_port, server_environment, wsgi_echo_argv
 
 pytest_plugins = ["pytester"]  # the pytest plugin's own tests run small suites
 
@@ -49,9 +51,9 @@ def ini(tmp_path):
     """``ini(text)`` writes a settings file in a temporary folder, returns its path."""
     counter = iter(range(1000))
 
-    def make(text="", name=None, **sections):
+    def make(text="", name=None):
         path = tmp_path / (name or "settings-%d.ini" % next(counter))
-        return write_settings(path, dedented(text) if not sections else None, **sections)
+        return write_settings(path, dedented(text))
     return make
 
 
@@ -72,17 +74,10 @@ class Server(ServerProcess):
 
     def __init__(self, kind, config, folder, env=None):
         self.kind = kind
-        self.config = config
         port = free_port()
-        environment = dict(os.environ, PYTHONUNBUFFERED="1", **(env or {}))
-        environment.pop(settings_module.ENV_VAR, None)
         super().__init__(wsgi_echo_argv(config, kind, port=port), port, cwd=str(folder),
-                         env=environment, log_path=str(folder / ("%s-%d.log" % (kind, port))),
-                         ready=READY)
-
-    @property
-    def base(self):
-        return self.url
+                         env=server_environment(**(env or {})),
+                         log_path=str(folder / ("%s-%d.log" % (kind, port))), ready=READY)
 
 
 class Starter:
@@ -133,6 +128,13 @@ def kind(request):
 
 
 @pytest.fixture
+def server(servers, kind):
+    """One server of the module's own ``servers`` fixture (``{kind: server}``),
+    so each test that takes it runs once per server."""
+    return servers[kind]
+
+
+@pytest.fixture
 def certificate(tmp_path):
     """A self-signed certificate and key for 127.0.0.1, made now with openssl."""
     cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
@@ -140,6 +142,26 @@ def certificate(tmp_path):
                     "-subj", "/CN=127.0.0.1", "-keyout", str(key), "-out", str(cert)],
                    check=True, capture_output=True)
     return cert, key
+
+
+# The text access log's line (middleware.accesslog), one pattern for both servers:
+# [date] client-ip "METHOD target PROTOCOL" status length duration
+ACCESS_LINE = re.compile(
+    r'^\[(?P<date>\d{2}/[A-Z][a-z]{2}/\d{4}:\d{2}:\d{2}:\d{2} [+-]\d{4})\] '
+    r'(?P<ip>[0-9a-fA-F.:]+) "(?P<method>[A-Z]+) (?P<target>\S+) (?P<protocol>HTTP/[0-9.]+)" '
+    r'(?P<status>\d{3}) (?P<length>\d+|-) (?P<millis>\d+)ms$')
+
+
+def access_lines(read, count=0, timeout=5.0, containing=""):
+    """Access lines from ``read()`` that contain ``containing``, once there
+    are ``count`` of them (or the timeout)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        lines = [line for line in read().splitlines()
+                 if ACCESS_LINE.match(line) and containing in line]
+        if len(lines) >= count or time.monotonic() > deadline:
+            return lines
+        time.sleep(0.05)
 
 
 def run_cli(*args, cwd=None, timeout=20, env=None):

@@ -7,6 +7,7 @@ keep-alive timeout.
 
 import http.client
 import json
+import re
 import socket
 
 
@@ -39,9 +40,16 @@ def message(method, target, headers=(), body=b"", version="HTTP/1.1", close=True
 
 
 def raw(server, data, timeout=10):
-    """Send raw bytes; read until the server closes (or the timeout)."""
+    """Send raw bytes; read until the server closes (or goes quiet for ``timeout``).
+
+    A server may answer and close before it has read everything sent (a
+    refusal): the send then fails, and what it answered is still read.
+    """
     with socket.create_connection((server.host, server.port), timeout=timeout) as sock:
-        sock.sendall(data)
+        try:
+            sock.sendall(data)
+        except OSError:
+            pass
         chunks = []
         try:
             while True:
@@ -57,6 +65,15 @@ def raw(server, data, timeout=10):
 def status_of(response_bytes):
     """The status code of the first response in raw bytes."""
     return int(response_bytes.split(b" ", 2)[1])
+
+
+STATUS_LINE = re.compile(rb"^HTTP/1\.[01] (\d{3})", re.M)
+
+
+def status_lines(response_bytes):
+    """The status code of every status line in raw bytes, interim (1xx) ones
+    included, without relying on the responses' framing."""
+    return [int(status) for status in STATUS_LINE.findall(response_bytes)]
 
 
 def statuses_of(response_bytes):

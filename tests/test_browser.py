@@ -12,7 +12,7 @@ import shutil
 
 import pytest
 
-from conftest import HTDOCS, SERVERS
+from conftest import HTDOCS, SERVERS, echo_settings
 
 pytestmark = pytest.mark.browser
 
@@ -63,7 +63,7 @@ def servers(module_starter, browser):
 @pytest.fixture(params=SERVERS)
 def page(request, browser, servers):
     server = servers[request.param]
-    context = browser.new_context(base_url=server.base)
+    context = browser.new_context(base_url=server.url)
     page = context.new_page()
     page.server = server
     yield page
@@ -132,7 +132,7 @@ FETCH = """async ([url, header]) => {
 def echo_origins(module_starter, browser):
     """Echo servers on other ports (so other origins): one open to any
     origin, one open only to an origin the page does not have."""
-    echo = "[server]\nworkers = 1\nthreads = 4\n[routes]\n/ = echo\n"
+    echo = echo_settings()
     return {kind: {"open": module_starter(kind, echo),
                    "closed": module_starter(kind, echo + "[echo]\ncors_origins = "
                                                           "https://elsewhere.example\n")}
@@ -142,12 +142,12 @@ def echo_origins(module_starter, browser):
 def test_a_page_on_another_origin_reads_the_echo_after_a_preflight(page, echo_origins):
     page.goto("/")  # the page's origin is the static server's
     other = echo_origins[page.server.kind]["open"]
-    result = page.evaluate(FETCH, [other.base + "/echo/cross?x=1", "from-a-page"])
+    result = page.evaluate(FETCH, [other.url + "/echo/cross?x=1", "from-a-page"])
     assert result.get("status") == 200, result
     data = result["json"]
     assert data["method"] == "PUT" and data["json"] == {"from": "chromium"}
     assert data["headers"]["X-Custom"] == "from-a-page"
-    assert data["headers"]["Origin"] == page.server.base
+    assert data["headers"]["Origin"] == page.server.url
     assert result["exposed"] == "nosniff"  # exposed to the page by Access-Control-Expose-Headers
     # The browser really did ask first: the preflight is in the echo's access log.
     assert '"OPTIONS /echo/cross?x=1 HTTP/1.1" 204' in other.log()
@@ -156,5 +156,5 @@ def test_a_page_on_another_origin_reads_the_echo_after_a_preflight(page, echo_or
 def test_the_browser_refuses_the_echo_to_an_origin_it_does_not_allow(page, echo_origins):
     page.goto("/")
     closed = echo_origins[page.server.kind]["closed"]
-    result = page.evaluate(FETCH, [closed.base + "/echo/cross", "x"])
+    result = page.evaluate(FETCH, [closed.url + "/echo/cross", "x"])
     assert "error" in result and "Failed to fetch" in result["error"], result

@@ -35,10 +35,11 @@ import time
 import pytest
 
 from conftest import PROJECT, SERVERS, at_once
-from wsgi_echo import settings as settings_module
+from http_client import raw, status_lines
 from wsgi_echo.servers import READY
 from wsgi_echo.testing import certs
-from wsgi_echo.testing.process import ServerProcess, free_port, wsgi_echo_argv
+from wsgi_echo.testing.process import (ServerProcess, free_port, server_environment,
+                                      wsgi_echo_argv)
 
 pytestmark = pytest.mark.server
 
@@ -127,10 +128,8 @@ class Stack:
     def start_instance(self, index):
         argv = wsgi_echo_argv(INSTANCE_INI, self.kind, port=self.ports[index])
         argv += ["--instance", self.names[index]]
-        env = dict(os.environ, PYTHONUNBUFFERED="1")
-        env.pop(settings_module.ENV_VAR, None)
         self.instances[index] = ServerProcess(
-            argv, self.ports[index], cwd=str(self.folder), env=env,
+            argv, self.ports[index], cwd=str(self.folder), env=server_environment(),
             log_path=str(self.folder / ("%s.log" % self.names[index])), ready=READY)
         return self.instances[index]
 
@@ -565,34 +564,21 @@ SMUGGLING = {
 }
 
 
-def exchange(port, data, wait=0.5):
-    """Send ``data`` in one write; the status lines of what comes back before
-    the connection closes or goes quiet for ``wait`` seconds."""
-    with socket.create_connection(("127.0.0.1", port), timeout=wait) as sock:
-        sock.sendall(data)
-        received = b""
-        try:
-            while True:
-                chunk = sock.recv(65536)
-                if not chunk:
-                    break
-                received += chunk
-        except (socket.timeout, ConnectionResetError):
-            pass
-    return re.findall(rb"^HTTP/1\.[01] (\d{3})", received, re.MULTILINE)
+def exchange(stack, data):
+    """Send ``data`` to nginx in one write; the status codes of what comes back
+    before the connection closes or goes quiet for half a second."""
+    return status_lines(raw(stack.nginx, data, timeout=0.5))
 
 
 def test_requests_framed_two_ways_are_refused_by_nginx_and_never_reach_an_instance(stack):
-    def refused(data):
-        return exchange(stack.http_port, data)
-    answers = at_once(refused, SMUGGLING)
+    answers = at_once(lambda data: exchange(stack, data), SMUGGLING)
     # The control: the same kind of pipelined pair, framed one way, is two requests.
-    control = exchange(stack.http_port,
+    control = exchange(stack,
                        b"POST /echo/a HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nhi"
                        b"GET /pipelined-control HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-    assert control == [b"200", b"200"]
+    assert control == [200, 200]
     for case, statuses in answers.items():
-        assert len(statuses) == 1 and statuses[0] in (b"400", b"501"), (case, statuses)
+        assert len(statuses) == 1 and statuses[0] in (400, 501), (case, statuses)
     time.sleep(0.2)  # the instances' access-log lines for the control
     logs = [process.log() for process in stack.instances]
     assert any("/pipelined-control" in log for log in logs)

@@ -21,11 +21,6 @@ def servers(module_starter):
         echo={"max_delay_ms": 1000}, routes={"/": "echo"}))
 
 
-@pytest.fixture(params=SERVERS)
-def server(request, servers):
-    return servers[request.param]
-
-
 BROWSER_HEADERS = {
     "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,"
               "image/webp,*/*;q=0.8",

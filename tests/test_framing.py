@@ -21,11 +21,6 @@ def servers(module_starter):
     return module_starter.both(echo_settings())
 
 
-@pytest.fixture
-def server(servers, kind):
-    return servers[kind]
-
-
 @pytest.mark.parametrize("version, framing, status", [
     ("1.1", [b"Content-Length: 5", b"Transfer-Encoding: chunked"], 400),
     ("1.1", [b"Transfer-Encoding: chunked", b"Content-Length: 21"], 400),

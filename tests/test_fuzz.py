@@ -10,14 +10,12 @@ fixed) choose how many and which; a failure names the seed and the request.
 
 import concurrent.futures
 import os
-import re
-import socket
 
 import pytest
 
 from conftest import HTDOCS, at_once, settings_text
 from hostile_requests import generate
-from http_client import request
+from http_client import raw, request, status_lines
 
 pytestmark = pytest.mark.server
 
@@ -25,7 +23,6 @@ REQUESTS = int(os.environ.get("FUZZ_REQUESTS", "2000"))
 SEED = int(os.environ.get("FUZZ_SEED", "20261130"))
 CLIENTS = 8
 SECRET = b"SECRET-OUTSIDE-THE-ROOT"
-STATUS_LINE = re.compile(rb"^HTTP/1\.[01] (\d{3})", re.M)
 
 
 @pytest.fixture(scope="module")
@@ -44,30 +41,12 @@ def servers(module_starter, tmp_path_factory):
         httpbin={"max_delay": 0, "max_stream_lines": 20}))
 
 
-def exchange(server, data):
-    with socket.create_connection((server.host, server.port), timeout=5) as sock:
-        try:
-            sock.sendall(data)
-        except OSError:  # the server refused and closed before reading it all
-            pass
-        reply = b""
-        try:
-            while True:
-                chunk = sock.recv(65536)
-                if not chunk:
-                    break
-                reply += chunk
-        except (ConnectionResetError, socket.timeout):
-            pass
-    return reply
-
-
 def judge(server, number, hostile):
-    reply = exchange(server, hostile.data)
+    reply = raw(server, hostile.data, timeout=5)
     where = "request %d of seed %d: %r" % (number, SEED, hostile.data[:300])
     assert b"Traceback" not in reply, where
     assert SECRET not in reply, where
-    statuses = [int(status) for status in STATUS_LINE.findall(reply)]
+    statuses = status_lines(reply)
     for status in statuses:
         assert status < 500 or status in hostile.allowed_5xx, "%d for %s" % (status, where)
     finals = [status for status in statuses if status >= 200]  # after any 100 Continue

@@ -11,7 +11,6 @@ to the mount.
 
 import base64
 import gzip
-import hashlib
 import io
 import json
 import re
@@ -23,6 +22,7 @@ import pytest
 from wsgi_echo.apps.httpbin import render, responses
 
 from conftest import app_for, settings_text
+from digest_client import challenge_params, digest, digest_header
 
 M = "/httpbin"
 LIMITS = {"max_delay": 1, "max_bytes": 1000, "max_drip_bytes": 500, "max_stream_lines": 5}
@@ -640,12 +640,16 @@ def test_redirect_to_status_codes_and_names(hb):
     ("/relative/path", True), ("relative", True), ("https://good.example/x", True),
     ("http://GOOD.example./", True), ("https://evil.example/", False),
     ("//evil.example/", False), ("/\\evil.example/", False), ("javascript:alert(1)", False),
-    ("https://good.example@evil.example/", False)])
+    ("https://good.example@evil.example/", False),
+    # Hosts spelled the ways browsers still read as hosts.
+    ("///evil.example", False), ("/\\/evil.example", False), ("\\\\\\evil.example", False),
+    ("https:///evil.example", False), ("http:/\\evil.example", False),
+    ("http:evil.example", False), ("//evil.example", False)])
 def test_redirect_hosts_limits_redirect_to(tmp_path, url, allowed):
     app = make(tmp_path, redirect_hosts="good.example")
     response = app.get(M + "/redirect-to", params={"url": url}, status="*")
     if allowed:
-        assert response.status_int == 302
+        assert response.status_int == 302 and response.headers["Location"] == url
     else:
         assert "good.example" in error_of(response, 403, "url")["detail"]
 
@@ -725,38 +729,9 @@ def test_bearer(hb):
         assert refused.headers["WWW-Authenticate"] == "Bearer"
 
 
-def _h(text, algorithm):
-    return {"SHA-256": hashlib.sha256, "SHA-512": hashlib.sha512}.get(
-        algorithm, hashlib.md5)(text.encode() if isinstance(text, str) else text).hexdigest()
-
-
 def challenge_of(response):
-    """The parameters of a ``WWW-Authenticate: Digest ...`` challenge."""
-    scheme, _, rest = response.headers["WWW-Authenticate"].partition(" ")
-    assert scheme == "Digest"
-    return {key: quoted or bare
-            for key, quoted, bare in re.findall(r'(\w+)=(?:"([^"]*)"|([^,\s]*))', rest)}
-
-
-def digest_header(uri, user, password, challenge, qop=None, nc=1, body=b"", method="GET"):
-    """What a client sends (RFC 7616 section 3.4), computed independently."""
-    algorithm = challenge["algorithm"]
-    ha1 = _h("%s:%s:%s" % (user, challenge["realm"], password), algorithm)
-    a2 = "%s:%s" % (method, uri)
-    if qop == "auth-int":
-        a2 += ":" + _h(body, algorithm)
-    ha2 = _h(a2, algorithm)
-    cnonce, count = "0a4f113b", "%08x" % nc
-    if qop:
-        answer = _h(":".join((ha1, challenge["nonce"], count, cnonce, qop, ha2)), algorithm)
-    else:
-        answer = _h(":".join((ha1, challenge["nonce"], ha2)), algorithm)
-    header = ('Digest username="%s", realm="%s", nonce="%s", uri="%s", response="%s", '
-              'opaque="%s", algorithm=%s' % (user, challenge["realm"], challenge["nonce"], uri,
-                                             answer, challenge["opaque"], algorithm))
-    if qop:
-        header += ', qop=%s, nc=%s, cnonce="%s"' % (qop, count, cnonce)
-    return {"Authorization": header}
+    """The parameters of a response's ``WWW-Authenticate: Digest ...`` challenge."""
+    return challenge_params(response.headers["WWW-Authenticate"])
 
 
 @pytest.mark.parametrize("qop", [None, "auth", "auth-int"])
@@ -767,7 +742,7 @@ def test_digest_auth_round_trip(hb, qop, algorithm):
     challenge = challenge_of(first)
     assert challenge["algorithm"] == algorithm and challenge["stale"] == "false"
     assert challenge["qop"] == (qop or "auth, auth-int")
-    assert len(challenge["nonce"]) == len(_h("", algorithm))
+    assert len(challenge["nonce"]) == len(digest("", algorithm))
     assert first.headers.getall("Set-Cookie") == ["stale_after=never; Path=/",
                                                   "fake=fake_value; Path=/"]
     body = b"request payload" if qop == "auth-int" else b""
@@ -778,26 +753,24 @@ def test_digest_auth_round_trip(hb, qop, algorithm):
     assert challenge_of(wrong)["stale"] == "false"
 
 
-def test_digest_auth_stale_after_counts_down(tmp_path):
-    app = make(tmp_path)  # a fresh cookie jar
+def test_digest_auth_stale_after_counts_down(hb):  # hb is fresh per test: its own cookie jar
     uri = M + "/digest-auth/auth/user/passwd/MD5/2"
-    challenge = challenge_of(app.get(uri, status=401))
-    assert app.cookies["stale_after"] == "2"
+    challenge = challenge_of(hb.get(uri, status=401))
+    assert hb.cookies["stale_after"] == "2"
     for nc in (1, 2):
-        app.get(uri, headers=digest_header(uri, "user", "passwd", challenge, "auth", nc))
-    assert app.cookies["stale_after"] == "0"
-    stale = app.get(uri, status=401,
-                    headers=digest_header(uri, "user", "passwd", challenge, "auth", 3))
+        hb.get(uri, headers=digest_header(uri, "user", "passwd", challenge, "auth", nc))
+    assert hb.cookies["stale_after"] == "0"
+    stale = hb.get(uri, status=401,
+                   headers=digest_header(uri, "user", "passwd", challenge, "auth", 3))
     assert challenge_of(stale)["stale"] == "true"
 
 
-def test_digest_auth_reusing_a_failed_nonce_is_stale(tmp_path):
-    app = make(tmp_path)
+def test_digest_auth_reusing_a_failed_nonce_is_stale(hb):
     uri = M + "/digest-auth/auth/user/passwd"
-    challenge = challenge_of(app.get(uri, status=401))
-    app.get(uri, status=401, headers=digest_header(uri, "user", "wrong", challenge, "auth"))
-    again = app.get(uri, status=401,
-                    headers=digest_header(uri, "user", "passwd", challenge, "auth"))
+    challenge = challenge_of(hb.get(uri, status=401))
+    hb.get(uri, status=401, headers=digest_header(uri, "user", "wrong", challenge, "auth"))
+    again = hb.get(uri, status=401,
+                   headers=digest_header(uri, "user", "passwd", challenge, "auth"))
     assert challenge_of(again)["stale"] == "true"
 
 
@@ -810,15 +783,14 @@ def test_digest_auth_checks_user_and_uri(hb):
     hb.get(uri, status=401, headers=digest_header(other, "user", "passwd", challenge, "auth"))
 
 
-def test_digest_auth_require_cookie(tmp_path):
-    app = make(tmp_path)
+def test_digest_auth_require_cookie(hb):
     uri = M + "/digest-auth/auth/user/passwd?require-cookie=true"
-    challenge = challenge_of(app.get(uri, status=401))
-    ok = app.get(uri, headers=digest_header(uri, "user", "passwd", challenge, "auth"))
+    challenge = challenge_of(hb.get(uri, status=401))
+    ok = hb.get(uri, headers=digest_header(uri, "user", "passwd", challenge, "auth"))
     assert ok.json["authenticated"] is True
-    app.reset()  # no cookies sent: challenged again, then refused without "fake"
-    app.get(uri, status=401, headers=digest_header(uri, "user", "passwd", challenge, "auth"))
-    refused = app.get(uri, status=403, headers=dict(
+    hb.reset()  # no cookies sent: challenged again, then refused without "fake"
+    hb.get(uri, status=401, headers=digest_header(uri, "user", "passwd", challenge, "auth"))
+    refused = hb.get(uri, status=403, headers=dict(
         digest_header(uri, "user", "passwd", challenge, "auth"), Cookie="other=1"))
     assert refused.json == {"errors": ["missing cookie set on challenge"]}
 
@@ -1012,22 +984,6 @@ def test_render_writes_what_flask_jsonify_writes(document):
 ])
 def test_a_non_ascii_parameter_is_a_400_naming_it(root_hb, target, parameter):
     error_of(root_hb.get(target, status=400), 400, parameter)
-
-
-@pytest.mark.parametrize("url", ["///evil.example", "/%5C/evil.example", "%5C%5C%5Cevil.example",
-                                 "https:///evil.example", "http:/%5Cevil.example",
-                                 "http:evil.example", "javascript:alert(1)", "//evil.example"])
-def test_redirect_hosts_cannot_be_left_by_spelling_a_host_oddly(tmp_path, url):
-    app = make(tmp_path, "/", redirect_hosts="example.com")
-    response = app.get("/redirect-to?url=" + url, status=403)
-    assert response.json["parameter"] == "url"
-
-
-@pytest.mark.parametrize("url, location", [("/local", "/local"), ("https://example.com/x",
-                                                                   "https://example.com/x")])
-def test_redirect_hosts_let_relative_and_listed_targets_through(tmp_path, url, location):
-    app = make(tmp_path, "/", redirect_hosts="example.com")
-    assert app.get("/redirect-to?url=" + url, status=302).headers["Location"] == location
 
 
 def test_an_unreadable_redirect_host_is_a_400(tmp_path):

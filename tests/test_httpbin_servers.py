@@ -9,7 +9,6 @@ the root.
 """
 
 import gzip
-import hashlib
 import json
 import re
 import socket
@@ -18,7 +17,8 @@ import zlib
 
 import pytest
 
-from conftest import at_once, settings_text
+from conftest import ACCESS_LINE, access_lines, at_once, settings_text
+from digest_client import challenge_params, digest_header
 from http_client import Connection, message, raw, request
 
 pytestmark = pytest.mark.server
@@ -28,11 +28,6 @@ pytestmark = pytest.mark.server
 def servers(module_starter):
     return module_starter.both(settings_text(
         routes={"/": "httpbin"}, server={"workers": 1, "threads": 4}))
-
-
-@pytest.fixture
-def server(servers, kind):
-    return servers[kind]
 
 
 def as_json(body):
@@ -218,19 +213,12 @@ def test_a_client_that_hangs_up_mid_drip_frees_its_thread(servers):
         assert status == 200 and time.monotonic() - started < 1.0
         # Each line is written when the server closed the iterable, with the
         # time taken: far less than the 2 s the drip would have run.
-        deadline = time.monotonic() + 1.0
-        while time.monotonic() < deadline:
-            durations = [int(ms) for ms in re.findall(
-                r'"GET %s[^"]*" 200 200 (\d+)ms' % re.escape(path), server.log())]
-            if len(durations) == 4:
-                break
-            time.sleep(0.05)
+        lines = [ACCESS_LINE.match(line) for line in
+                 access_lines(server.log, 4, timeout=1.0, containing='"GET %s ' % path)]
+        durations = [int(line["millis"]) for line in lines
+                     if line["status"] == "200" and line["length"] == "200"]
         assert len(durations) == 4 and max(durations) < 1000, server.log()[-2000:]
     at_once(check, servers)
-
-
-def _hash(text, algorithm="MD5"):
-    return {"SHA-256": hashlib.sha256}.get(algorithm, hashlib.md5)(text.encode()).hexdigest()
 
 
 def test_digest_auth_round_trip(server):
@@ -239,17 +227,10 @@ def test_digest_auth_round_trip(server):
         connection.send(message("GET", uri, close=False))
         status, headers, _ = connection.read_response()
         assert status == 401
-        challenge = dict((key, quoted or bare) for key, quoted, bare in re.findall(
-            r'(\w+)=(?:"([^"]*)"|([^,\s]*))', headers["www-authenticate"]))
-        ha1 = _hash("user:%s:passwd" % challenge["realm"], "SHA-256")
-        ha2 = _hash("GET:" + uri, "SHA-256")
-        answer = _hash("%s:%s:00000001:c0ffee:auth:%s" % (ha1, challenge["nonce"], ha2),
-                       "SHA-256")
-        authorization = ('Digest username="user", realm="%s", nonce="%s", uri="%s", '
-                         'response="%s", opaque="%s", algorithm=SHA-256, qop=auth, '
-                         'nc=00000001, cnonce="c0ffee"' % (challenge["realm"], challenge["nonce"],
-                                                           uri, answer, challenge["opaque"]))
-        connection.send(message("GET", uri, [("Authorization", authorization),
+        challenge = challenge_params(headers["www-authenticate"])
+        assert challenge["algorithm"] == "SHA-256"
+        authorization = digest_header(uri, "user", "passwd", challenge, "auth")
+        connection.send(message("GET", uri, [*authorization.items(),
                                              ("Cookie", "fake=fake_value")]))
         status, _, body = connection.read_response()
         assert status == 200 and json.loads(body) == {"authenticated": True, "user": "user"}

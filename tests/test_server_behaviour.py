@@ -7,7 +7,6 @@ import concurrent.futures
 import http.client
 import json
 import os
-import re
 import signal
 import socket
 import ssl
@@ -16,33 +15,15 @@ import time
 
 import pytest
 
-from conftest import at_once, echo_settings
+from conftest import ACCESS_LINE, access_lines, at_once, echo_settings
 from http_client import Connection, get_json, message, raw, request, status_of
 
 pytestmark = pytest.mark.server
 
-# One pattern for both servers:
-# [date] client-ip "METHOD target PROTOCOL" status length duration
-ACCESS_LINE = re.compile(
-    r'^\[(?P<date>\d{2}/[A-Z][a-z]{2}/\d{4}:\d{2}:\d{2}:\d{2} [+-]\d{4})\] '
-    r'(?P<ip>[0-9a-fA-F.:]+) "(?P<method>[A-Z]+) (?P<target>\S+) (?P<protocol>HTTP/[0-9.]+)" '
-    r'(?P<status>\d{3}) (?P<length>\d+|-) (?P<millis>\d+)ms$')
-
-
-def get(path, extra=b""):
-    """A keep-alive GET, as raw bytes."""
-    return b"GET " + path.encode() + b" HTTP/1.1\r\nHost: test\r\n" + extra + b"\r\n"
-
-
 @pytest.fixture(scope="module")
-def plain(module_starter):
+def servers(module_starter):
     """Both servers with the defaults a user gets (keepalive 5, access log on)."""
     return module_starter.both(echo_settings(keepalive=5))
-
-
-@pytest.fixture
-def server(plain, kind):
-    return plain[kind]
 
 
 # -- threads ---------------------------------------------------------------------------
@@ -74,12 +55,13 @@ def test_threads_is_exactly_how_many_requests_run_at_once(start_server):
 def test_several_requests_share_one_connection(server):
     with Connection(server) as connection:
         for number in range(5):
-            connection.send(get("/ka/%d" % number))
+            connection.send(message("GET", "/ka/%d" % number, close=False))
             status, headers, body = connection.read_response()
             assert status == 200 and json.loads(body)["path"] == "/ka/%d" % number
             assert headers.get("connection", "keep-alive").lower() != "close"
         # Pipelined: three requests in one write, three answers in order.
-        connection.send(get("/p/1") + get("/p/2") + get("/p/3"))
+        connection.send(b"".join(message("GET", "/p/%d" % number, close=False)
+                                 for number in (1, 2, 3)))
         paths = [json.loads(connection.read_response()[2])["path"] for _ in range(3)]
         assert paths == ["/p/1", "/p/2", "/p/3"]
 
@@ -89,11 +71,11 @@ def test_idle_keepalive_connection_lives_for_the_keepalive_seconds(start_server)
 
     def check(server):
         with Connection(server) as connection:
-            connection.send(get("/idle"))
+            connection.send(message("GET", "/idle", close=False))
             assert connection.read_response()[0] == 200
             # Still open after 2 s (gunicorn's own default would have closed it)...
             assert not connection.closed_by_server(wait=2.0)
-            connection.send(get("/again"))
+            connection.send(message("GET", "/again", close=False))
             assert connection.read_response()[0] == 200
             # ... and closed by the server once idle for the 3 s (waitress checks each second).
             started = time.monotonic()
@@ -105,7 +87,7 @@ def test_idle_keepalive_connection_lives_for_the_keepalive_seconds(start_server)
 def test_keepalive_zero_closes_after_every_response(start_server, kind):
     server = start_server(kind, echo_settings(keepalive=0))
     with Connection(server) as connection:
-        connection.send(get("/once"))
+        connection.send(message("GET", "/once", close=False))
         status, headers, _ = connection.read_response()
         assert status == 200
         assert headers["connection"].lower() == "close"
@@ -125,7 +107,7 @@ def test_http10_without_keepalive_is_answered_and_closed(server):
 
 def test_client_connection_close_is_honoured(server):
     with Connection(server) as connection:
-        connection.send(get("/bye", b"Connection: close\r\n"))
+        connection.send(message("GET", "/bye"))
         status, headers, _ = connection.read_response()
         assert status == 200 and headers["connection"].lower() == "close"
         assert connection.closed_by_server()
@@ -194,18 +176,6 @@ def test_other_clients_are_served_while_one_misbehaves(limited, kind):
 
 
 # -- access log -----------------------------------------------------------------------
-
-def access_lines(read, count=0, timeout=5.0, containing=""):
-    """Access lines from ``read()`` that contain ``containing``, once there
-    are ``count`` of them (or the timeout)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        lines = [line for line in read().splitlines()
-                 if ACCESS_LINE.match(line) and containing in line]
-        if len(lines) >= count or time.monotonic() > deadline:
-            return lines
-        time.sleep(0.05)
-
 
 def test_access_log_to_stdout_has_date_ip_path_status(server, kind):
     request(server, "GET", "/logged/%s?q=1" % kind)

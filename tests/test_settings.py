@@ -13,18 +13,6 @@ from wsgi_echo.settings import BUILTIN, SettingsError, load
 from conftest import PROJECT, free_port, run_cli
 
 
-def test_project_settings_ini_matches_the_built_in_defaults():
-    # The shipped file documents the defaults; the two must not drift apart.
-    shipped = load(os.path.join(PROJECT, "settings.ini"))
-    builtin = settings_module.build(BUILTIN, PROJECT, {})
-    assert shipped.server == builtin.server
-    assert shipped.static == builtin.static
-    assert shipped.echo == builtin.echo
-    assert shipped.routes == builtin.routes
-    assert shipped.log == builtin.log
-    assert shipped.routes == (("/httpbin", "httpbin"), ("/echo", "echo"), ("/", "static"))
-
-
 def test_values_are_typed(ini, tmp_path):
     (tmp_path / "site").mkdir()
     settings = load(ini("""

@@ -5,8 +5,8 @@ Every answer must be a 200 (never a 5xx, never a 404 for a file that
 exists) whose body holds only bytes of the file's versions (a version caught
 mid-rewrite may mix two, but nothing from elsewhere: no error page, no bytes
 of a next response), and a body shorter than its Content-Length may only end
-in a closed connection, never leave the client waiting on an open one.  Bounded: two seconds of load per server, both
-servers at once.
+in a closed connection, never leave the client waiting on an open one.
+Bounded: two seconds of load per server, both servers at once.
 """
 
 import concurrent.futures
@@ -18,7 +18,7 @@ import time
 import pytest
 
 from conftest import at_once, settings_text
-from http_client import Connection
+from http_client import Connection, message
 
 pytestmark = pytest.mark.server
 
@@ -66,7 +66,7 @@ def fetch_repeatedly(server, path, contents, until):
     connection = Connection(server, timeout=3)
     try:
         while time.monotonic() < until:
-            connection.send(b"GET " + path + b" HTTP/1.1\r\nHost: x\r\n\r\n")
+            connection.send(message("GET", path, close=False))
             try:
                 status, headers, body = connection.read_response()
             except ConnectionError:
@@ -102,7 +102,7 @@ def race(server, folder):
         writer.start()
         until = time.monotonic() + SECONDS / 2
         with concurrent.futures.ThreadPoolExecutor(CLIENTS) as pool:
-            futures = [pool.submit(fetch_repeatedly, server, b"/" + name.encode(), contents,
+            futures = [pool.submit(fetch_repeatedly, server, "/" + name, contents,
                                    until) for _ in range(CLIENTS)]
         outcomes = [future.result() for future in futures]
         writer.running = False

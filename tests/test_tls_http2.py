@@ -18,7 +18,7 @@ import httpx
 import pytest
 import trustme
 
-from conftest import run_cli, settings_text
+from conftest import access_lines, run_cli, settings_text
 
 pytestmark = pytest.mark.server
 
@@ -244,7 +244,7 @@ def test_the_access_log_shows_the_protocol(servers, pki):
     server = servers["off"]
     get(server, "/echo/log-h2", pki)
     get(server, "/echo/log-h1", pki, http2=False)
-    lines = [line for line in server.log().splitlines() if "/echo/log-" in line]
+    lines = access_lines(server.log, 2, containing="/echo/log-")
     assert any('"GET /echo/log-h2 HTTP/2.0" 200' in line for line in lines), lines
     assert any('"GET /echo/log-h1 HTTP/1.1" 200' in line for line in lines), lines
 

@@ -14,8 +14,19 @@ import sys
 import time
 
 from ..servers import address
+from ..settings import ENV_VAR
 
 POSIX = os.name == "posix"
+
+
+def server_environment(**extra):
+    """The environment for a server a harness starts: this process's, with
+    unbuffered output (so its log shows each line as it happens), without
+    ``WSGI_ECHO_SETTINGS`` (the settings file is given on the command line),
+    plus ``extra``."""
+    environment = dict(os.environ, PYTHONUNBUFFERED="1", **extra)
+    environment.pop(ENV_VAR, None)
+    return environment
 
 
 def free_port(host="127.0.0.1"):

@@ -21,7 +21,7 @@ from urllib.parse import urljoin
 from ..servers import READY, platform_default
 from ..settings import ini_parser
 from . import certs
-from .process import ServerProcess, StartError, free_port, wsgi_echo_argv
+from .process import ServerProcess, StartError, free_port, server_environment, wsgi_echo_argv
 
 HOST = "127.0.0.1"
 PORT_ATTEMPTS = 3  # a free port can be taken by another process before we bind it
@@ -111,7 +111,7 @@ class Server:
             log = os.path.join(self.workdir, "%s-%d.log" % (name, chosen))
             try:
                 process = ServerProcess(argv_for_port(chosen), chosen, cwd=self.workdir,
-                                        env=_environment(), log_path=log, ready=READY)
+                                        env=server_environment(), log_path=log, ready=READY)
             except StartError as error:
                 if port or "already in use" not in str(error) or attempt == PORT_ATTEMPTS - 1:
                     raise
@@ -162,9 +162,3 @@ class Server:
 
     def __exit__(self, *exc):
         self.stop()
-
-
-def _environment():
-    environment = dict(os.environ, PYTHONUNBUFFERED="1")
-    environment.pop("WSGI_ECHO_SETTINGS", None)
-    return environment
