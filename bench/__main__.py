@@ -16,15 +16,17 @@ import tempfile
 import time
 import zlib
 
+from wsgi_echo.testing.ini import write_settings as write_settings_file
+
 from . import groups, load, report, servers
-from .rounds import RUN_S, RUNS, WARMUP_S, Case, run_rounds, selected, server_label, wanted
+from .rounds import (ECHO_HEADERS, RUN_S, RUNS, WARMUP_S, Case, run_rounds, selected,
+                     server_label, wanted)
+from .servers import rss_kb
 
 MEMORY_REQUESTS = 200_000
 MEMORY_FIRST = 1_000
 RESULTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results")
 
-ECHO_HEADERS = {"Accept": "application/json", "User-Agent": "bench/1.0",
-                "X-Request-Id": "5f0c2a", "Cookie": "session=abc123; theme=dark"}
 JSON_BODY = '{"data": "value", "n": 42, "list": [1, 2, 3]}'
 JSON_HEADERS = {"Content-Type": "application/json"}
 CLOSE = {"Connection": "close"}
@@ -109,11 +111,9 @@ def make_docroot(folder):
 
 
 def write_settings(workdir, docroot):
-    path = os.path.join(workdir, "bench-settings.ini")
-    with open(path, "w") as handle:
-        handle.write("[server]\nworkers = 1\nthreads = 4\nkeepalive = 5\n"
-                     "[static]\nroot = %s\n[log]\naccess_log =\n" % docroot)
-    return path
+    return write_settings_file(os.path.join(workdir, "bench-settings.ini"),
+                               server={"workers": 1, "threads": 4, "keepalive": 5},
+                               static={"root": docroot}, log={"access_log": ""})
 
 
 def speed(workdir, docroot, settings_path):
@@ -150,14 +150,6 @@ def speed(workdir, docroot, settings_path):
             for _, server, _ in targets:
                 server.stop()
     return results
-
-
-def rss_kb(pid):
-    with open("/proc/%d/status" % pid) as handle:
-        for line in handle:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    raise RuntimeError("no VmRSS for %d" % pid)
 
 
 def memory(workdir, settings_path):

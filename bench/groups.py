@@ -17,11 +17,11 @@ import os
 import re
 import shutil
 
-from . import servers
-from .rounds import Case, run_rounds, selected
+from wsgi_echo.testing.ini import settings_text
 
-ECHO_HEADERS = {"Accept": "application/json", "User-Agent": "bench/1.0",
-                "X-Request-Id": "5f0c2a", "Cookie": "session=abc123; theme=dark"}
+from . import servers
+from .rounds import ECHO_HEADERS, Case, run_rounds, wanted
+
 PROJECT = servers.PROJECT
 NGINX = os.path.join(PROJECT, "deploy", "nginx")
 PLACEHOLDER = re.compile(r"\$\{([A-Z][A-Z0-9_]*)\}")
@@ -48,20 +48,18 @@ def https(workdir, settings_path):
     echo = [Case("echo GET h1", "/echo/foo?a=b", headers=ECHO_HEADERS, baseline="GET h1"),
             Case("echo GET h2", "/echo/foo?a=b", headers=ECHO_HEADERS, baseline="GET h2",
                  tool="h2load", connections=4)]
-    if not any(selected("%s | wsgi-echo | %s" % (group, case.name)) for case in echo):
+    if not wanted(group, "wsgi-echo", echo):
         return []
     pem = _certificate(workdir)
     tls_settings = os.path.join(workdir, "bench-tls.ini")
     with open(settings_path) as source, open(tls_settings, "w") as target:
-        target.write(source.read() + "[tls]\ncertfile = %s\nkeyfile = %s\n" % (pem, pem))
+        target.write(source.read() + settings_text(tls={"certfile": pem, "keyfile": pem}))
     results, started = [], []
     try:
-        started.append(("bare", servers.Server(
-            "bare-https", [os.path.join(servers.BIN, "gunicorn"), "--worker-class", "gthread",
-                           "--workers", "1", "--threads", "4", "--bind", "127.0.0.1:{port}",
-                           "--certfile", pem, "--keyfile", pem, "--http-protocols", "h2,h1",
-                           "--no-control-socket", "--log-level", "warning", "bench.apps:bare"],
-            workdir, scheme="https"), bare_cases))
+        started.append(("bare", servers.gunicorn(
+            "bare-https", "bench.apps:bare", workdir, scheme="https",
+            extra=["--certfile", pem, "--keyfile", pem, "--http-protocols", "h2,h1"]),
+            bare_cases))
         started.append(("wsgi-echo", servers.wsgi_echo("wsgi-echo-https", "gunicorn",
                                                        tls_settings, workdir, scheme="https"),
                         echo))
@@ -100,11 +98,11 @@ def behind_nginx(workdir, settings_path):
     """The echo through nginx and two gunicorn instances, against one instance."""
     group = "nginx + 2 gunicorn"
     case = Case("echo GET", "/echo/foo?a=b", headers=ECHO_HEADERS, baseline="echo GET")
-    if not selected("%s | nginx | %s" % (group, case.name)):
+    if not wanted(group, "nginx", [case]):
         return []
     trusted = os.path.join(workdir, "bench-behind-nginx.ini")
     with open(settings_path) as source, open(trusted, "w") as target:
-        target.write(source.read() + "[proxy]\ntrusted = 127.0.0.1\n")
+        target.write(source.read() + settings_text(proxy={"trusted": "127.0.0.1"}))
     results, started, instances = [], [], []
     try:
         started.append(("one instance", servers.wsgi_echo("alone", "gunicorn", trusted, workdir,

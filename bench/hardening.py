@@ -68,19 +68,14 @@ import tempfile
 import threading
 import time
 
-from wsgi_echo.testing.process import ServerProcess, StartError, free_port
+from wsgi_echo.testing.ini import write_settings
+from wsgi_echo.testing.process import ServerProcess, StartError, free_port, wsgi_echo_argv
+
+from .servers import cpu_seconds, rss_kb
 
 HOST = "127.0.0.1"
 KINDS = ("gunicorn", "waitress")
 WORKERS, THREADS = 2, 8
-SETTINGS = """[server]
-workers = %d
-threads = %d
-[static]
-root = %%s
-[log]
-access_log =
-""" % (WORKERS, THREADS)
 
 # Reduced counts (see the docstring).
 RACE_CLIENTS = 4
@@ -105,10 +100,9 @@ BOUNDARY = b"hardening-boundary-7f3a"
 # -- a small HTTP/1.1 client on raw sockets -----------------------------------------------
 
 class Response:
-    def __init__(self, status, headers, body, ending, expected):
+    def __init__(self, status, headers, body, ending):
         self.status, self.headers, self.body = status, headers, body
         self.ending = ending  # "complete", "eof" (server closed), "timeout"
-        self.expected = expected  # Content-Length, or None
 
     @property
     def short(self):
@@ -228,7 +222,7 @@ class Conn:
             ending = "timeout"
             body += self.buf
             self.buf.clear()
-        return Response(status, headers, bytes(body), ending, expected)
+        return Response(status, headers, bytes(body), ending)
 
     def closed_within(self, seconds):
         """True if the server closes within ``seconds`` (bytes that come
@@ -276,10 +270,10 @@ def request(port, method, path, body=b"", headers=(), timeout=10.0):
 # -- servers ------------------------------------------------------------------------------
 
 class Bench:
-    """What one run shares: the tree under test, the scratch folder, the results."""
+    """What one run shares: the interpreter under test, the scratch folder, the results."""
 
-    def __init__(self, python, tree, workdir):
-        self.python, self.tree, self.workdir = python, tree, workdir
+    def __init__(self, python, workdir):
+        self.python, self.workdir = python, workdir
         self.rows = []  # (finding, measurement, kind, value)
         self.notes = []
         self.live = []  # servers not yet stopped
@@ -313,15 +307,14 @@ class Server:
         os.mkdir(self.site)
         with open(os.path.join(self.site, "index.html"), "w") as handle:
             handle.write("<!doctype html><title>hardening</title>\n")
-        config = os.path.join(self.folder, "settings.ini")
-        with open(config, "w") as handle:
-            handle.write(SETTINGS % self.site)
+        config = write_settings(os.path.join(self.folder, "settings.ini"),
+                                server={"workers": WORKERS, "threads": THREADS},
+                                static={"root": self.site}, log={"access_log": ""})
         self.log_path = os.path.join(self.folder, "server.log")
         self.port = free_port()
         env = dict(os.environ)
         env.pop("PYTHONPATH", None)
-        argv = [bench.python, "-m", "wsgi_echo", "--config", config, "--server", kind,
-                "--host", HOST, "--port", str(self.port)]
+        argv = wsgi_echo_argv(config, kind, HOST, self.port, python=bench.python)
         self.process = ServerProcess(argv, self.port, cwd=self.folder, env=env,
                                      log_path=self.log_path, timeout=30)
         bench.live.append(self)
@@ -352,26 +345,15 @@ class Server:
         return [self.process.pid] + self.process.children()
 
     def cpu_seconds(self):
-        ticks, total = os.sysconf("SC_CLK_TCK"), 0
-        for pid in self.pids():
-            try:
-                with open("/proc/%d/stat" % pid) as handle:
-                    fields = handle.read().rsplit(")", 1)[1].split()
-                total += int(fields[11]) + int(fields[12])  # utime, stime
-            except (OSError, IndexError, ValueError):
-                pass
-        return total / ticks
+        return cpu_seconds(self.pids())
 
     def rss_bytes(self):
         total = 0
         for pid in self.pids():
             try:
-                with open("/proc/%d/status" % pid) as handle:
-                    for line in handle:
-                        if line.startswith("VmRSS:"):
-                            total += int(line.split()[1]) * 1024
+                total += rss_kb(pid) * 1024
             except (OSError, ValueError):
-                pass
+                pass  # gone since it was listed
         return total
 
     def connections_per_worker(self):
@@ -965,13 +947,25 @@ def multipart_body(parts, total):
 MULTIPART = ["Content-Type: multipart/form-data; boundary=%s" % BOUNDARY.decode()]
 
 
-def one_post_cpu(server, body):
-    """(status, response bytes, server CPU seconds) for one post."""
+def post(server, body, timeout=120):
+    """One multipart post of ``body`` to the echo: (response or None, seconds)."""
+    return request(server.port, "POST", "/echo/x", body, MULTIPART, timeout=timeout)
+
+
+def posts_cpu(server, body, posts=1):
+    """(last response, its seconds, mean server CPU seconds per post) for
+    ``posts`` sequential posts, the server idle before and after."""
     time.sleep(0.3)
     before = server.cpu_seconds()
-    response, seconds = request(server.port, "POST", "/echo/x", body, MULTIPART, timeout=120)
+    for _ in range(posts):
+        response, seconds = post(server, body)
     time.sleep(0.2)
-    used = server.cpu_seconds() - before
+    return response, seconds, (server.cpu_seconds() - before) / posts
+
+
+def one_post_cpu(server, body):
+    """(status, response bytes, server CPU seconds) for one post."""
+    response, seconds, used = posts_cpu(server, body)
     if response is None:
         return "no answer in %.0f s" % seconds, 0, used
     return response.status, len(response.body), used
@@ -997,8 +991,7 @@ def posters(server, body):
             if time.monotonic() - started > POSTERS_DEADLINE:
                 outcome = "not sent (deadline)"
             else:
-                response, _ = request(server.port, "POST", "/echo/x", body, MULTIPART,
-                                      timeout=120)
+                response, _ = post(server, body)
                 outcome = response.status if response else "no answer"
             with lock:
                 statuses[outcome] += 1
@@ -1033,17 +1026,12 @@ def warm_multipart(server):
     """A few small multipart posts first, so that no first-use import is counted."""
     small = multipart_body(3, 300)
     for _ in range(4):
-        request(server.port, "POST", "/echo/x", small, MULTIPART)
+        post(server, small)
 
 
 def cpu_per_post(server, body, posts=LINEAR_POSTS):
     """Mean server CPU seconds of ``posts`` sequential posts of ``body``."""
-    time.sleep(0.3)
-    before = server.cpu_seconds()
-    for _ in range(posts):
-        request(server.port, "POST", "/echo/x", body, MULTIPART, timeout=60)
-    time.sleep(0.2)
-    return (server.cpu_seconds() - before) / posts
+    return posts_cpu(server, body, posts)[2]
 
 
 def finding_5(bench, after_extras):
@@ -1168,7 +1156,7 @@ def main(argv=None):
                   TRICKLE_CAP, TRICKLE_CAP_B, POSTERS, POSTS_EACH))
     print(reduced, flush=True)
     workdir = tempfile.mkdtemp(prefix="hardening-")
-    bench = Bench(args.python, tree, workdir)
+    bench = Bench(args.python, workdir)
     steps = (("1", finding_1), ("2", finding_2), ("3", finding_3), ("4", finding_4),
              ("5", lambda b: finding_5(b, extras)))
     try:

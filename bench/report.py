@@ -108,11 +108,10 @@ def check_targets(results):
                      % (ours["mbps"], share, native["mbps"], "met" if share >= 0.9 else "MISSED"))
     for server in ("gunicorn", "waitress"):
         ours = [index.get((server, "wsgi-echo", case)) for case in ("echo GET", "echo POST")]
-        peer = [index.get((server, "httpbin", case)) for case in ("echo GET", "echo POST")]
-        if all(ours) and all(peer):
+        ratios = [ratio_to_httpbin(row, index) if row else None for row in ours]
+        if all(ratios):
             lines.append("- echo under %s: %.1fx / %.1fx httpbin's req/s (GET / POST)"
-                         % (server, ours[0]["rps"] / peer[0]["rps"],
-                            ours[1]["rps"] / peer[1]["rps"]))
+                         % (server, ratios[0], ratios[1]))
     return lines
 
 

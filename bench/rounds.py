@@ -29,6 +29,9 @@ class Case:
     connections: int = 16
 
 
+# The request headers of every echo case: what a typical API client sends.
+ECHO_HEADERS = {"Accept": "application/json", "User-Agent": "bench/1.0",
+                "X-Request-Id": "5f0c2a", "Cookie": "session=abc123; theme=dark"}
 
 
 def selected(name):
@@ -71,7 +74,7 @@ def one_run(server, url, script, seconds, case):
     if case.tool == "h2load":
         summary = load.run_h2load(url, case.headers, seconds, case.connections)
     else:
-        summary = load.run_wrk(url, script, seconds)
+        summary = load.run_wrk(url, script, seconds, case.connections)
     cpu = server.cpu_seconds() - cpu_before
     wall = time.monotonic() - wall_before
     seconds = summary["duration_us"] / 1e6

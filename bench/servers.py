@@ -7,7 +7,7 @@ import sys
 import time
 
 from wsgi_echo.servers import READY
-from wsgi_echo.testing.process import ServerProcess, free_port
+from wsgi_echo.testing.process import ServerProcess, free_port, wsgi_echo_argv
 
 SERVER_CPU = "0"
 BIN = os.path.dirname(sys.executable)
@@ -43,22 +43,39 @@ class Server(ServerProcess):
         return [self.pid] + self.children()
 
     def cpu_seconds(self):
-        ticks = os.sysconf("SC_CLK_TCK")
-        total = 0
-        for pid in self.pids():
-            try:
-                with open("/proc/%d/stat" % pid) as handle:
-                    fields = handle.read().rsplit(")", 1)[1].split()
-                total += int(fields[11]) + int(fields[12])  # utime, stime
-            except OSError:
-                pass
-        return total / ticks
+        return cpu_seconds(self.pids())
 
 
-def gunicorn(name, app, workdir, env=None):
+def cpu_seconds(pids):
+    """User and system CPU seconds used so far by the processes ``pids``
+    (those already gone count nothing)."""
+    ticks, total = os.sysconf("SC_CLK_TCK"), 0
+    for pid in pids:
+        try:
+            with open("/proc/%d/stat" % pid) as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+        except (OSError, IndexError, ValueError):
+            pass
+    return total / ticks
+
+
+def rss_kb(pid):
+    """The resident memory of process ``pid`` in KiB; OSError once it is gone."""
+    with open("/proc/%d/status" % pid) as handle:
+        for line in handle:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    raise OSError("no VmRSS for %d" % pid)
+
+
+def gunicorn(name, app, workdir, env=None, extra=(), scheme="http"):
+    """gunicorn's own command line (gthread, 1 worker, 4 threads) serving ``app``,
+    with ``extra`` options (TLS)."""
     return Server(name, [os.path.join(BIN, "gunicorn"), "--worker-class", "gthread",
                          "--workers", "1", "--threads", "4", "--bind", "127.0.0.1:{port}",
-                         "--no-control-socket", "--log-level", "warning", app], workdir, env)
+                         *extra, "--no-control-socket", "--log-level", "warning", app],
+                  workdir, env, scheme=scheme)
 
 
 def waitress(name, app, workdir, env=None):
@@ -69,8 +86,7 @@ def waitress(name, app, workdir, env=None):
 def wsgi_echo(name, kind, settings_path, workdir, cpu=SERVER_CPU, scheme="http",
               instance=None):
     extra = ["--instance", instance] if instance else []
-    return Server(name, [sys.executable, "-m", "wsgi_echo", "--config", settings_path,
-                         "--server", kind, "--host", "127.0.0.1", "--port", "{port}"] + extra,
+    return Server(name, wsgi_echo_argv(settings_path, kind, "127.0.0.1", "{port}") + extra,
                   workdir, ready=READY, cpu=cpu, scheme=scheme)
 
 
