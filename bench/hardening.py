@@ -986,7 +986,7 @@ def posters(server, body):
 
     lock = threading.Lock()
 
-    def post():
+    def poster():
         for _ in range(POSTS_EACH):
             if time.monotonic() - started > POSTERS_DEADLINE:
                 outcome = "not sent (deadline)"
@@ -999,7 +999,7 @@ def posters(server, body):
     baseline = server.rss_bytes()
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
-    threads = [threading.Thread(target=post, daemon=True) for _ in range(POSTERS)]
+    threads = [threading.Thread(target=poster, daemon=True) for _ in range(POSTERS)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -1139,6 +1139,8 @@ def main(argv=None):
                              "has max_form_parts)")
     parser.add_argument("--keep", action="store_true", help="keep the scratch folder")
     args = parser.parse_args(argv)
+    if os.sep in args.python:  # a path: servers and probes run in other folders
+        args.python = os.path.abspath(args.python)
     tree = os.path.abspath(args.cwd)
     module, gunicorn_version, waitress_version, python_version, has_cap = describe_tree(
         args.python, tree)
