@@ -20,5 +20,5 @@ except SettingsError as _error:
     sys.stderr.write("wsgi-echo: %s\n" % _error)
     sys.exit(2)
 
-wsgi_echo.configure(_settings, runner.adapt)
+wsgi_echo.configure(_settings, runner.wrap)
 globals().update(runner.options(_settings))

@@ -5,7 +5,7 @@ Paths come from the environment the benchmark sets for each server process.
 
 import os
 
-from wsgi_echo.servers.waitress import throttle_queue_warnings
+from wsgi_echo.servers.waitress.logs import throttle_queue_warnings
 
 # Every waitress target gets wsgi-echo's throttle on waitress's per-request
 # "Task queue depth" warning, so none of them pays for the flood and the

@@ -1,13 +1,23 @@
 """The package's shape: only the server runners know which server runs the
-app; apps and middleware stay plain WSGI."""
+app, every runner implements the whole runner interface, and apps and
+middleware stay plain WSGI.  Each rule's detector is shown to catch a
+planted violation, so a rule that stopped seeing anything would fail here."""
 
 import ast
+import inspect
 import os
+import types
+import typing
+
+import pytest
 
 import wsgi_echo
+from wsgi_echo import servers
+from wsgi_echo.servers import contract
 
 PACKAGE = os.path.dirname(wsgi_echo.__file__)
-SERVER_PACKAGES = ("gunicorn", "waitress")
+SERVER_PACKAGES = ("gunicorn", "waitress", "gevent")
+RUNNER_NAMES = tuple(servers.NAMES)
 
 
 def modules():
@@ -18,10 +28,27 @@ def modules():
                 yield os.path.relpath(path, PACKAGE), path
 
 
-def server_references(path):
-    """Imports of a server package, and environ keys a server defines."""
+def parsed(path):
     with open(path, encoding="utf-8") as handle:
-        tree = ast.parse(handle.read())
+        return ast.parse(handle.read())
+
+
+def docstrings(tree):
+    """The string constants that are docstrings (prose, which may name a server)."""
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+            body = node.body
+            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+                found.add(id(body[0].value))
+    return found
+
+
+def server_references(path):
+    """Imports of a server package, environ keys a server defines, and code
+    that names a runner (a string that is exactly a runner's name)."""
+    tree = parsed(path)
+    prose = docstrings(tree)
     found = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
@@ -30,24 +57,92 @@ def server_references(path):
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
             if node.module.split(".")[0] in SERVER_PACKAGES:
                 found.append(node.module)
-        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str) \
+                and id(node) not in prose:
             if node.value.startswith(tuple(name + "." for name in SERVER_PACKAGES)):
+                found.append(node.value)
+            elif node.value in RUNNER_NAMES or node.value in SERVER_PACKAGES:
                 found.append(node.value)
     return found
 
 
-def test_only_the_server_runners_import_or_reach_into_a_server():
+def test_only_the_server_runners_import_reach_into_or_name_a_server():
     offenders = {relative: server_references(path) for relative, path in modules()
                  if not relative.startswith("servers" + os.sep)}
     assert {name: refs for name, refs in offenders.items() if refs} == {}
 
 
-def test_the_check_would_see_an_import():
-    # The detector itself: a module that imports a server is found.
-    import tempfile
-    with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as handle:
-        handle.write("import os\nfrom gunicorn.http import wsgi\nkey = 'gunicorn.socket'\n")
-    try:
-        assert server_references(handle.name) == ["gunicorn.http", "gunicorn.socket"]
-    finally:
-        os.remove(handle.name)
+def test_the_server_check_sees_an_import_a_key_and_a_name(tmp_path):
+    planted = tmp_path / "planted.py"
+    planted.write_text('"""Served by gunicorn or waitress: prose is fine."""\n'
+                       "import os\nfrom gunicorn.http import wsgi\nkey = 'gunicorn.socket'\n"
+                       "if os.name == 'nt':\n    kind = 'waitress'\n")
+    assert server_references(str(planted)) == ["gunicorn.http", "gunicorn.socket", "waitress"]
+
+
+# -- every runner implements the runner interface ----------------------------------
+
+def interface():
+    """{name: expected} from ``contract.Runner``: a type for attributes, the
+    parameter names for functions."""
+    expected = {}
+    for name, hint in typing.get_type_hints(contract.Runner).items():
+        expected[name] = hint
+    for name, member in vars(contract.Runner).items():
+        if isinstance(member, types.FunctionType) and not name.startswith("_"):
+            expected[name] = [p for p in inspect.signature(member).parameters if p != "self"]
+    return expected
+
+
+def interface_gaps(module):
+    """What ``module`` lacks of the runner interface, or has in another shape."""
+    gaps = []
+    for name, expected in interface().items():
+        if not hasattr(module, name):
+            gaps.append("%s is missing" % name)
+            continue
+        value = getattr(module, name)
+        if isinstance(expected, list):
+            if not callable(value):
+                gaps.append("%s is not a function" % name)
+            elif list(inspect.signature(value).parameters) != expected:
+                gaps.append("%s%s should take (%s)" % (name, inspect.signature(value),
+                                                        ", ".join(expected)))
+        else:
+            origin = typing.get_origin(expected) or expected
+            if not isinstance(value, origin):
+                gaps.append("%s is a %s, not a %s" % (name, type(value).__name__,
+                                                      origin.__name__))
+    if not gaps:
+        if module.NAME not in servers.RUNNERS:
+            gaps.append("NAME %r is not its line in servers.RUNNERS" % module.NAME)
+        unknown = set(module.CAPABILITIES) - contract.CAPABILITIES
+        if unknown:
+            gaps.append("CAPABILITIES names unknown capabilities %s" % sorted(unknown))
+    return gaps
+
+
+def test_the_interface_is_what_the_contract_states():
+    assert set(interface()) == {"NAME", "CAPABILITIES", "version", "refuse_unsupported",
+                                "wrap", "run"}
+
+
+@pytest.mark.parametrize("name", servers.NAMES)
+def test_every_runner_implements_the_whole_interface(name):
+    module = servers.runner(name)
+    assert interface_gaps(module) == []
+    assert module.NAME == name
+
+
+def test_the_interface_check_sees_a_runner_with_a_gap():
+    planted = types.ModuleType("planted_runner")
+    planted.NAME = "gunicorn"
+    planted.CAPABILITIES = {"tls"}          # a set, not a frozenset
+    planted.version = lambda: "x"
+    planted.wrap = lambda app: app         # settings missing
+    planted.run = lambda app, settings, sock: None
+    assert interface_gaps(planted) == [
+        "CAPABILITIES is a set, not a frozenset",
+        "refuse_unsupported is missing",
+        "wrap(app) should take (app, settings)",
+    ]

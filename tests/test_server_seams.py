@@ -21,10 +21,10 @@ def test_waitress_parser_seams():
     from waitress.adjustments import Adjustments
     from waitress.parser import HTTPRequestParser, ParsingError
     for name in ("parse_header", "received"):
-        has(HTTPRequestParser, name, "servers/waitress.py Parser overrides it")
+        has(HTTPRequestParser, name, "servers/waitress/parser.py Parser overrides it")
     parser = HTTPRequestParser(Adjustments())
     for name in ("error", "completed", "headers_finished", "body_rcv", "version", "headers"):
-        has(parser, name, "servers/waitress.py Parser reads it")
+        has(parser, name, "servers/waitress/parser.py Parser reads it")
     # A ParsingError from parse_header becomes parser.error (then made JSON).
     class Refusing(HTTPRequestParser):
         def parse_header(self, header_plus):
@@ -39,7 +39,7 @@ def test_waitress_channel_and_task_seams():
     from waitress.task import ErrorTask, Task, WSGITask
     from waitress.utilities import Error
     for name in ("parser_class", "task_class", "error_task_class", "readable", "received"):
-        has(HTTPChannel, name, "servers/waitress.py Channel sets or overrides it")
+        has(HTTPChannel, name, "servers/waitress/channel.py Channel sets or overrides it")
     has(WSGITask, "build_response_header", "CloseEachResponse overrides it")
     has(Task, "set_close_on_finish", "CloseEachResponse calls it")
     has(ErrorTask, "service", "LoggedErrorTask overrides it")
@@ -56,10 +56,10 @@ def test_waitress_server_seams():
     try:
         for name in ("channel_class", "pull_trigger", "active_channels", "_map",
                      "task_dispatcher", "accepting", "del_channel"):
-            has(server, name, "servers/waitress.py create/run/drain use it")
+            has(server, name, "servers/waitress/__init__.py create/run/drain use it")
         for name in ("asyncore_loop_timeout", "asyncore_use_poll", "connection_limit",
                      "channel_timeout"):
-            has(server.adj, name, "servers/waitress.py passes it through")
+            has(server.adj, name, "servers/waitress/__init__.py passes it through")
     finally:
         server.close()
         sock.close()
@@ -72,12 +72,12 @@ def test_gunicorn_request_seams():
     try:
         left.sendall(b"POST //x HTTP/1.1\r\nHost: h\r\nContent-Length: 2\r\n\r\nab")
         req = next(RequestParser(Config(), right, ("127.0.0.1", 1)))
-        has(req, "unreader", "servers/gunicorn.py BodyDeadline reaches the socket through it")
-        has(req.unreader, "sock", "servers/gunicorn.py BodyDeadline shuts its read side")
+        has(req, "unreader", "servers/gunicorn/hooks.py BodyDeadline reaches the socket through it")
+        has(req.unreader, "sock", "servers/gunicorn/hooks.py BodyDeadline shuts its read side")
         assert req.unreader.sock is right
-        has(req, "force_close", "servers/gunicorn.py BodyDeadline closes the connection")
+        has(req, "force_close", "servers/gunicorn/hooks.py BodyDeadline closes the connection")
         assert req.path == "//x" and ("CONTENT-LENGTH", "2") in req.headers, \
-            "gunicorn's Request.path / .headers changed; the pre_request hook edits them"
+            "gunicorn's Request.path / .headers changed; servers/gunicorn/hooks.py edits them"
     finally:
         left.close()
         right.close()
@@ -88,4 +88,4 @@ def test_gunicorn_hooks_and_settings_exist():
     settings = Config().settings
     for name in ("pre_request", "post_request", "when_ready", "worker_connections",
                  "control_socket_disable", "forwarded_allow_ips", "secure_scheme_headers"):
-        assert name in settings, "gunicorn setting %s is gone; servers/gunicorn.py sets it" % name
+        assert name in settings, "gunicorn setting %s is gone; servers/gunicorn/__init__.py sets it" % name

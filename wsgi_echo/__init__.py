@@ -12,18 +12,18 @@ __all__ = ["app", "make_app", "__version__"]
 
 
 _configured = None
-_adapt = None
+_wrap = None
 
 
-def configure(settings, adapt=None):
+def configure(settings, wrap=None):
     """Use these already-loaded settings for ``wsgi_echo:app``.
 
     A server's configuration file loads and checks the settings in its main
-    process and hands them over here, so the file is read once; ``adapt``
-    (app, settings) -> app adds what that server needs around the app.
+    process and hands them over here, so the file is read once; ``wrap``
+    (app, settings) -> app is the runner's, adding what that server needs.
     """
-    global _configured, _adapt
-    _configured, _adapt = settings, adapt
+    global _configured, _wrap
+    _configured, _wrap = settings, wrap
 
 
 def make_app(settings=None):
@@ -32,7 +32,7 @@ def make_app(settings=None):
     if settings is None:
         if _configured is not None:
             app = application.make_app(_configured)
-            return _adapt(app, _configured) if _adapt is not None else app
+            return _wrap(app, _configured) if _wrap is not None else app
         settings = settings_module.load()
     return application.make_app(settings)
 

@@ -4,6 +4,10 @@ The stack, outermost first: trusted-proxy headers (so everything below sees
 the real client), the instance header, the access log, the health path,
 the request body's limits, then the router, which hands each request to the
 app mounted at its path.  Everything here happens once, at start-up.
+
+What comes out is an ``Application``: the WSGI app, plus the one thing a
+server runner may ask of it beyond WSGI (``log_refused``, for requests a
+server answers before the app sees them).
 """
 
 from . import apps
@@ -13,6 +17,23 @@ from .middleware.health import Health
 from .middleware.instance import InstanceHeader
 from .middleware.proxy import ProxyFix
 from .router import Router
+
+
+class Application:
+    """The WSGI stack, and its access log for requests the server refuses itself."""
+
+    def __init__(self, wsgi, access_logger):
+        self.wsgi = wsgi
+        self.access_logger = access_logger
+
+    def __call__(self, environ, start_response):
+        return self.wsgi(environ, start_response)
+
+    def log_refused(self, fields):
+        """Write an access line for a request the server answered itself
+        (``fields`` as ``accesslog.fields_of`` gives them)."""
+        if self.access_logger is not None:
+            self.access_logger.write(fields)
 
 
 def make_app(settings):
@@ -34,4 +55,4 @@ def make_app(settings):
         app = InstanceHeader(app, server.instance_header, server.instance)
     if settings.proxy.trusted or settings.proxy.assume_scheme:
         app = ProxyFix(app, settings.proxy.trusted, settings.proxy.assume_scheme)
-    return app
+    return Application(app, logger)

@@ -18,7 +18,7 @@ INI_HEADER = """\
 ; shown here. Relative paths resolve against this file's folder. An unknown
 ; section or key, or a bad value, stops start-up with one line naming the
 ; file, section, key and value. The comments are written from the
-; declarations in wsgi_echo/settings.py (python -m wsgi_echo.settings_doc).
+; declarations in wsgi_echo/settings/declarations.py (python -m wsgi_echo.settings_doc).
 """
 
 

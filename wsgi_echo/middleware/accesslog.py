@@ -120,22 +120,9 @@ class AccessLogger:
         self.logger.info(self.format(fields))
 
 
-_current = None
-
-
 def configure(config, instance=""):
-    """The process's access logger for the ``[log]`` settings (None when off).
-
-    A server runner that answers some requests itself, before the app, logs
-    them through ``current()`` in the same format.
-    """
-    global _current
-    _current = AccessLogger(config, instance) if config.access_log else None
-    return _current
-
-
-def current():
-    return _current
+    """The access logger for the ``[log]`` settings (None when off)."""
+    return AccessLogger(config, instance) if config.access_log else None
 
 
 def fields_of(environ, status, headers, started, sent):

@@ -1,21 +1,51 @@
 """The only part of the package that knows which server runs the app.
 
-Each runner module (``gunicorn``, ``waitress``) maps the typed settings to
-its server's options, adds what its server lacks at the server's own seams,
-and refuses at start-up the settings its server cannot honour.  Nothing
-outside this package imports or names a server.
+``RUNNERS`` names every runner module; each implements ``contract.Runner``:
+it maps the typed settings to its server's options, adds what its server
+lacks at the server's own seams, and refuses at start-up the settings its
+server cannot honour.  Outside this package, code asks what a runner can do
+(``supports``), never which one it is; ``tests/test_layout.py`` checks both.
 """
 
 import importlib
 import sys
 
-NAMES = ("gunicorn", "waitress")
+from .contract import CAPABILITIES
+
+# runner name -> its module under wsgi_echo.servers.  A new runner is a module
+# implementing contract.Runner and one line here.
+RUNNERS = {
+    "gunicorn": "gunicorn",
+    "waitress": "waitress",
+}
+NAMES = tuple(RUNNERS)
 DEFAULT = "gunicorn"
+# What serves where gunicorn cannot (Windows).
+PORTABLE = "waitress"
 
 
 def platform_default():
     """gunicorn where it runs; waitress on Windows, where gunicorn does not."""
-    return "waitress" if sys.platform == "win32" else DEFAULT
+    return PORTABLE if sys.platform == "win32" else DEFAULT
+
+
+def runner(name):
+    """The runner module for a name from ``NAMES``."""
+    if name not in RUNNERS:
+        raise ValueError("unknown server %r (known: %s)" % (name, ", ".join(NAMES)))
+    return importlib.import_module("%s.%s" % (__name__, RUNNERS[name]))
+
+
+def supports(name, capability):
+    """Whether runner ``name`` can do ``capability`` (a ``contract`` constant)."""
+    if capability not in CAPABILITIES:
+        raise ValueError("unknown capability %r" % capability)
+    return capability in runner(name).CAPABILITIES
+
+
+def able(capability):
+    """The names of the runners that can do ``capability``, for messages."""
+    return [name for name in NAMES if supports(name, capability)]
 
 
 # The line a server prints (to stderr) once it is ready to serve: signals
@@ -31,13 +61,6 @@ def address(host, port):
 
 def announce_ready(url, server_name, detail=""):
     print("%s%s with %s%s" % (READY, url, server_name, detail), file=sys.stderr, flush=True)
-
-
-def runner(name):
-    """The runner module for a server name from ``NAMES``."""
-    if name not in NAMES:
-        raise ValueError("unknown server %r" % name)
-    return importlib.import_module("%s.%s" % (__name__, name))
 
 
 # A server that imported ``wsgi_echo:app`` itself (``gunicorn wsgi_echo:app``,

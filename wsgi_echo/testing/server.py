@@ -5,9 +5,9 @@ It has pytest-httpbin's server API (``url``, ``host``, ``port``,
 URL), so suites written for pytest-httpbin use it unchanged, and it adds
 what a separate process needs: ``log()``, ``alive()``, ``stop()``.
 
-HTTPS comes from the certificates in ``certs``.  gunicorn serves it itself
-(with HTTP/2 for clients that offer it, where the settings turn it on);
-waitress has no TLS, so a secure waitress server is waitress behind the
+HTTPS comes from the certificates in ``certs``.  A runner that can serve
+TLS serves it itself (with HTTP/2 for clients that offer it, where the
+settings turn it on); one that cannot (waitress) runs behind the
 ``tls_relay`` process, and tells the app the scheme with
 ``[proxy] assume_scheme = https``.
 """
@@ -18,7 +18,8 @@ import sys
 import tempfile
 from urllib.parse import urljoin
 
-from ..servers import READY, platform_default
+from ..servers import READY, platform_default, supports
+from ..servers.contract import TLS
 from ..settings import ini_parser
 from . import certs
 from .process import ServerProcess, StartError, free_port, server_environment, wsgi_echo_argv
@@ -89,7 +90,7 @@ class Server:
     # -- the process ---------------------------------------------------------------
 
     def _start(self, python, port):
-        relay = self.protocol == "https" and self.kind != "gunicorn"
+        relay = self.protocol == "https" and not supports(self.kind, TLS)
         extra = {}
         if self.protocol == "https" and not relay:
             cert, key = certs.server_files()

@@ -1,0 +1,120 @@
+"""The gunicorn runner (``contract.Runner``): gunicorn's gthread worker,
+configured from the typed settings.
+
+``options()`` is the one mapping from our settings to gunicorn's; both
+``gunicorn.conf.py`` (for ``gunicorn -c gunicorn.conf.py wsgi_echo:app``) and
+``run()`` (for ``python -m wsgi_echo``) use it, so the two ways of starting
+gunicorn cannot drift apart.  What gunicorn does differently from waitress
+is evened out in its documented server hooks (``hooks``); what the app
+learns of TLS and HTTP/2, in a WSGI wrapper (``tls``).
+"""
+
+import os
+import ssl
+
+from .. import address, announce_ready, able
+from ..contract import (CLEARTEXT_HTTP2, CLIENT_CERTIFICATES, HTTP2, TLS,
+                        refuse_missing_capabilities)
+from .hooks import Hooks
+from .tls import CERT_REQS, Adapter, ssl_context
+
+NAME = "gunicorn"
+CAPABILITIES = frozenset((TLS, HTTP2, CLEARTEXT_HTTP2, CLIENT_CERTIFICATES))
+
+
+def version():
+    from gunicorn import __version__
+    return "gunicorn %s" % __version__
+
+
+def refuse_unsupported(settings):
+    refuse_missing_capabilities(NAME, CAPABILITIES, settings, able)
+
+
+def wrap(app, settings):
+    """The app as it runs under gunicorn (as it is, over plain HTTP/1.x)."""
+    if settings.tls.enabled or settings.proxy.http2_cleartext != "off":
+        return Adapter(app, settings.tls.enabled)
+    return app
+
+
+def when_ready(arbiter):
+    """gunicorn's ``when_ready`` hook: the ready line, once per listener."""
+    cfg = arbiter.cfg
+    scheme = "https" if cfg.is_ssl else "http"
+    for listener in arbiter.LISTENERS:
+        bound = listener.sock.getsockname()
+        if isinstance(bound, (str, bytes)):  # a unix socket: its path
+            url = "%s+unix://%s" % (scheme, os.fsdecode(bound))
+        else:
+            url = "%s://%s" % (scheme, address(*bound[:2]))
+        announce_ready(url, version(), " (%d workers x %d threads)" % (cfg.workers, cfg.threads))
+
+
+def options(settings, bind=None):
+    """gunicorn settings (as for a config file) from our Settings."""
+    server = settings.server
+    hooks = Hooks(server.body_timeout)
+    result = {
+        "bind": [bind or address(server.host, server.port)],
+        "workers": server.workers,
+        "worker_class": "gthread",  # threads, and keep-alive (sync has none)
+        "threads": server.threads,
+        "worker_connections": server.max_connections,
+        "keepalive": server.keepalive,
+        "timeout": server.timeout,
+        "graceful_timeout": server.timeout,
+        "limit_request_line": server.limit_request_line,
+        "limit_request_fields": server.limit_request_fields,
+        "limit_request_field_size": server.limit_request_field_size,
+        # The app writes the access log itself (middleware.accesslog), the
+        # same line under every server.
+        "accesslog": None,
+        "errorlog": settings.log.error_log or os.devnull,
+        # X-Forwarded-* is judged by the app's own ProxyFix middleware for
+        # every server; gunicorn's partial version of it (scheme only,
+        # trusting 127.0.0.1 by default) is off so there is one set of rules.
+        "forwarded_allow_ips": "",
+        "secure_scheme_headers": {},
+        "pre_request": hooks.pre_request,
+        "post_request": hooks.post_request,
+        "when_ready": when_ready,
+        "proc_name": "wsgi-echo",
+        # The default control socket is one per user, shared by every gunicorn
+        # started by that user; two servers would fight over it.
+        "control_socket_disable": True,
+    }
+    tls = settings.tls
+    if tls.enabled:
+        result.update(certfile=tls.certfile, keyfile=tls.keyfile, ssl_context=ssl_context,
+                      http_protocols="h2,h1" if tls.http2 else "h1")
+        if tls.client_cert != "off":
+            result.update(cert_reqs=getattr(ssl, CERT_REQS[tls.client_cert]),
+                          ca_certs=tls.client_ca)
+    cleartext = settings.proxy.http2_cleartext
+    if cleartext != "off" and not tls.enabled:
+        # gunicorn accepts h2c only from its forwarded_allow_ips; ours are the
+        # same trusted proxies.  It then also believes their forwarded
+        # headers, so those are switched off again: ProxyFix is the one judge.
+        result.update(http_protocols="h2,h1", http2_cleartext=cleartext,
+                      forwarded_allow_ips=",".join(str(network)
+                                                   for network in settings.proxy.trusted),
+                      forwarder_headers="")
+    return result
+
+
+def run(app, settings, sock):
+    """Serve ``app`` on the already-bound ``sock`` until gunicorn stops."""
+    from gunicorn.app.base import BaseApplication
+
+    config = options(settings, bind="fd://%d" % sock.fileno())
+
+    class Server(BaseApplication):
+        def load_config(self):
+            for key, value in config.items():
+                self.cfg.set(key, value)
+
+        def load(self):
+            return wrap(app, settings)
+
+    Server().run()

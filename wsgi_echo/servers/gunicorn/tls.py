@@ -1,0 +1,98 @@
+"""What the app learns of TLS and HTTP/2 under gunicorn, beyond PEP 3333.
+
+gunicorn hands the app the connection's socket (``gunicorn.socket``, the
+``ssl.SSLSocket`` under TLS, for HTTP/1.1 and HTTP/2 alike) and nothing else
+about TLS; ``Adapter`` turns that socket into ``environ[protocol.TLS]``, and
+evens out two things gunicorn's HTTP/2 environ does differently.
+"""
+
+import ssl
+
+from ...protocol import TLS
+from .hooks import request_seen
+
+CERT_REQS = {"off": "CERT_NONE", "optional": "CERT_OPTIONAL", "required": "CERT_REQUIRED"}
+
+
+def remember_sni(ssl_socket, server_name, context):
+    """``SSLContext.sni_callback``: keep the name the client asked for (SNI),
+    which the ssl module does not keep on a server-side socket."""
+    try:
+        ssl_socket.wsgi_echo_sni = server_name
+    except AttributeError:  # an SSLObject without a __dict__
+        pass
+
+
+def ssl_context(config, default_ssl_context_factory):
+    """gunicorn's ``ssl_context`` hook: its context, plus the SNI callback.
+
+    ``OP_IGNORE_UNEXPECTED_EOF``: when the body deadline shuts a connection's
+    read side, OpenSSL 3 takes the end of input as a fatal error and answers
+    the next write with an alert ("decode error") instead of the 408; read as
+    a clean end of input, the 408 goes out.
+    """
+    context = default_ssl_context_factory()
+    context.sni_callback = remember_sni
+    context.options |= getattr(ssl, "OP_IGNORE_UNEXPECTED_EOF", 0)
+    return context
+
+
+def tls_facts(sock):
+    """The ``protocol.TLS`` dict for an ``ssl.SSLSocket`` (None for plain
+    sockets), computed once per connection and kept on the socket."""
+    facts = getattr(sock, "wsgi_echo_tls", None)
+    if facts is not None or not hasattr(sock, "cipher"):
+        return facts
+    cipher = sock.cipher()
+    certificate = None
+    der = sock.getpeercert(binary_form=True)
+    if der:
+        certificate = dict(sock.getpeercert() or {}, der=der)
+    facts = {"version": sock.version(), "cipher": cipher[0] if cipher else None,
+             "alpn": sock.selected_alpn_protocol(),
+             "sni": getattr(sock, "wsgi_echo_sni", None), "client_cert": certificate}
+    try:
+        sock.wsgi_echo_tls = facts
+    except AttributeError:
+        pass
+    return facts
+
+
+class Adapter:
+    """WSGI wrapper: what the app needs from gunicorn beyond PEP 3333.
+
+    * what TLS the connection used, in ``environ[protocol.TLS]``;
+    * for HTTP/2, gunicorn writes ``HTTP_VERSION = "2"`` into the environ,
+      which reads as a request header "Version: 2" the client never sent
+      (and hides one it did send): the client's own is put back;
+    * for HTTP/2, header values are made PEP 3333 strings (``as_pep3333``).
+    """
+
+    def __init__(self, app, tls):
+        self.app = app
+        self.tls = tls
+
+    def __call__(self, environ, start_response):
+        if self.tls:
+            facts = tls_facts(environ.get("gunicorn.socket"))
+            if facts is not None:
+                environ[TLS] = facts
+        if environ.get("SERVER_PROTOCOL") == "HTTP/2.0":
+            sent = getattr(request_seen, "version_header", None)
+            if sent is None:
+                environ.pop("HTTP_VERSION", None)
+            else:
+                environ["HTTP_VERSION"] = sent
+            as_pep3333(environ)
+        return self.app(environ, start_response)
+
+
+def as_pep3333(environ):
+    """HTTP/2 header values as PEP 3333 strings: gunicorn decodes them as UTF-8
+    (HTTP/1.x's as latin-1, as PEP 3333 asks), so "é" would reach the app as one
+    character it cannot read back to bytes; it gets the bytes, as latin-1."""
+    for key, value in environ.items():
+        if (key.startswith("HTTP_") or key in ("CONTENT_TYPE", "CONTENT_LENGTH",
+                                                "QUERY_STRING", "RAW_URI")) \
+                and value.__class__ is str and not value.isascii():
+            environ[key] = value.encode("utf-8", "surrogateescape").decode("latin-1")

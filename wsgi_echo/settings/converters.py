@@ -1,0 +1,157 @@
+"""Converters: a setting's text (and the folder relative paths resolve
+against) in, its typed value out, or ``ValueError`` with the reason the
+one-line start-up error shows."""
+
+import ipaddress
+import os
+import socket
+
+from ..wsgi_text import TOKEN_RE
+
+
+def integer(low, high=None):
+    def convert(text, base):
+        try:
+            number = int(text, 10)
+        except ValueError:
+            raise ValueError("must be a whole number") from None
+        if number < low or (high is not None and number > high):
+            span = "from %d to %d" % (low, high) if high is not None else "at least %d" % low
+            raise ValueError("must be a whole number %s" % span)
+        return number
+    return convert
+
+
+def choice(*options):
+    def convert(text, base):
+        if text not in options:
+            raise ValueError("must be one of: %s" % ", ".join(options))
+        return text
+    return convert
+
+
+def boolean(text, base):
+    lowered = text.lower()
+    if lowered in ("true", "yes", "on", "1"):
+        return True
+    if lowered in ("false", "no", "off", "0"):
+        return False
+    raise ValueError("must be true or false")
+
+
+def host(text, base):
+    if not text or not text.isprintable() or any(c.isspace() for c in text):
+        raise ValueError("must be a host name or IP address")
+    return text
+
+
+def path(text, base):
+    """An optional path; empty stays empty, relative resolves against ``base``."""
+    return os.path.normpath(os.path.join(base, text)) if text else ""
+
+
+def log_target(text, base):
+    """``-`` is the console, empty is off, anything else a file path."""
+    return text if text in ("", "-") else path(text, base)
+
+
+def file_name(text, base):
+    if not text or "/" in text or "\\" in text or text.startswith("."):
+        raise ValueError("must be a plain file name such as index.html")
+    return text
+
+
+def extensions(text, base):
+    items = text.split()
+    for item in items:
+        if not item.startswith(".") or len(item) < 2 or "/" in item:
+            raise ValueError("must be a space-separated list like .html .css")
+    return frozenset(item.lower() for item in items)
+
+
+def host_names(text, base):
+    """Space- or comma-separated host names, lower-cased; empty means none listed."""
+    names = []
+    for item in text.replace(",", " ").split():
+        if not item.isprintable() or "/" in item or "@" in item:
+            raise ValueError("%r is not a host name" % item)
+        names.append(item.lower().rstrip("."))
+    return frozenset(names)
+
+
+def origins(text, base):
+    """``*``, or space-separated origins such as https://app.example:8443."""
+    if text.strip() == "*":
+        return "*"
+    found = []
+    for item in text.replace(",", " ").split():
+        scheme, sep, rest = item.partition("://")
+        if not sep or scheme.lower() not in ("http", "https") or not rest or "/" in rest:
+            raise ValueError("%r is not an origin like https://app.example (or use *)" % item)
+        found.append(item.lower())
+    return frozenset(found)
+
+
+def header_names(text, base):
+    """``*``, or space- or comma-separated header names."""
+    if text.strip() == "*":
+        return "*"
+    names = tuple(text.replace(",", " ").split())
+    for name in names:
+        if not TOKEN_RE.match(name):
+            raise ValueError("%r is not a header name" % name)
+    return names
+
+
+def header_list(text, base):
+    """Space- or comma-separated header names (no ``*``)."""
+    names = header_names(text, base)
+    if names == "*":
+        raise ValueError("must be header names, not *")
+    return names
+
+
+def optional_header(text, base):
+    """One header name, or empty for none."""
+    if not text.strip():
+        return ""
+    names = header_list(text, base)
+    if len(names) > 1:
+        raise ValueError("must be one header name")
+    return names[0]
+
+
+def url_path(text, base):
+    """A path starting with /, or empty for none."""
+    if text and (not text.startswith("/") or not text.isprintable() or " " in text
+                 or "?" in text):
+        raise ValueError("must be a path starting with /, or empty")
+    return text
+
+
+def url_paths(text, base):
+    """Space-separated paths; one ending in * stands for every path it begins."""
+    paths = tuple(text.split())
+    for item in paths:
+        url_path(item, base)
+    return paths
+
+
+def instance_name(text, base):
+    """This instance's name: as given, or the host name when empty."""
+    name = text or socket.gethostname()
+    if not name.isprintable() or any(c.isspace() for c in name) or len(name) > 200:
+        raise ValueError("must be a name without spaces or control characters")
+    return name
+
+
+def networks(text, base):
+    found = []
+    for item in text.replace(",", " ").split():
+        try:
+            found.append(ipaddress.ip_network(item, strict=False))
+        except ValueError:
+            raise ValueError("%r is not an IP address or network" % item) from None
+    return tuple(found)
+
+

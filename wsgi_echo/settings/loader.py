@@ -1,0 +1,167 @@
+"""``settings.ini`` in, one typed, validated ``Settings`` out.
+
+The file is read once; nothing else in the package parses ini text again.
+"""
+
+import configparser
+import dataclasses
+import os
+from typing import Optional
+
+from .checks import check
+from .declarations import BY_SECTION, DEFAULT_ROUTES, SECTIONS
+from .error import SettingsError
+from ..apps import KINDS
+
+ENV_VAR = "WSGI_ECHO_SETTINGS"
+LOCAL_FILE = "settings.ini"
+BUILTIN = "<built-in defaults>"
+COMMAND_LINE = "command line"
+
+
+def _tls_enabled(section):
+    return bool(section.certfile and section.keyfile)
+
+
+# Values derived from a section's keys, as read-only properties.
+_DERIVED = {"tls": {"enabled": property(_tls_enabled)}}
+
+SECTION_CLASSES = {
+    name: dataclasses.make_dataclass(
+        name.capitalize() + "Settings", list(keys), frozen=True,
+        namespace=dict(_DERIVED.get(name, {}), __doc__="[%s]: %s" % (name, SECTIONS[name])))
+    for name, keys in BY_SECTION.items()
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class _SettingsBase:
+    source: str
+    # (prefix, app kind), longest prefix first, so the first match is the best.
+    routes: tuple
+
+    def with_overrides(self, values, source=COMMAND_LINE):
+        """A copy with some values replaced: ``{(section, key): text}``.
+
+        The new values go through the same converters as the file's, so a
+        flag like ``--port 70000`` is refused with the same kind of message.
+        """
+        sections = {}
+        for (section, key), text in values.items():
+            if text is None:
+                continue
+            value = _convert(source, BY_SECTION[section][key], str(text), os.getcwd())
+            sections.setdefault(section, {})[key] = value
+        changed = {name: dataclasses.replace(getattr(self, name), **values)
+                   for name, values in sections.items()}
+        updated = dataclasses.replace(self, **changed)
+        check(updated)
+        return updated
+
+
+Settings = dataclasses.make_dataclass(
+    "Settings", [(name, SECTION_CLASSES[name]) for name in SECTIONS], bases=(_SettingsBase,),
+    frozen=True, namespace={"__doc__": "All settings: one typed object per section."})
+
+
+def find_settings_file(environ=None, cwd=None) -> Optional[str]:
+    """The file to read, by the documented lookup order; None means built-ins."""
+    environ = os.environ if environ is None else environ
+    explicit = environ.get(ENV_VAR)
+    if explicit:
+        return explicit
+    local = os.path.join(cwd or os.getcwd(), LOCAL_FILE)
+    return local if os.path.isfile(local) else None
+
+
+def ini_parser():
+    """A parser for the settings file's dialect: ``key = value``, ``;`` and ``#``
+    comments, no interpolation, no default section, keys kept as written."""
+    parser = configparser.ConfigParser(
+        delimiters=("=",), comment_prefixes=(";", "#"), inline_comment_prefixes=(";", "#"),
+        interpolation=None, default_section="\0no default section",
+        empty_lines_in_values=False,
+    )
+    parser.optionxform = str  # route prefixes are case-sensitive paths
+    return parser
+
+
+def load(path=None):
+    """Load and validate settings from ``path``, or by the lookup order."""
+    if path is None:
+        path = find_settings_file()
+    if path is None:
+        return build(BUILTIN, os.getcwd(), {})
+    parser = ini_parser()
+    try:
+        with open(path, encoding="utf-8") as handle:
+            parser.read_file(handle)
+    except OSError as exc:
+        raise SettingsError(path, None, None, None, "cannot read: %s" % exc.strerror) from None
+    except UnicodeDecodeError:
+        raise SettingsError(path, None, None, None, "is not UTF-8 text") from None
+    except configparser.DuplicateOptionError as exc:
+        raise SettingsError(path, exc.section, exc.option, "...", "is set twice") from None
+    except configparser.DuplicateSectionError as exc:
+        raise SettingsError(path, exc.section, None, None, "section appears twice") from None
+    except configparser.Error as exc:
+        message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise SettingsError(path, None, None, None, "not an ini file: %s" % message) from None
+    raw = {name: dict(parser.items(name)) for name in parser.sections()}
+    return build(path, os.path.dirname(os.path.abspath(path)), raw)
+
+
+def build(source, base, raw):
+    """Typed settings from ``{section: {key: text}}``; missing keys take defaults."""
+    known = list(SECTIONS) + ["routes"]
+    for name in raw:
+        if name not in known:
+            raise SettingsError(source, name, None, None,
+                                "unknown section (known: %s)" % ", ".join(known))
+    sections = {}
+    for section, keys in BY_SECTION.items():
+        given = raw.get(section, {})
+        for key in given:
+            if key not in keys:
+                raise SettingsError(source, section, key, given[key],
+                                    "unknown key (known: %s)" % ", ".join(keys))
+        values = {key: _convert(source, setting, given.get(key, setting.default), base)
+                  for key, setting in keys.items()}
+        sections[section] = SECTION_CLASSES[section](**values)
+    settings = Settings(source=source, routes=_routes(source, raw.get("routes")), **sections)
+    check(settings)
+    return settings
+
+
+def _convert(source, setting, text, base):
+    """``text`` through ``setting``'s converter; a refusal names where it came from."""
+    text = text.strip()
+    try:
+        return setting.convert(text, base)
+    except ValueError as exc:
+        raise SettingsError(source, setting.section, setting.key, text, str(exc)) from None
+
+
+def _routes(source, given):
+    """The mount table; a file's ``[routes]`` replaces the default table whole."""
+    if given is None:
+        pairs = DEFAULT_ROUTES
+    else:
+        pairs = []
+        for prefix, kind in given.items():
+            kind = kind.strip()
+            if not prefix.startswith("/") or any(c.isspace() for c in prefix) or "//" in prefix:
+                raise SettingsError(source, "routes", prefix, kind,
+                                    "a route prefix must be a path starting with /")
+            if kind not in KINDS:
+                raise SettingsError(source, "routes", prefix, kind,
+                                    "unknown app (known: %s)" % ", ".join(KINDS))
+            normalized = prefix.rstrip("/") or "/"
+            if any(normalized == seen for seen, _ in pairs):
+                raise SettingsError(source, "routes", prefix, kind, "prefix is mounted twice")
+            pairs.append((normalized, kind))
+        if not pairs:
+            raise SettingsError(source, "routes", None, None, "the section mounts nothing")
+    return tuple(sorted(pairs, key=lambda pair: len(pair[0]), reverse=True))
+
+
