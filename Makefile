@@ -22,10 +22,14 @@ COMPAT_DESELECT := \
 	--deselect tests/test_requests.py::TestTimeout::test_connect_timeout \
 	--deselect tests/test_requests.py::TestTimeout::test_total_timeout_connect
 
-.PHONY: run test bench compat clean
+.PHONY: run test bench compat dist-check clean
+
+# make run PORT=8090 serves on another port (any wsgi-echo flag: ARGS="--root site").
+PORT ?=
+ARGS ?=
 
 run: $(VENV)/.installed-run
-	$(BIN)/python -m wsgi_echo
+	$(BIN)/python -m wsgi_echo $(if $(PORT),--port $(PORT)) $(ARGS)
 
 # Most server tests wait (timeouts, slow clients, shutdowns) rather than
 # compute, so four workers share the two cores well; a module's tests stay
@@ -57,6 +61,12 @@ $(BENCH_VENV)/.installed: setup.cfg pyproject.toml
 	$(BENCH_VENV)/bin/python -m pip --disable-pip-version-check -q install --upgrade pip setuptools wheel
 	$(BENCH_VENV)/bin/python -m pip --disable-pip-version-check -q install -e '.[bench]'
 	touch $@
+
+# Build the sdist and the wheel, install the wheel into a fresh venv, and run
+# every entry point from an empty folder (tests/installed/).
+dist-check: $(VENV)/.installed-test
+	$(BIN)/python -m pytest -p no:cacheprovider -c tests/installed/pytest.ini \
+		--rootdir tests/installed tests/installed $(PYTEST_ARGS)
 
 compat: $(COMPAT_VENV)/.installed
 	@for server in gunicorn waitress; do \

@@ -1,24 +1,6 @@
-"""gunicorn configuration read from settings.ini.
+"""gunicorn configuration for ``gunicorn wsgi_echo:app`` started in this folder
+(gunicorn reads ./gunicorn.conf.py by default).  The configuration itself is
+part of the package, for any folder: ``gunicorn -c
+python:wsgi_echo.servers.gunicorn.conf wsgi_echo:app``."""
 
-Used by ``gunicorn -c gunicorn.conf.py wsgi_echo:app``, and by a plain
-``gunicorn wsgi_echo:app`` started in this folder (gunicorn reads
-./gunicorn.conf.py by default).  The settings are found the way the app
-finds them ($WSGI_ECHO_SETTINGS, else ./settings.ini, else built-ins), and
-every value comes from the one mapping in wsgi_echo.servers.gunicorn.
-"""
-
-import sys
-
-import wsgi_echo
-from wsgi_echo.servers import gunicorn as runner
-from wsgi_echo.settings import SettingsError, load
-
-try:
-    _settings = load()
-    runner.refuse_unsupported(_settings)
-except SettingsError as _error:
-    sys.stderr.write("wsgi-echo: %s\n" % _error)
-    sys.exit(2)
-
-wsgi_echo.configure(_settings, runner.wrap)
-globals().update(runner.options(_settings))
+from wsgi_echo.servers.gunicorn.conf import *  # noqa: F403  (gunicorn's settings)

@@ -22,6 +22,8 @@ from wsgi_echo.testing.ini import settings_text, write_settings
 from wsgi_echo.testing.process import ServerProcess, free_port, server_environment, wsgi_echo_argv
 
 pytest_plugins = ["pytester"]  # the pytest plugin's own tests run small suites
+# tests/installed is `make dist-check`: it builds and installs the wheel.
+collect_ignore = ["installed"]
 
 PROJECT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 HTDOCS = os.path.join(PROJECT, "htdocs")

@@ -124,7 +124,7 @@ def interface_gaps(module):
 
 def test_the_interface_is_what_the_contract_states():
     assert set(interface()) == {"NAME", "CAPABILITIES", "version", "refuse_unsupported",
-                                "wrap", "run"}
+                                "wrap", "run", "loaded_without_runner"}
 
 
 @pytest.mark.parametrize("name", servers.NAMES)
@@ -141,6 +141,7 @@ def test_the_interface_check_sees_a_runner_with_a_gap():
     planted.version = lambda: "x"
     planted.wrap = lambda app: app         # settings missing
     planted.run = lambda app, settings, sock: None
+    planted.loaded_without_runner = lambda: None
     assert interface_gaps(planted) == [
         "CAPABILITIES is a set, not a frozenset",
         "refuse_unsupported is missing",

@@ -142,14 +142,16 @@ def test_cli_port_in_use_fails_fast_with_one_line(ini, server):
     port = blocker.getsockname()[1]
     try:
         started = time.monotonic()
-        result = run_cli("--config", ini("[routes]\n/ = echo\n"), "--server", server,
+        config = ini("[routes]\n/ = echo\n")
+        result = run_cli("--config", config, "--server", server,
                          "--host", "127.0.0.1", "--port", str(port))
         elapsed = time.monotonic() - started
     finally:
         blocker.close()
     assert result.returncode != 0
     assert result.stderr.strip() == (
-        "wsgi-echo: cannot listen on 127.0.0.1:%d: the port is already in use" % port)
+        "wsgi-echo: cannot listen on 127.0.0.1:%d: the port is already in use; choose "
+        "another with --port PORT or [server] port in %s" % (port, config))
     assert elapsed < 10  # "within a couple of seconds", with room for a slow interpreter start
 
 

@@ -385,3 +385,20 @@ def test_non_ascii_header_values_read_the_same_over_http2_and_http11(servers, pk
         assert response.json()["headers"]["X-A"] == "café €", http2
     response = get(servers["off"], "/echo/x?q=caf%C3%A9", pki)
     assert response.json()["query"] == {"q": "café"}
+
+
+def test_plain_http_sent_to_the_https_port_gets_a_400_naming_the_https_url(servers, pki):
+    from http_client import raw
+    server = servers["off"]
+    warnings_before = server.log().count("WARNING")
+    reply = raw(server, b"GET /echo/x?a=1 HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n\r\n" % server.port)
+    head, _, body = reply.partition(b"\r\n\r\n")
+    assert head.split(b"\r\n")[0] == b"HTTP/1.1 400 Bad Request"
+    assert b"Connection: close" in head
+    assert json.loads(body)["detail"] == (
+        "this port serves HTTPS, and the request was plain HTTP; use "
+        "https://127.0.0.1:%d/echo/x?a=1" % server.port)
+    # An HTTPS client on the same port still gets its answer, and the log has
+    # no warning about a failed handshake (it used to: "[SSL: HTTP_REQUEST]").
+    assert get(server, "/echo/after", pki).status_code == 200
+    assert server.log().count("WARNING") == warnings_before

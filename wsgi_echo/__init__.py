@@ -41,6 +41,9 @@ def __getattr__(name):
     if name == "app":
         from .settings import SettingsError
         try:
+            if _configured is None:
+                from .servers import warn_if_loaded_without_runner
+                warn_if_loaded_without_runner()
             wsgi_app = make_app()
         except SettingsError as exc:
             # Imported by a server command: one line, not a traceback.

@@ -48,6 +48,18 @@ def able(capability):
     return [name for name in NAMES if supports(name, capability)]
 
 
+def warn_if_loaded_without_runner():
+    """``wsgi_echo:app`` loaded by a server's own command (``gunicorn
+    wsgi_echo:app``, ``waitress-serve wsgi_echo:app``): one warning line naming
+    the command that would bring wsgi-echo's settings and limits too."""
+    for name in NAMES:
+        warning = runner(name).loaded_without_runner()
+        if warning:
+            print("wsgi-echo: warning: %s" % warning, file=sys.stderr, flush=True)
+            return warning
+    return None
+
+
 # The line a server prints (to stderr) once it is ready to serve: signals
 # are handled and the socket accepts.  Test harnesses wait for it.
 READY = "wsgi-echo: serving on "
@@ -59,8 +71,26 @@ def address(host, port):
     return "%s:%d" % ("[%s]" % host if ":" in host else host, port)
 
 
-def announce_ready(url, server_name, detail=""):
-    print("%s%s with %s%s" % (READY, url, server_name, detail), file=sys.stderr, flush=True)
+def counted(number, noun):
+    """"1 worker", "8 threads"."""
+    return "%d %s%s" % (number, noun, "" if number == 1 else "s")
+
+
+def mounts(settings):
+    """What is served where, for the ready line: "static <root> at /, echo at /echo"."""
+    parts = []
+    for prefix, kind in sorted(settings.routes):
+        what = "static %s" % settings.static.root if kind == "static" else kind
+        parts.append("%s at %s" % (what, prefix))
+    return ", ".join(parts)
+
+
+def announce_ready(url, server_name, detail="", settings=None):
+    """The ready line: where, by what, and what is mounted where (so the
+    static root served is never a guess)."""
+    served = ": %s" % mounts(settings) if settings is not None else ""
+    print("%s%s with %s%s%s" % (READY, url, server_name, detail, served),
+          file=sys.stderr, flush=True)
 
 
 # A server that imported ``wsgi_echo:app`` itself (``gunicorn wsgi_echo:app``,

@@ -1,9 +1,13 @@
 """``python -m wsgi_echo`` and the ``wsgi-echo`` console script.
 
-Settings first, flags over them, then the socket, then the server: each step
-that can fail for a reason the user can fix ends with one line on stderr and
-exit status 2, never a traceback.  The flags are the settings declared with
-one (``settings.FLAGS``), so ``--help`` and the settings cannot disagree.
+Settings first (``--config``, else ``$WSGI_ECHO_SETTINGS``, else
+``./settings.ini``, else the built-in defaults), the flags applied over them
+before anything is checked, then the socket, then the server: each step that
+can fail for a reason the user can fix ends with one line on stderr and exit
+status 2, never a traceback.  The flags are the settings declared with one
+(``settings.FLAGS``), so ``--help`` and the settings cannot disagree; the
+help shows the value each flag would override, from the settings file that
+would be read.
 """
 
 import argparse
@@ -13,8 +17,35 @@ from .. import settings as declared
 from ..settings import SettingsError
 from . import listen, runner
 
+USAGE_ERROR = 2
+
+
+def config_named(argv):
+    """The ``--config`` given in ``argv``, or None, without parsing the rest."""
+    early = argparse.ArgumentParser(add_help=False)
+    early.add_argument("--config")
+    known, _ = early.parse_known_args(argv)
+    return known.config
+
+
+def current_values(config):
+    """``{(section, key): text}`` from the settings file that would be read,
+    for ``--help``; empty when there is none or it cannot be read (the
+    error is for start-up to report, not for ``--help``)."""
+    path = config or declared.find_settings_file()
+    if path is None:
+        return {}, declared.BUILTIN
+    try:
+        raw = declared.read(path)
+    except SettingsError:
+        return {}, path
+    return {(section, key): value for section, keys in raw.items()
+            for key, value in keys.items()}, path
+
 
 def parse_args(argv):
+    config = config_named(argv)
+    values, source = current_values(config)
     parser = argparse.ArgumentParser(
         prog="wsgi-echo",
         description="An HTTP echo, static file and httpbin-compatible server. Settings come "
@@ -23,12 +54,21 @@ def parse_args(argv):
                         help="settings file (default: $%s, else ./%s, else built-in defaults)"
                              % (declared.ENV_VAR, declared.LOCAL_FILE))
     for flag, setting in declared.FLAGS.items():
-        parser.add_argument(flag, dest="%s.%s" % (setting.section, setting.key),
-                            metavar=setting.key.upper(),
-                            help="%s (overrides [%s] %s; default %s)"
-                                 % (setting.doc, setting.section, setting.key,
-                                    setting.default or "empty"))
+        name = (setting.section, setting.key)
+        if name in values:
+            now = "now %s, from %s" % (values[name].strip() or "empty", source)
+        else:
+            now = "default %s" % (setting.default or "empty")
+        parser.add_argument(flag, dest="%s.%s" % name, metavar=setting.key.upper(),
+                            help="%s (overrides [%s] %s; %s)"
+                                 % (setting.doc, setting.section, setting.key, now))
     return parser.parse_args(argv)
+
+
+def port_advice(settings):
+    """How to choose another port, for a busy-port error."""
+    where = "" if settings.source == declared.BUILTIN else " in %s" % settings.source
+    return "choose another with --port PORT or [server] port%s" % where
 
 
 def main(argv=None):
@@ -36,14 +76,15 @@ def main(argv=None):
     overrides = {tuple(name.split(".", 1)): value for name, value in vars(args).items()
                  if "." in name}
     try:
-        settings = declared.load(args.config).with_overrides(overrides)
+        settings = declared.load(args.config, overrides)
         server = runner(settings.server.server)
         server.refuse_unsupported(settings)
         from ..application import make_app
         app = make_app(settings)
-        sock = listen.bind(settings.server.host, settings.server.port)
+        sock = listen.bind(settings.server.host, settings.server.port,
+                           advice=port_advice(settings))
     except (SettingsError, listen.StartupError) as exc:
         print("wsgi-echo: %s" % exc, file=sys.stderr)
-        return 2
+        return USAGE_ERROR
     server.run(app, settings, sock)
     return 0

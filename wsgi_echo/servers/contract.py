@@ -12,7 +12,7 @@ request asks its environ (``protocol``), where a runner that can do more
 than PEP 3333 puts what it offers.
 """
 
-from typing import Callable, FrozenSet, Protocol
+from typing import Callable, FrozenSet, Optional, Protocol
 
 # -- capabilities: what a runner can do beyond serving HTTP/1.1 over TCP ----------
 
@@ -53,6 +53,12 @@ class Runner(Protocol):
         """Serve ``app`` (not yet wrapped) on the bound, listening ``sock``
         until told to stop; print ``servers.READY`` once serving."""
 
+    def loaded_without_runner(self) -> Optional[str]:
+        """Asked when ``wsgi_echo:app`` is loaded with no runner having set it
+        up.  If this runner's server is loading it from its own command line
+        (``gunicorn wsgi_echo:app``), return the one warning line that says
+        what the app is then missing and the command that has it; else None."""
+
 
 # -- settings that need a capability -------------------------------------------------
 
@@ -78,5 +84,5 @@ def refuse_missing_capabilities(name, capabilities, settings, able):
             advice = "; use %s" % others
             if capability == TLS:
                 advice += ", or terminate TLS at a proxy in front of %s" % name
-            raise SettingsError(settings.source, section, key, value,
+            raise SettingsError(settings.origin(section, key), section, key, value,
                                 "%s cannot %s%s" % (name, what, advice))

@@ -10,7 +10,7 @@ import socket
 import sys
 
 # EADDRINUSE, and its Windows twin WSAEADDRINUSE.
-_IN_USE = {errno.EADDRINUSE, 10048}
+IN_USE = {errno.EADDRINUSE, 10048}
 
 
 def address_reuse_option(platform=sys.platform):
@@ -31,7 +31,9 @@ class StartupError(Exception):
     """Start-up cannot go on; ``str()`` is the one line to show."""
 
 
-def bind(host, port, backlog=2048):
+def bind(host, port, backlog=2048, advice=""):
+    """A listening socket on ``host:port``, inheritable (gunicorn takes it as
+    ``fd://N``); ``advice`` (how to choose another port) ends a busy-port error."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     try:
@@ -41,8 +43,8 @@ def bind(host, port, backlog=2048):
     except OSError as exc:
         sock.close()
         reason = exc.strerror or str(exc)
-        if exc.errno is not None and exc.errno in _IN_USE:
-            reason = "the port is already in use"
+        if exc.errno is not None and exc.errno in IN_USE:
+            reason = "the port is already in use" + ("; %s" % advice if advice else "")
         raise StartupError("cannot listen on %s:%d: %s" % (host, port, reason)) from None
     except (ValueError, TypeError, UnicodeError) as exc:  # e.g. a NUL in the host name
         sock.close()

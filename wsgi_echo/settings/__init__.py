@@ -15,9 +15,12 @@ reading a traceback.
 
 Where the file comes from (first match wins):
 
-1. the path in the environment variable ``WSGI_ECHO_SETTINGS``;
-2. ``settings.ini`` in the current working directory;
-3. the defaults declared in ``declarations``.
+1. the path given with ``--config`` (``python -m wsgi_echo``, ``wsgi-echo``);
+2. the path in the environment variable ``WSGI_ECHO_SETTINGS``;
+3. ``settings.ini`` in the current working directory;
+4. the defaults declared in ``declarations``.
+
+Command-line flags override single values before anything is checked.
 
 Relative paths inside a file resolve against that file's own folder; for the
 built-in defaults, against the working directory.
@@ -28,8 +31,8 @@ from .declarations import (BY_SECTION, DECLARATIONS, DEFAULT_ROUTES, FLAGS, ROUT
                            SECTIONS, Setting)
 from .error import SettingsError
 from .loader import (BUILTIN, COMMAND_LINE, ENV_VAR, LOCAL_FILE, Settings, build,
-                     find_settings_file, ini_parser, load)
+                     find_settings_file, ini_parser, load, read)
 
 __all__ = ["BY_SECTION", "DECLARATIONS", "DEFAULT_ROUTES", "FLAGS", "ROUTES_DOC", "SECTIONS",
            "Setting", "SettingsError", "BUILTIN", "COMMAND_LINE", "ENV_VAR", "LOCAL_FILE",
-           "Settings", "build", "find_settings_file", "ini_parser", "load"]
+           "Settings", "build", "find_settings_file", "ini_parser", "load", "read"]

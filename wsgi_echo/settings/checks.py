@@ -9,43 +9,42 @@ from .error import SettingsError
 def check(settings):
     """Rules across keys, and paths that must exist: checked now rather than
     on the first request."""
-    source = settings.source
     if any(kind == "static" for _, kind in settings.routes):
         if not os.path.isdir(settings.static.root):
-            raise SettingsError(source, "static", "root", settings.static.root,
+            raise SettingsError(settings.origin("static", "root"), "static", "root", settings.static.root,
                                 "is not a directory")
     tls = settings.tls
     if bool(tls.certfile) != bool(tls.keyfile):
         missing = "keyfile" if tls.certfile else "certfile"
-        raise SettingsError(source, "tls", missing, "", "certfile and keyfile go together")
+        raise SettingsError(settings.origin("tls", missing), "tls", missing, "", "certfile and keyfile go together")
     for key in ("certfile", "keyfile"):
         value = getattr(tls, key)
         if value and not os.path.isfile(value):
-            raise SettingsError(source, "tls", key, value, "no such file")
+            raise SettingsError(settings.origin("tls", key), "tls", key, value, "no such file")
     if tls.enabled:
-        _check_certificate(source, tls)
+        _check_certificate(settings.origin("tls", "certfile"), tls)
     if tls.client_cert != "off":
         if not tls.enabled:
-            raise SettingsError(source, "tls", "client_cert", tls.client_cert,
+            raise SettingsError(settings.origin("tls", "client_cert"), "tls", "client_cert", tls.client_cert,
                                 "needs certfile and keyfile: client certificates come with HTTPS")
         if not tls.client_ca:
-            raise SettingsError(source, "tls", "client_ca", "",
+            raise SettingsError(settings.origin("tls", "client_ca"), "tls", "client_ca", "",
                                 "client_cert = %s needs the CA bundle that verifies them"
                                 % tls.client_cert)
-        _check_ca_bundle(source, tls.client_ca)
+        _check_ca_bundle(settings.origin("tls", "client_ca"), tls.client_ca)
     echo = settings.echo
     if echo.cors_credentials and echo.cors_origins == "*":
-        raise SettingsError(source, "echo", "cors_origins", "*",
+        raise SettingsError(settings.origin("echo", "cors_origins"), "echo", "cors_origins", "*",
                             "cors_credentials = true needs the origins listed: the echo "
                             "shows a request's cookies and Authorization in its body")
     if settings.proxy.http2_cleartext != "off" and not settings.proxy.trusted:
-        raise SettingsError(source, "proxy", "http2_cleartext", settings.proxy.http2_cleartext,
+        raise SettingsError(settings.origin("proxy", "http2_cleartext"), "proxy", "http2_cleartext", settings.proxy.http2_cleartext,
                             "needs [proxy] trusted: cleartext HTTP/2 is only accepted from "
                             "trusted proxies")
     for key in ("access_log", "error_log"):
         value = getattr(settings.log, key)
         if value not in ("", "-"):
-            _check_log_file(source, key, value)
+            _check_log_file(settings.origin("log", key), key, value)
 
 
 def _check_certificate(source, tls):

@@ -50,6 +50,25 @@ def path(text, base):
     return os.path.normpath(os.path.join(base, text)) if text else ""
 
 
+# The folder the static site is served from when no root is configured: this
+# one beside the settings file (or in the working folder without one), when
+# it exists, else the demo site that comes with wsgi-echo.
+LOCAL_SITE = "htdocs"
+
+
+def document_root(text, base):
+    """``[static] root``: as given, else ``htdocs`` in ``base`` if it is a
+    folder, else the packaged demo site (so wsgi-echo serves a site from any
+    folder, and serves yours where you keep one)."""
+    if text:
+        return path(text, base)
+    local = os.path.join(base, LOCAL_SITE)
+    if os.path.isdir(local):
+        return local
+    from ..apps.static.demo_site import demo_site
+    return demo_site()
+
+
 def log_target(text, base):
     """``-`` is the console, empty is off, anything else a file path."""
     return text if text in ("", "-") else path(text, base)

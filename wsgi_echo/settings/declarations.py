@@ -9,7 +9,7 @@ from typing import Callable, Dict, NamedTuple, Optional
 
 from .. import servers
 from ..apps import KINDS
-from .converters import (boolean, choice, extensions, file_name, header_list, header_names,
+from .converters import (LOCAL_SITE, boolean, choice, document_root, extensions, file_name, header_list, header_names,
                          host, host_names, instance_name, integer, log_target, networks,
                          optional_header, origins, path, url_path, url_paths)
 
@@ -72,7 +72,9 @@ DECLARATIONS = (
     Setting("server", "limit_request_field_size", "8190", integer(1, 65536),
             "longest header field line in bytes, with its CRLF; longer: 431"),
 
-    Setting("static", "root", "htdocs", path, "the document root", "--root"),
+    Setting("static", "root", "", document_root,
+            "the document root (empty: ./%s if there is one, else the demo site that comes "
+            "with wsgi-echo)" % LOCAL_SITE, "--root"),
     Setting("static", "index", "index.html", file_name, "the file served for a directory"),
     Setting("static", "allowed_extensions",
             ".html .htm .css .js .json .txt .png .jpg .jpeg .gif .svg .ico .webp", extensions,

@@ -39,24 +39,13 @@ class _SettingsBase:
     source: str
     # (prefix, app kind), longest prefix first, so the first match is the best.
     routes: tuple
+    # (section, key) of the values the command line set.
+    overridden: frozenset
 
-    def with_overrides(self, values, source=COMMAND_LINE):
-        """A copy with some values replaced: ``{(section, key): text}``.
-
-        The new values go through the same converters as the file's, so a
-        flag like ``--port 70000`` is refused with the same kind of message.
-        """
-        sections = {}
-        for (section, key), text in values.items():
-            if text is None:
-                continue
-            value = _convert(source, BY_SECTION[section][key], str(text), os.getcwd())
-            sections.setdefault(section, {})[key] = value
-        changed = {name: dataclasses.replace(getattr(self, name), **values)
-                   for name, values in sections.items()}
-        updated = dataclasses.replace(self, **changed)
-        check(updated)
-        return updated
+    def origin(self, section, key):
+        """Where a value came from, for an error that names it: the command
+        line, or the settings file (or the built-in defaults)."""
+        return COMMAND_LINE if (section, key) in self.overridden else self.source
 
 
 Settings = dataclasses.make_dataclass(
@@ -65,7 +54,8 @@ Settings = dataclasses.make_dataclass(
 
 
 def find_settings_file(environ=None, cwd=None) -> Optional[str]:
-    """The file to read, by the documented lookup order; None means built-ins."""
+    """The file to read when none is named on the command line: the
+    environment variable's, else ``./settings.ini``; None means built-ins."""
     environ = os.environ if environ is None else environ
     explicit = environ.get(ENV_VAR)
     if explicit:
@@ -86,12 +76,8 @@ def ini_parser():
     return parser
 
 
-def load(path=None):
-    """Load and validate settings from ``path``, or by the lookup order."""
-    if path is None:
-        path = find_settings_file()
-    if path is None:
-        return build(BUILTIN, os.getcwd(), {})
+def read(path):
+    """The file's text values, ``{section: {key: text}}``, not yet checked."""
     parser = ini_parser()
     try:
         with open(path, encoding="utf-8") as handle:
@@ -107,12 +93,27 @@ def load(path=None):
     except configparser.Error as exc:
         message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise SettingsError(path, None, None, None, "not an ini file: %s" % message) from None
-    raw = {name: dict(parser.items(name)) for name in parser.sections()}
-    return build(path, os.path.dirname(os.path.abspath(path)), raw)
+    return {name: dict(parser.items(name)) for name in parser.sections()}
 
 
-def build(source, base, raw):
-    """Typed settings from ``{section: {key: text}}``; missing keys take defaults."""
+def load(path=None, overrides=None):
+    """Load and validate settings from ``path`` (else by the lookup order),
+    with ``overrides`` (``{(section, key): text}``, from the command line)
+    applied before anything is checked: a flag can fix what the file lacks."""
+    if path is None:
+        path = find_settings_file()
+    if path is None:
+        return build(BUILTIN, os.getcwd(), {}, overrides)
+    return build(path, os.path.dirname(os.path.abspath(path)), read(path), overrides)
+
+
+def build(source, base, raw, overrides=None):
+    """Typed settings from ``{section: {key: text}}``; missing keys take defaults.
+
+    ``overrides`` win over the file; their relative paths resolve against
+    the working folder, and a refusal names the command line.
+    """
+    overrides = {name: text for name, text in (overrides or {}).items() if text is not None}
     known = list(SECTIONS) + ["routes"]
     for name in raw:
         if name not in known:
@@ -125,10 +126,16 @@ def build(source, base, raw):
             if key not in keys:
                 raise SettingsError(source, section, key, given[key],
                                     "unknown key (known: %s)" % ", ".join(keys))
-        values = {key: _convert(source, setting, given.get(key, setting.default), base)
-                  for key, setting in keys.items()}
+        values = {}
+        for key, setting in keys.items():
+            if (section, key) in overrides:
+                text = str(overrides[(section, key)])
+                values[key] = _convert(COMMAND_LINE, setting, text, os.getcwd())
+            else:
+                values[key] = _convert(source, setting, given.get(key, setting.default), base)
         sections[section] = SECTION_CLASSES[section](**values)
-    settings = Settings(source=source, routes=_routes(source, raw.get("routes")), **sections)
+    settings = Settings(source=source, routes=_routes(source, raw.get("routes")),
+                        overridden=frozenset(overrides), **sections)
     check(settings)
     return settings
 

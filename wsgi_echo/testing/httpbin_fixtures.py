@@ -11,11 +11,8 @@ returns the bundle's path (pytest-httpbin's returns None), so
 import pytest
 
 from . import certs
-from .ini import settings_text
 from .plugin import start
-
-HTTPBIN_SETTINGS = settings_text(server={"workers": 1, "threads": 8},
-                                 log={"access_log": "-"}, routes={"/": "httpbin"})
+from .server import PURE_HTTPBIN as HTTPBIN_SETTINGS
 
 
 @pytest.fixture(scope="session")

@@ -22,9 +22,13 @@ from ..servers import READY, platform_default, supports
 from ..servers.contract import TLS
 from ..settings import ini_parser
 from . import certs
+from .ini import settings_text
 from .process import ServerProcess, StartError, free_port, server_environment, wsgi_echo_argv
 
 HOST = "127.0.0.1"
+# What Server() serves with no settings: the httpbin API alone, at /.
+PURE_HTTPBIN = settings_text(server={"workers": 1, "threads": 8}, log={"access_log": "-"},
+                             routes={"/": "httpbin"})
 PORT_ATTEMPTS = 3  # a free port can be taken by another process before we bind it
 
 
@@ -49,9 +53,12 @@ def _settings_with(text, extra):
 class Server:
     """A running ``python -m wsgi_echo`` (and its TLS relay, if it needs one)."""
 
-    def __init__(self, settings="", server=None, secure=False, port=0, workdir=None,
+    def __init__(self, settings=None, server=None, secure=False, port=0, workdir=None,
                  python=sys.executable):
-        """``settings``: settings text, or the path of a settings file."""
+        """``settings``: settings text, or the path of a settings file; by
+        default a pure httpbin at ``/``, as ``pytest_httpbin.serve.Server()``."""
+        if settings is None:
+            settings = PURE_HTTPBIN
         self.kind = server or platform_default()
         self.protocol = "https" if secure else "http"
         self.host = HOST

@@ -11,8 +11,9 @@ learns of TLS and HTTP/2, in a WSGI wrapper (``tls``).
 
 import os
 import ssl
+import sys
 
-from .. import address, announce_ready, able
+from .. import able, address, announce_ready, counted
 from ..contract import (CLEARTEXT_HTTP2, CLIENT_CERTIFICATES, HTTP2, TLS,
                         refuse_missing_capabilities)
 from .hooks import Hooks
@@ -31,6 +32,19 @@ def refuse_unsupported(settings):
     refuse_missing_capabilities(NAME, CAPABILITIES, settings, able)
 
 
+# The command that loads wsgi-echo's configuration into gunicorn, from any folder.
+CONFIGURED_COMMAND = "gunicorn -c python:%s.conf wsgi_echo:app" % __name__
+
+
+def loaded_without_runner():
+    """``gunicorn wsgi_echo:app`` without the configuration: gunicorn's own
+    defaults (its sync worker, port 8000, no keep-alive, no deadlines)."""
+    if "gunicorn.arbiter" not in sys.modules:
+        return None
+    return ("gunicorn is running without wsgi-echo's settings (worker, threads, "
+            "deadlines, limits, logs); for those, start it with: %s" % CONFIGURED_COMMAND)
+
+
 def wrap(app, settings):
     """The app as it runs under gunicorn (as it is, over plain HTTP/1.x)."""
     if settings.tls.enabled or settings.proxy.http2_cleartext != "off":
@@ -38,17 +52,20 @@ def wrap(app, settings):
     return app
 
 
-def when_ready(arbiter):
+def ready_hook(settings):
     """gunicorn's ``when_ready`` hook: the ready line, once per listener."""
-    cfg = arbiter.cfg
-    scheme = "https" if cfg.is_ssl else "http"
-    for listener in arbiter.LISTENERS:
-        bound = listener.sock.getsockname()
-        if isinstance(bound, (str, bytes)):  # a unix socket: its path
-            url = "%s+unix://%s" % (scheme, os.fsdecode(bound))
-        else:
-            url = "%s://%s" % (scheme, address(*bound[:2]))
-        announce_ready(url, version(), " (%d workers x %d threads)" % (cfg.workers, cfg.threads))
+    def when_ready(arbiter):
+        cfg = arbiter.cfg
+        scheme = "https" if cfg.is_ssl else "http"
+        detail = " (%s x %s)" % (counted(cfg.workers, "worker"), counted(cfg.threads, "thread"))
+        for listener in arbiter.LISTENERS:
+            bound = listener.sock.getsockname()
+            if isinstance(bound, (str, bytes)):  # a unix socket: its path
+                url = "%s+unix://%s" % (scheme, os.fsdecode(bound))
+            else:
+                url = "%s://%s" % (scheme, address(*bound[:2]))
+            announce_ready(url, version(), detail, settings)
+    return when_ready
 
 
 def options(settings, bind=None):
@@ -78,7 +95,7 @@ def options(settings, bind=None):
         "secure_scheme_headers": {},
         "pre_request": hooks.pre_request,
         "post_request": hooks.post_request,
-        "when_ready": when_ready,
+        "when_ready": ready_hook(settings),
         "proc_name": "wsgi-echo",
         # The default control socket is one per user, shared by every gunicorn
         # started by that user; two servers would fight over it.

@@ -9,6 +9,7 @@ evens out two things gunicorn's HTTP/2 environ does differently.
 import ssl
 
 from ...protocol import TLS
+from .. import plain_http
 from .hooks import request_seen
 
 CERT_REQS = {"off": "CERT_NONE", "optional": "CERT_OPTIONAL", "required": "CERT_REQUIRED"}
@@ -23,8 +24,32 @@ def remember_sni(ssl_socket, server_name, context):
         pass
 
 
+class RefusingPlainHTTP:
+    """gunicorn's SSL context, but a connection that opens with plain HTTP is
+    answered 400 (``plain_http``) instead of failing its handshake.
+
+    gunicorn's workers call only ``wrap_socket`` on the context the
+    ``ssl_context`` hook returns; everything else reaches the real context.
+    The refused connection ends as a clean end of input
+    (``SSL_ERROR_EOF``), which gunicorn closes without a warning.
+    """
+
+    def __init__(self, context):
+        self._context = context
+
+    def __getattr__(self, name):
+        return getattr(self._context, name)
+
+    def wrap_socket(self, sock, *args, **kwargs):
+        if plain_http.is_plain_http(plain_http.peek(sock)):
+            plain_http.answer(sock)
+            raise ssl.SSLError(ssl.SSL_ERROR_EOF, "plain HTTP on the HTTPS port: answered 400")
+        return self._context.wrap_socket(sock, *args, **kwargs)
+
+
 def ssl_context(config, default_ssl_context_factory):
-    """gunicorn's ``ssl_context`` hook: its context, plus the SNI callback.
+    """gunicorn's ``ssl_context`` hook: its context, plus the SNI callback,
+    refusing plain HTTP with a 400 (``RefusingPlainHTTP``).
 
     ``OP_IGNORE_UNEXPECTED_EOF``: when the body deadline shuts a connection's
     read side, OpenSSL 3 takes the end of input as a fatal error and answers
@@ -34,7 +59,7 @@ def ssl_context(config, default_ssl_context_factory):
     context = default_ssl_context_factory()
     context.sni_callback = remember_sni
     context.options |= getattr(ssl, "OP_IGNORE_UNEXPECTED_EOF", 0)
-    return context
+    return RefusingPlainHTTP(context)
 
 
 def tls_facts(sock):

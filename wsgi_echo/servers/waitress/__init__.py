@@ -13,9 +13,10 @@ setup.cfg and checked by tests/test_server_seams.py.
 """
 
 import signal
+import sys
 import time
 
-from .. import able, address, announce_ready
+from .. import able, address, announce_ready, counted
 from ..contract import HEADER_DEADLINE, refuse_missing_capabilities
 from .channel import FileWrapperFix, channel_class
 from .logs import log_errors_to, reopen_log_files
@@ -34,6 +35,18 @@ def version():
 
 def refuse_unsupported(settings):
     refuse_missing_capabilities(NAME, CAPABILITIES, settings, able)
+
+
+def loaded_without_runner():
+    """``waitress-serve wsgi_echo:app``: waitress's own options, without the
+    parser, deadlines and graceful stop this runner adds (docs/servers.md
+    says so).  No warning: waitress-serve is how Windows users are used to
+    serving an app, and it serves correctly.  A port in use there would end
+    in a traceback; it is one line instead."""
+    if "waitress.runner" in sys.modules:
+        from .foreign import explain_busy_port
+        explain_busy_port()
+    return None
 
 
 def wrap(app, settings):
@@ -97,8 +110,8 @@ def run(app, settings, sock):
     signal.signal(signal.SIGINT, request_stop)
     if hasattr(signal, "SIGUSR1"):
         signal.signal(signal.SIGUSR1, lambda signum, frame: reopen_log_files())
-    announce_ready("http://" + address(*sock.getsockname()[:2]),
-                   version(), " (%d threads)" % settings.server.threads)
+    announce_ready("http://" + address(*sock.getsockname()[:2]), version(),
+                   " (%s)" % counted(settings.server.threads, "thread"), settings)
     adj = server.adj
     try:
         while not stopping:

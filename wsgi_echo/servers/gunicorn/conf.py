@@ -1,0 +1,65 @@
+"""wsgi-echo's gunicorn configuration, as a module gunicorn imports::
+
+    gunicorn -c python:wsgi_echo.servers.gunicorn.conf wsgi_echo:app
+
+It works from any folder with an installed wheel (the project's top-level
+``gunicorn.conf.py`` is a one-line import of it).  The settings are found as
+the app finds them (``$WSGI_ECHO_SETTINGS``, else ``./settings.ini``, else
+the built-in defaults) and checked here, in gunicorn's master process, before
+gunicorn starts anything: a bad file is one line and exit status 2.
+
+The listening socket is bound here too and handed to gunicorn as ``fd://N``,
+so a busy port is one line naming the setting to change, rather than
+gunicorn's five one-second retries; unless gunicorn's own command line (or
+``GUNICORN_CMD_ARGS``) names a ``--bind``, which then wins as usual.
+"""
+
+import os
+import shlex
+import sys
+
+from ... import configure
+from ...settings import BUILTIN, SettingsError, load
+from .. import listen
+from . import options, refuse_unsupported, wrap
+
+USAGE_ERROR = 2
+COMMAND = "gunicorn -c python:%s wsgi_echo:app" % __name__
+
+
+def _bind_on_command_line():
+    """Whether gunicorn's command line or ``GUNICORN_CMD_ARGS`` names a bind
+    (gunicorn applies those over this file's values)."""
+    from gunicorn.config import Config
+    parser = Config().parser()
+    for argv in (sys.argv[1:], shlex.split(os.environ.get("GUNICORN_CMD_ARGS", ""))):
+        known, _ = parser.parse_known_args(argv)
+        if known.bind:
+            return True
+    return False
+
+
+def _port_advice(settings):
+    where = "" if settings.source == BUILTIN else " in %s" % settings.source
+    return "choose another with [server] port%s, or gunicorn's --bind" % where
+
+
+def _configuration():
+    """gunicorn's settings for ours, and the bound socket (kept open here)."""
+    try:
+        settings = load()
+        refuse_unsupported(settings)
+        sock = None
+        if not _bind_on_command_line():
+            sock = listen.bind(settings.server.host, settings.server.port,
+                               advice=_port_advice(settings))
+    except (SettingsError, listen.StartupError) as error:
+        sys.stderr.write("wsgi-echo: %s\n" % error)
+        sys.exit(USAGE_ERROR)
+    configure(settings, wrap)
+    return options(settings, bind="fd://%d" % sock.fileno() if sock else None), sock
+
+
+_options, _listening = _configuration()
+globals().update(_options)
+__all__ = sorted(_options)
