@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from wsgi_echo.apps.echo import describe as echo
+from wsgi_echo.request import header_names
 
 from conftest import app_for
 
@@ -277,8 +277,8 @@ def test_non_numeric_content_length_is_a_400(echo_app):
 
 
 def test_header_name_conversion():
-    assert echo.header_name("HTTP_X_API_KEY") == "X-Api-Key"
-    assert echo.header_name("CONTENT_TYPE") == "Content-Type"
+    assert header_names.capitalized("HTTP_X_API_KEY") == "X-Api-Key"
+    assert header_names.capitalized("CONTENT_TYPE") == "Content-Type"
 
 
 # -- odd input that once reached a 500 -------------------------------------------

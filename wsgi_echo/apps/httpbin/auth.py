@@ -30,10 +30,10 @@ import re
 import time
 
 from ...middleware.body import read_body
+from ...request.query import query_pairs
 from ...wsgi_text import decoded, rebuilt_target, request_target
 from . import reply
 from .cookies import parse as parse_cookies, quote_value
-from .params import query_pairs
 
 # httpbin's challenge for /basic-auth and /status/401.
 BASIC_CHALLENGE = 'Basic realm="Fake Realm"'

@@ -1,8 +1,8 @@
 """Cookies: ``/cookies``, ``/cookies/set?name=value``,
 ``/cookies/set/<name>/<value>`` and ``/cookies/delete?name``.
 
-The ``Cookie`` header is read as werkzeug reads it (which the echo's
-``cookies_of`` does not quite do): the first of two same-named cookies
+The ``Cookie`` header is read as werkzeug reads it (which
+``request.cookies``, the echo's reading, does not quite do): the first of two same-named cookies
 wins, a pair without "=" is a cookie with an empty value, and a quoted
 value loses its quotes and its backslash escapes.  ``Set-Cookie`` values are
 written as werkzeug writes them: as they are when every character may stand
@@ -13,9 +13,10 @@ printable ASCII escaped (``\\073`` for ``;``).  Every cookie gets
 
 import re
 
+from ...request.query import query_pairs
 from ...wsgi_text import TOKEN_RE, decoded
 from . import reply
-from .params import ParameterError, query_pairs
+from .params import ParameterError
 from .request_echo import shows_env
 
 # Cookies httpbin hides from /cookies unless ?show_env: its hosting's analytics.

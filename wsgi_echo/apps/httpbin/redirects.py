@@ -12,8 +12,9 @@ server; go-httpbin has the same option).
 import re
 from urllib.parse import quote, urlsplit
 
+from ...request.query import query_pairs
 from . import reply
-from .params import ParameterError, options, query_pairs, whole
+from .params import ParameterError, options, whole
 from .request_echo import url_of
 
 

@@ -10,11 +10,12 @@ length it states is the length it has, and so does this.
 import gzip as _gzip
 import zlib
 
+from ...request.multi import multi
+from ...request.query import query_pairs
+from ...server_headers import REFUSED_HEADERS
 from ...wsgi_text import TOKEN_RE
-from ..echo.forms import multi
-from ..echo.shaping import REFUSED_HEADERS
 from . import render, reply
-from .params import ParameterError, query_pairs
+from .params import ParameterError
 from .request_echo import shown_headers
 
 try:  # the optional ``brotli`` extra
