@@ -15,7 +15,7 @@ import re
 
 from ...request.query import query_pairs
 from ...wsgi_text import TOKEN_RE, decoded
-from . import reply
+from . import results
 from .params import ParameterError
 from .request_echo import shows_env
 
@@ -51,7 +51,7 @@ def view_cookies(environ, params, config):
     if not shows_env(environ.get("QUERY_STRING", "")):
         for name in HIDDEN.intersection(cookies):
             del cookies[name]
-    return reply.json_reply({"cookies": cookies})
+    return results.json_reply({"cookies": cookies})
 
 
 # What may stand in a Set-Cookie value without quotes (werkzeug's set).
@@ -84,7 +84,7 @@ def _set_cookie(environ, name, value):
 
 
 def _to_cookies(environ, headers):
-    return reply.redirect(reply.mount(environ) + "/cookies", headers=headers)
+    return results.redirect(results.mount(environ) + "/cookies", headers=headers)
 
 
 def set_cookies(environ, params, config):

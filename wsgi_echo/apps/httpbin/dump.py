@@ -12,7 +12,7 @@ from ...middleware.body import read_body
 from ...request.header_names import capitalized
 from ...request.host import host_of
 from ...wsgi_text import request_target
-from . import reply
+from . import results
 
 TEXT = "text/plain; charset=utf-8"
 
@@ -30,4 +30,4 @@ def dump_request(environ, params, config):
             fields.append((capitalized(key), value))
     lines.extend("%s: %s" % field for field in sorted(fields))
     head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
-    return reply.data(head + read_body(environ), TEXT)
+    return results.data(head + read_body(environ), TEXT)

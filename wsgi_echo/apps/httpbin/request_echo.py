@@ -39,7 +39,7 @@ from ...request.multi import multi
 from ...request.multipart import parts
 from ...request.query import KEEP_ESCAPED, query_pairs
 from ...wsgi_text import decoded, request_path
-from . import reply
+from . import results
 from .params import ParameterError
 
 # Headers httpbin removes from what it shows (helpers.ENV_HEADERS): what its
@@ -206,7 +206,7 @@ def with_body(environ, json_key=True):
 # -- routes ----------------------------------------------------------------------------
 
 def get(environ, params, config):
-    return reply.json_reply(basics(environ))
+    return results.json_reply(basics(environ))
 
 
 def body_reply(document):
@@ -214,10 +214,10 @@ def body_reply(document):
     recurses (a few hundred levels; Python's parser stops near a thousand)
     is shown as null, as a body that is not JSON is, rather than failing."""
     try:
-        return reply.json_reply(document)
+        return results.json_reply(document)
     except RecursionError:
         document["json"] = None
-        return reply.json_reply(document)
+        return results.json_reply(document)
 
 
 def with_body_route(environ, params, config):
@@ -232,17 +232,17 @@ def anything(environ, params, config):
 
 
 def headers(environ, params, config):
-    return reply.json_reply({"headers": shown_headers(environ)})
+    return results.json_reply({"headers": shown_headers(environ)})
 
 
 def ip(environ, params, config):
-    return reply.json_reply({"origin": environ.get("REMOTE_ADDR")})
+    return results.json_reply({"origin": environ.get("REMOTE_ADDR")})
 
 
 def user_agent(environ, params, config):
     # httpbin looks the header up case-insensitively and gives null without one.
-    return reply.json_reply({"user-agent": environ.get("HTTP_USER_AGENT")})
+    return results.json_reply({"user-agent": environ.get("HTTP_USER_AGENT")})
 
 
 def uuid4(environ, params, config):
-    return reply.json_reply({"uuid": str(uuid.uuid4())})
+    return results.json_reply({"uuid": str(uuid.uuid4())})

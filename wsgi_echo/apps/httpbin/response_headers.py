@@ -14,7 +14,7 @@ from ...request.multi import multi
 from ...request.query import query_pairs
 from ...server_headers import REFUSED_HEADERS
 from ...wsgi_text import TOKEN_RE
-from . import render, reply
+from . import json_bytes, results
 from .params import ParameterError
 from .request_echo import shown_headers
 
@@ -22,6 +22,7 @@ try:  # the optional ``brotli`` extra
     import brotli as _brotli
 except ImportError:  # pragma: no cover - depends on the installation
     _brotli = None
+
 
 def _field_value(name, value):
     """A query value as a header value (PEP 3333: latin-1 text): the value
@@ -53,12 +54,12 @@ def response_headers(environ, params, config):
             continue
         added.append((name, _field_value(name, value)))
         shown.append((name, value))
-    first, first_shown = content_type or (("Content-Type", reply.JSON),) * 2
+    first, first_shown = content_type or (("Content-Type", results.JSON),) * 2
     length = 0
     for _ in range(8):  # settles in two or three rounds: the length has few digits
         pairs = [first_shown, ("Content-Length", str(length))] + shown
         # A repeated name states a list of its values (httpbin's get_all, flattened).
-        body = render.dumps(multi(pairs))
+        body = json_bytes.dumps(multi(pairs))
         if len(body) == length:
             break
         length = len(body)
@@ -66,7 +67,7 @@ def response_headers(environ, params, config):
 
 
 def _encoded_document(environ, flag):
-    return render.dumps({
+    return json_bytes.dumps({
         "headers": shown_headers(environ), "method": environ["REQUEST_METHOD"],
         "origin": environ.get("REMOTE_ADDR"), flag: True})
 
@@ -74,13 +75,13 @@ def _encoded_document(environ, flag):
 def gzip(environ, params, config):
     # httpbin's level (4): fast, and these documents are small.
     body = _gzip.compress(_encoded_document(environ, "gzipped"), compresslevel=4)
-    return reply.data(body, reply.JSON, headers=[("Content-Encoding", "gzip")])
+    return results.data(body, results.JSON, headers=[("Content-Encoding", "gzip")])
 
 
 def deflate(environ, params, config):
     # "deflate" is the zlib format (RFC 9110 section 8.4.1.2), as httpbin sends it.
     body = zlib.compress(_encoded_document(environ, "deflated"))
-    return reply.data(body, reply.JSON, headers=[("Content-Encoding", "deflate")])
+    return results.data(body, results.JSON, headers=[("Content-Encoding", "deflate")])
 
 
 def brotli(environ, params, config):
@@ -88,4 +89,4 @@ def brotli(environ, params, config):
         raise ParameterError("brotli", "brotli is not installed on this server "
                              "(pip install 'wsgi-echo[brotli]')", status=501)
     body = _brotli.compress(_encoded_document(environ, "brotli"))
-    return reply.data(body, reply.JSON, headers=[("Content-Encoding", "br")])
+    return results.data(body, results.JSON, headers=[("Content-Encoding", "br")])
