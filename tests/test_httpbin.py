@@ -19,7 +19,7 @@ import zlib
 
 import pytest
 
-from wsgi_echo.apps.httpbin import json_bytes, response_headers
+from wsgi_echo.apps.httpbin import compressed, json_bytes
 
 from conftest import app_for, settings_text
 from digest_client import challenge_params, digest, digest_header
@@ -591,7 +591,7 @@ def test_brotli(hb):
 
 
 def test_brotli_without_the_package_is_a_clear_501(hb, monkeypatch):
-    monkeypatch.setattr(response_headers, "_brotli", None)
+    monkeypatch.setattr(compressed, "_brotli", None)
     data = error_of(get(hb, "/brotli", status=501), 501, "brotli")
     assert "pip install" in data["detail"]
 

@@ -4,7 +4,7 @@ go-httpbin's ``/sse`` and ``/dump/request``) relative to its mount point.
 Modules follow httpbin's own grouping of its routes: ``request_echo``
 (HTTP methods, anything, request inspection), ``status`` (status codes,
 delays, drip), ``data`` (dynamic data), ``caching``, ``response_headers``
-(``/response-headers`` and the encoded ``/gzip``, ``/deflate``,
+(``/response-headers``) and ``compressed`` (``/gzip``, ``/deflate``,
 ``/brotli``), ``redirects``, ``cookies``, ``auth``, ``samples`` (response
 formats and images), ``sse`` and ``dump``.  ``app`` dispatches and adds
 what every answer shares; the routes share a small vocabulary:

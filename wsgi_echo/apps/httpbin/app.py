@@ -23,8 +23,8 @@ What httpbin adds to every answer, this adds too:
 import re
 
 from ... import errors
-from . import (auth, caching, cookies, data, dump, redirects, request_echo, response_headers,
-               samples, sse, status)
+from . import (auth, caching, compressed, cookies, data, dump, redirects, request_echo,
+               response_headers, samples, sse, status)
 from .params import ParameterError
 from .results import HTML, mount
 
@@ -67,9 +67,9 @@ ROUTES = (
     ("/cache/<n>", GET, caching.cache_control),
     ("/etag/<etag>", GET, caching.etag),
     ("/response-headers", frozenset(("GET", "POST")), response_headers.response_headers),
-    ("/gzip", GET, response_headers.gzip),
-    ("/deflate", GET, response_headers.deflate),
-    ("/brotli", GET, response_headers.brotli),
+    ("/gzip", GET, compressed.gzip),
+    ("/deflate", GET, compressed.deflate),
+    ("/brotli", GET, compressed.brotli),
     ("/redirect/<n>", GET, redirects.redirect_n_times),
     ("/relative-redirect/<n>", GET, redirects.relative_redirect),
     ("/absolute-redirect/<n>", GET, redirects.absolute_redirect),

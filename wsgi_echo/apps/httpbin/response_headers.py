@@ -1,14 +1,11 @@
-"""Response headers and encodings: ``/response-headers``, ``/gzip``,
-``/deflate`` and ``/brotli``.
+"""``/response-headers``: response headers of the client's choosing.
 
-``/response-headers`` sends each query pair as a response header (a
-repeated key as several header lines) and answers with the response's own
-headers as JSON, ``Content-Length`` included: httpbin renders until the
-length it states is the length it has, and so does this.
+Each query pair is sent as a response header (a repeated key as several
+header lines) and the answer is the response's own headers as JSON,
+``Content-Length`` included: httpbin renders until the length it states is
+the length it has, and so does this.  The headers the server owns
+(``server_headers``) are refused, not sent twice.
 """
-
-import gzip as _gzip
-import zlib
 
 from ...request.multi import multi
 from ...request.query import query_pairs
@@ -16,12 +13,6 @@ from ...server_headers import REFUSED_HEADERS
 from ...wsgi_text import TOKEN_RE
 from . import json_bytes, results
 from .params import ParameterError
-from .request_echo import shown_headers
-
-try:  # the optional ``brotli`` extra
-    import brotli as _brotli
-except ImportError:  # pragma: no cover - depends on the installation
-    _brotli = None
 
 
 def _field_value(name, value):
@@ -64,29 +55,3 @@ def response_headers(environ, params, config):
             break
         length = len(body)
     return 200, [first] + added, body
-
-
-def _encoded_document(environ, flag):
-    return json_bytes.dumps({
-        "headers": shown_headers(environ), "method": environ["REQUEST_METHOD"],
-        "origin": environ.get("REMOTE_ADDR"), flag: True})
-
-
-def gzip(environ, params, config):
-    # httpbin's level (4): fast, and these documents are small.
-    body = _gzip.compress(_encoded_document(environ, "gzipped"), compresslevel=4)
-    return results.data(body, results.JSON, headers=[("Content-Encoding", "gzip")])
-
-
-def deflate(environ, params, config):
-    # "deflate" is the zlib format (RFC 9110 section 8.4.1.2), as httpbin sends it.
-    body = zlib.compress(_encoded_document(environ, "deflated"))
-    return results.data(body, results.JSON, headers=[("Content-Encoding", "deflate")])
-
-
-def brotli(environ, params, config):
-    if _brotli is None:
-        raise ParameterError("brotli", "brotli is not installed on this server "
-                             "(pip install 'wsgi-echo[brotli]')", status=501)
-    body = _brotli.compress(_encoded_document(environ, "brotli"))
-    return results.data(body, results.JSON, headers=[("Content-Encoding", "br")])
