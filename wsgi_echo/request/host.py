@@ -1,8 +1,8 @@
 """The request's host, as the client named it.
 
-``Host`` when the client sent one (HTTP/1.1 requires it, and HTTP/2's
-``:authority`` arrives as it), else the server's own name and port, which
-is what PEP 3333 says to rebuild a URL from.
+``Host`` when the client sent one (HTTP/1.1 requires it), else the
+server's own name and port, which is what PEP 3333 says to rebuild a URL
+from.  Both apps' documents and httpbin's ``/dump/request`` show it.
 """
 
 

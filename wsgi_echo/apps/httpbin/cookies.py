@@ -2,9 +2,10 @@
 ``/cookies/set/<name>/<value>`` and ``/cookies/delete?name``.
 
 The ``Cookie`` header is read as werkzeug reads it (which
-``request.cookies``, the echo's reading, does not quite do): the first of two same-named cookies
-wins, a pair without "=" is a cookie with an empty value, and a quoted
-value loses its quotes and its backslash escapes.  ``Set-Cookie`` values are
+``wsgi_echo.request.cookies``, the echo's reading, does not quite do): the
+first of two same-named cookies wins, a pair without "=" is a cookie with
+an empty value, and a quoted value loses its quotes and its backslash
+escapes.  ``Set-Cookie`` values are
 written as werkzeug writes them: as they are when every character may stand
 in a cookie, else quoted, with ``"``, ``\\``, ``,``, ``;`` and bytes outside
 printable ASCII escaped (``\\073`` for ``;``).  Every cookie gets
