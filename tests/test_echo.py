@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from wsgi_echo.apps.echo import describe as echo
+from wsgi_echo.request import header_names
 
 from conftest import app_for
 
@@ -277,8 +277,8 @@ def test_non_numeric_content_length_is_a_400(echo_app):
 
 
 def test_header_name_conversion():
-    assert echo.header_name("HTTP_X_API_KEY") == "X-Api-Key"
-    assert echo.header_name("CONTENT_TYPE") == "Content-Type"
+    assert header_names.capitalized("HTTP_X_API_KEY") == "X-Api-Key"
+    assert header_names.capitalized("CONTENT_TYPE") == "Content-Type"
 
 
 # -- odd input that once reached a 500 -------------------------------------------
@@ -294,7 +294,8 @@ def test_quoted_cookie_values_lose_their_quotes(echo_app):
 
 
 @pytest.mark.parametrize("with_filename", [True, False])
-def test_nested_multipart_is_not_an_error(echo_app, with_filename):
+def test_a_nested_multipart_part_is_skipped_and_the_parts_after_it_shown(
+        echo_app, with_filename):
     disposition = 'form-data; name="f"' + ('; filename="x.txt"' if with_filename else "")
     body = ("--outer\r\nContent-Disposition: %s\r\n"
             "Content-Type: multipart/mixed; boundary=inner\r\n\r\n"
@@ -304,9 +305,10 @@ def test_nested_multipart_is_not_an_error(echo_app, with_filename):
     response = echo_app.request("/m", method="POST", body=body, headers={
         "Content-Type": "multipart/form-data; boundary=outer"})
     assert response.status_int == 200  # it was a 500 once
-    # WebOb cannot parse a multipart/mixed part inside form data: the whole
-    # body is then reported as no fields (it is still in "body").
-    assert response.json["form"] == {} and response.json["files"] == {}
+    # The multipart/mixed part is neither a field nor an upload (it is still
+    # in "body"); the part after it is shown.  WebOb's parser stopped at it
+    # and showed no fields at all.
+    assert response.json["form"] == {"plain": "value"} and response.json["files"] == {}
     assert "--inner" in response.json["body"]
 
 
@@ -346,6 +348,34 @@ def test_a_nameless_upload_is_reported_under_the_empty_name(echo_app):
     response = post_multipart(echo_app, body)
     assert response.json["files"][""]["filename"] == "a.txt"
     assert response.json["files"][""]["size"] == 5
+
+
+def test_a_file_input_left_empty_is_an_upload_with_an_empty_filename(echo_app):
+    # What a browser sends for <input type=file> with no file chosen.
+    body = (b'--B\r\nContent-Disposition: form-data; name="doc"; filename=""\r\n'
+            b"Content-Type: application/octet-stream\r\n\r\n\r\n--B--\r\n")
+    response = post_multipart(echo_app, body)
+    assert response.json["form"] == {}
+    assert response.json["files"] == {"doc": {
+        "filename": "", "content_type": "application/octet-stream", "size": 0,
+        "sha256": hashlib.sha256(b"").hexdigest()}}
+
+
+def test_a_part_is_shown_as_sent_its_transfer_encoding_not_undone(echo_app):
+    # RFC 7578 section 4.7: senders must not use Content-Transfer-Encoding;
+    # the echo shows such a part's content as it came.
+    body = (b'--B\r\nContent-Disposition: form-data; name="a"\r\n'
+            b"Content-Transfer-Encoding: base64\r\n\r\naGk=\r\n--B--\r\n")
+    assert post_multipart(echo_app, body).json["form"] == {"a": "aGk="}
+
+
+def test_an_upload_type_is_the_media_type_as_sent_and_text_plain_without_one(echo_app):
+    body = (b'--B\r\nContent-Disposition: form-data; name="a"; filename="a.png"\r\n'
+            b"Content-Type: Image/PNG; x=1\r\n\r\npng\r\n"
+            b'--B\r\nContent-Disposition: form-data; name="b"; filename="b"\r\n\r\nb\r\n--B--\r\n')
+    files = post_multipart(echo_app, body).json["files"]
+    assert files["a"]["content_type"] == "Image/PNG"
+    assert files["b"]["content_type"] == "text/plain"  # RFC 7578 section 4.4
 
 
 def post_multipart(app, body, status=200):

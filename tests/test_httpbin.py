@@ -19,7 +19,7 @@ import zlib
 
 import pytest
 
-from wsgi_echo.apps.httpbin import render, responses
+from wsgi_echo.apps.httpbin import compressed, json_bytes
 
 from conftest import app_for, settings_text
 from digest_client import challenge_params, digest, digest_header
@@ -591,7 +591,7 @@ def test_brotli(hb):
 
 
 def test_brotli_without_the_package_is_a_clear_501(hb, monkeypatch):
-    monkeypatch.setattr(responses, "_brotli", None)
+    monkeypatch.setattr(compressed, "_brotli", None)
     data = error_of(get(hb, "/brotli", status=501), 501, "brotli")
     assert "pip install" in data["detail"]
 
@@ -969,9 +969,9 @@ def test_a_root_mount_is_a_pure_httpbin(root_hb):
     {"n": [1, -2, 2.5, 1e-7, 1e300, -0.0, 10 ** 30, True, False, None, {"q": [[], {}]}]},
     {"s": "é\u2028\ud800\"\\\n\x00", "é": {"ü": "\U0001f642"}},
     {"deep": {"x": {"y": {"z": [1, {"k": "v"}]}}}}, {"a%s": "%d", "%": {"%%": ["%"]}}])
-def test_render_writes_what_flask_jsonify_writes(document):
+def test_json_bytes_writes_what_flask_jsonify_writes(document):
     expected = json.dumps(document, indent=2, sort_keys=True, ensure_ascii=True) + "\n"
-    assert render.dumps(document) == expected.encode("ascii")
+    assert json_bytes.dumps(document) == expected.encode("ascii")
 
 
 @pytest.mark.parametrize("target, parameter", [

@@ -1,7 +1,9 @@
 """The package's shape: only the server runners know which server runs the
-app, every runner implements the whole runner interface, and apps and
-middleware stay plain WSGI.  Each rule's detector is shown to catch a
-planted violation, so a rule that stopped seeing anything would fail here."""
+app, every runner implements the whole runner interface, apps and
+middleware stay plain WSGI, and no app imports another (what they share
+lives outside ``apps``, in ``wsgi_echo.request`` and beside it).  Each
+rule's detector is shown to catch a planted violation, so a rule that
+stopped seeing anything would fail here."""
 
 import ast
 import inspect
@@ -18,6 +20,9 @@ from wsgi_echo.servers import contract
 PACKAGE = os.path.dirname(wsgi_echo.__file__)
 SERVER_PACKAGES = ("gunicorn", "waitress", "gevent")
 RUNNER_NAMES = tuple(servers.NAMES)
+APPS = os.path.join(PACKAGE, "apps")
+APP_PACKAGES = tuple(sorted(name for name in os.listdir(APPS)
+                            if os.path.isfile(os.path.join(APPS, name, "__init__.py"))))
 
 
 def modules():
@@ -78,6 +83,69 @@ def test_the_server_check_sees_an_import_a_key_and_a_name(tmp_path):
                        "import os\nfrom gunicorn.http import wsgi\nkey = 'gunicorn.socket'\n"
                        "if os.name == 'nt':\n    kind = 'waitress'\n")
     assert server_references(str(planted)) == ["gunicorn.http", "gunicorn.socket", "waitress"]
+
+
+# -- no app imports another ----------------------------------------------------------
+
+def imported_names(tree, package):
+    """The absolute dotted name each import in ``tree`` reaches, relative
+    imports resolved against ``package`` (the importing module's own).
+    ``from a import b`` reaches ``a.b``: a module ``b``, or a name in ``a``."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parent = package.split(".")
+                parent = parent[:len(parent) - node.level + 1]
+                base = ".".join(parent + ([node.module] if node.module else []))
+            yield from (base + "." + alias.name for alias in node.names)
+
+
+def other_apps_imported(path, package):
+    """What the module at ``path``, in the app package ``package``
+    (``wsgi_echo.apps.<kind>``...), imports from another app kind's package."""
+    own = package.split(".")[2]
+    found = []
+    for name in imported_names(parsed(path), package):
+        parts = name.split(".")
+        if parts[:2] == ["wsgi_echo", "apps"] and len(parts) > 2 \
+                and parts[2] in APP_PACKAGES and parts[2] != own:
+            found.append(name)
+    return found
+
+
+def app_modules():
+    """(relative path, path, package) for every module inside an app kind's package."""
+    for relative, path in modules():
+        parts = relative.split(os.sep)
+        if len(parts) > 2 and parts[0] == "apps" and parts[1] in APP_PACKAGES:
+            yield relative, path, ".".join(["wsgi_echo"] + parts[:-1])
+
+
+def test_no_app_imports_another_app():
+    assert len(APP_PACKAGES) > 1
+    offenders = {relative: other_apps_imported(path, package)
+                 for relative, path, package in app_modules()}
+    assert {name: found for name, found in offenders.items() if found} == {}
+
+
+def test_the_app_import_check_sees_relative_and_absolute_imports(tmp_path):
+    planted = tmp_path / "planted.py"
+    planted.write_text('"""Reads forms as the echo\'s forms do: prose is fine."""\n'
+                       "from . import reply\n"
+                       "from ...request.multi import multi\n"
+                       "from .. import KINDS\n"
+                       "from ..echo.forms import form_and_files\n"
+                       "from .. import static\n"
+                       "import wsgi_echo.apps.echo.describe\n"
+                       "from wsgi_echo.apps.static import files\n"
+                       "def later():\n    from ...apps.echo import tls\n")
+    assert other_apps_imported(str(planted), "wsgi_echo.apps.httpbin") == [
+        "wsgi_echo.apps.echo.forms.form_and_files", "wsgi_echo.apps.static",
+        "wsgi_echo.apps.echo.describe", "wsgi_echo.apps.static.files",
+        "wsgi_echo.apps.echo.tls"]
 
 
 # -- every runner implements the runner interface ----------------------------------

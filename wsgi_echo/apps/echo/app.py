@@ -10,11 +10,11 @@ import time
 
 from ... import errors
 from ...middleware.body import read_body
+from ...request.forms import count_parts
 from . import render, shaping
 from .cors import Cors
 from .decoding import DecodingError, decode
 from .describe import describe
-from .forms import count_parts
 
 ALLOW = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS"
 JSON_TYPE = "application/json"

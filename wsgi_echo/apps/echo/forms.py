@@ -1,99 +1,53 @@
-"""Form bodies: urlencoded fields, multipart fields and uploads, and the cap
-on multipart parts.
+"""The echo's ``form`` and ``files``: what a form body held, as sent.
 
-WebOb parses multipart (through the standard library's ``cgi`` module), in
-time and memory linear in the number of parts; the cap bounds that number
-before any parsing, by counting boundary lines, so that a body of many tiny
-parts cannot cost more than ``max_form_parts`` of them.
+The request package reads the body (``request.forms``, and
+``request.multipart`` splits it into parts); the rules here are the echo's
+own, to show every part, whatever its shape:
+
+* a part with a filename, even an empty one (a file input left empty), is
+  an upload, shown by its facts: ``filename``, ``content_type`` (the part's
+  media type as sent, ``text/plain`` when it has none: RFC 7578 section
+  4.4), ``size`` and ``sha256``; the content itself stays in ``body``;
+* any other part is a field, its content read as UTF-8 (bad bytes: U+FFFD);
+* a part without a name is shown under the empty name ``""``;
+* a part that is itself multipart (``multipart/mixed``, RFC 2388's way to
+  send several files) is neither: it is skipped, the parts around it are
+  shown.
 """
 
 import hashlib
-import io
-import re
-from email.message import Message
 from urllib.parse import parse_qsl
 
-from webob.request import BaseRequest
+from ...request.forms import MULTIPART, URLENCODED, boundary_of, media_type
+from ...request.multi import multi
+from ...request.multipart import parts
 
-URLENCODED = "application/x-www-form-urlencoded"
-MULTIPART = "multipart/form-data"
-
-
-def multi(pairs):
-    """Pairs to an object: one value stays a string, repeats become a list."""
-    result = {}
-    for key, value in pairs:
-        if key in result:
-            previous = result[key]
-            if isinstance(previous, list):
-                previous.append(value)
-            else:
-                result[key] = [previous, value]
-        else:
-            result[key] = value
-    return result
-
-
-def media_type(content_type):
-    return content_type.split(";", 1)[0].strip().lower()
-
-
-def boundary_of(content_type):
-    """The ``boundary`` parameter of a multipart Content-Type, or None."""
-    header = Message()
-    header["Content-Type"] = content_type
-    boundary = header.get_param("boundary")
-    return boundary if isinstance(boundary, str) and boundary else None
-
-
-def count_parts(content_type, body):
-    """How many parts a multipart body holds (0 for any other body).
-
-    Counts delimiter lines (RFC 2046 section 5.1.1: "--" and the boundary
-    alone on a line, but for transport padding; the first one may open the
-    body without a CRLF before it), in one linear scan.  The closing
-    delimiter ("--" after the boundary) opens no part.
-    """
-    if media_type(content_type) != MULTIPART:
-        return 0
-    boundary = boundary_of(content_type)
-    if boundary is None:
-        return 0
-    delimiter = re.compile(rb"(?:\A|\r\n)--%s[ \t]*(?=\r\n)"
-                           % re.escape(boundary.encode("latin-1", "replace")))
-    return len(delimiter.findall(body))
+DEFAULT_PART_TYPE = "text/plain"
 
 
 def form_and_files(environ, body):
-    """Fields of an urlencoded or multipart body, and multipart uploads.
-
-    A part without a name (no ``name`` parameter, or no headers at all) is
-    reported under the empty name ``""``: an echo shows what was sent.
-    """
-    content_type = media_type(environ.get("CONTENT_TYPE", ""))
-    if content_type == URLENCODED:
+    """(form, files) for an urlencoded or multipart ``body``; ({}, {}) for any other."""
+    content_type = environ.get("CONTENT_TYPE", "")
+    kind = media_type(content_type)
+    if kind == URLENCODED:
         return multi(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True)), {}
-    if content_type != MULTIPART or not body:
+    boundary = boundary_of(content_type) if kind == MULTIPART and body else None
+    if boundary is None:
         return {}, {}
-    copy = dict(environ, **{"wsgi.input": io.BytesIO(body), "CONTENT_LENGTH": str(len(body)),
-                           "REQUEST_METHOD": "POST"})
     fields, files = [], []
-    try:
-        items = BaseRequest(copy).POST.items()
-    except Exception:  # a malformed multipart body is reported as no fields
-        return {}, {}
-    for name, value in items:
-        name = name or ""
-        if isinstance(value, str):
-            fields.append((name, value))
+    for part in parts(body, boundary):
+        name = part.name or ""
+        part_type = part.content_type
+        if part_type is not None and media_type(part_type).startswith("multipart/"):
             continue
-        data = getattr(value, "value", None)
-        if not isinstance(data, bytes):
-            continue  # a nested multipart part: not a field, not an upload
+        if part.filename is None:
+            fields.append((name, part.content.decode("utf-8", "replace")))
+            continue
         files.append((name, {
-            "filename": value.filename,
-            "content_type": value.type,
-            "size": len(data),
-            "sha256": hashlib.sha256(data).hexdigest(),
+            "filename": part.filename,
+            "content_type": (DEFAULT_PART_TYPE if part_type is None
+                             else part_type.split(";", 1)[0].strip()),
+            "size": len(part.content),
+            "sha256": hashlib.sha256(part.content).hexdigest(),
         }))
     return multi(fields), multi(files)

@@ -17,6 +17,7 @@ import re
 from typing import NamedTuple, Tuple
 from urllib.parse import parse_qsl
 
+from ...server_headers import REFUSED_HEADERS
 from ...wsgi_text import TOKEN
 
 STATUS_HEADER = "X-Echo-Status"
@@ -33,16 +34,6 @@ _PAIR = re.compile(r"\s*(%s)\s*:\s*(.*?)\s*\Z" % TOKEN, re.S)
 _PAIR_SPLIT = re.compile(r",\s*(?=%s\s*:)" % TOKEN)
 # RFC 9110 section 5.5: field-value characters (visible, space, tab, obs-text).
 _FIELD_VALUE = re.compile(r"[\t\x20-\x7e\x80-\xff]*\Z")
-
-# Headers a response may not be told to carry: hop-by-hop fields belong to
-# the connection, not the message (RFC 9110 section 7.6.1), and the framing
-# fields are the server's to compute; letting a client set them would desync
-# the connection for everyone behind the same proxy.
-REFUSED_HEADERS = frozenset(name.lower() for name in (
-    "Connection", "Keep-Alive", "Proxy-Connection", "Transfer-Encoding", "TE",
-    "Trailer", "Trailers", "Upgrade", "Content-Length", "Proxy-Authenticate",
-    "Proxy-Authorization", "Date", "Server",
-))
 
 
 class ShapingError(ValueError):

@@ -14,7 +14,7 @@ import ssl
 import time
 
 from ...protocol import TLS
-from .forms import multi
+from ...request.multi import multi
 
 # X.509 attribute names as the ssl module spells them -> their short names.
 SHORT_NAMES = {

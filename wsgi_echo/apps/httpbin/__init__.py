@@ -3,11 +3,15 @@ go-httpbin's ``/sse`` and ``/dump/request``) relative to its mount point.
 
 Modules follow httpbin's own grouping of its routes: ``request_echo``
 (HTTP methods, anything, request inspection), ``status`` (status codes,
-delays, drip), ``data`` (dynamic data), ``caching``, ``responses``
-(response headers and encodings), ``redirects``, ``cookies``, ``auth``,
-``samples`` (response formats and images), ``sse`` and ``dump``; ``app``
-dispatches and adds what every answer shares, ``render`` writes httpbin's
-JSON, ``reply`` and ``params`` are the small vocabulary the routes share.
+delays, drip), ``data`` (dynamic data), ``caching``, ``response_headers``
+(``/response-headers``) and ``compressed`` (``/gzip``, ``/deflate``,
+``/brotli``), ``redirects``, ``cookies``, ``auth``, ``samples`` (response
+formats and images), ``sse`` and ``dump``.  ``app`` dispatches and adds
+what every answer shares; the routes share a small vocabulary:
+``results`` builds what a route returns (``(status, headers, body)``),
+``json_bytes`` writes httpbin's JSON byte for byte, ``params`` checks path
+and query parameters.  What any app reads from a request (header names,
+query, forms, multipart) is ``wsgi_echo.request``'s, not this package's.
 """
 
 from .app import HttpbinApp

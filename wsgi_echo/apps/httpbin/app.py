@@ -23,10 +23,10 @@ What httpbin adds to every answer, this adds too:
 import re
 
 from ... import errors
-from . import (auth, caching, cookies, data, dump, redirects, request_echo, responses,
-               samples, sse, status)
+from . import (auth, caching, compressed, cookies, data, dump, redirects, request_echo,
+               response_headers, samples, sse, status)
 from .params import ParameterError
-from .reply import HTML, mount
+from .results import HTML, mount
 
 ANY = None  # a route that takes every method
 GET = frozenset(("GET",))
@@ -66,10 +66,10 @@ ROUTES = (
     ("/cache", GET, caching.cache),
     ("/cache/<n>", GET, caching.cache_control),
     ("/etag/<etag>", GET, caching.etag),
-    ("/response-headers", frozenset(("GET", "POST")), responses.response_headers),
-    ("/gzip", GET, responses.gzip),
-    ("/deflate", GET, responses.deflate),
-    ("/brotli", GET, responses.brotli),
+    ("/response-headers", frozenset(("GET", "POST")), response_headers.response_headers),
+    ("/gzip", GET, compressed.gzip),
+    ("/deflate", GET, compressed.deflate),
+    ("/brotli", GET, compressed.brotli),
     ("/redirect/<n>", GET, redirects.redirect_n_times),
     ("/relative-redirect/<n>", GET, redirects.relative_redirect),
     ("/absolute-redirect/<n>", GET, redirects.absolute_redirect),

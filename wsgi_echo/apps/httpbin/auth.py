@@ -30,10 +30,10 @@ import re
 import time
 
 from ...middleware.body import read_body
+from ...request.query import query_pairs
 from ...wsgi_text import decoded, rebuilt_target, request_target
-from . import reply
+from . import results
 from .cookies import parse as parse_cookies, quote_value
-from .params import query_pairs
 
 # httpbin's challenge for /basic-auth and /status/401.
 BASIC_CHALLENGE = 'Basic realm="Fake Realm"'
@@ -42,7 +42,7 @@ ALGORITHMS = {"MD5": hashlib.md5, "SHA-256": hashlib.sha256, "SHA-512": hashlib.
 
 
 def _authenticated(**fields):
-    return reply.json_reply(dict(authenticated=True, **fields))
+    return results.json_reply(dict(authenticated=True, **fields))
 
 
 def basic_credentials(environ):
@@ -80,7 +80,7 @@ def basic_auth(environ, params, config):
 def hidden_basic_auth(environ, params, config):
     """As /basic-auth, but a failure is a plain 404 with no challenge."""
     if not _basic_ok(environ, params):
-        return reply.empty(404)
+        return results.empty(404)
     return _authenticated(user=decoded(params[0]))
 
 
@@ -88,7 +88,7 @@ def bearer(environ, params, config):
     # RFC 6750 section 2.1; httpbin takes the scheme name case-sensitively.
     authorization = environ.get("HTTP_AUTHORIZATION", "")
     if not authorization.startswith("Bearer "):
-        return reply.empty(401, [("WWW-Authenticate", "Bearer")])
+        return results.empty(401, [("WWW-Authenticate", "Bearer")])
     return _authenticated(token=decoded(authorization[len("Bearer "):]))
 
 
@@ -150,7 +150,7 @@ def _challenge(environ, qop, algorithm, stale, cookies):
     challenge = 'Digest realm="%s", nonce="%s", opaque="%s", qop="%s", algorithm=%s, stale=%s' % (
         REALM, _hash(seed, algorithm), _hash(os.urandom(10), algorithm),
         qop or "auth, auth-int", algorithm, "true" if stale else "false")
-    return reply.empty(401, [("WWW-Authenticate", challenge)] + cookies)
+    return results.empty(401, [("WWW-Authenticate", challenge)] + cookies)
 
 
 def _cookie(name, value):
@@ -180,8 +180,8 @@ def digest_auth(environ, params, config):
                           [_cookie("stale_after", stale_after), fake])
     cookies = parse_cookies(cookie_header or "")
     if require_cookie and cookies.get("fake") != "fake_value":
-        return reply.json_reply({"errors": ["missing cookie set on challenge"]}, 403,
-                                headers=[fake])
+        return results.json_reply({"errors": ["missing cookie set on challenge"]}, 403,
+                                  headers=[fake])
     nonce = credentials.get("nonce", "")
     seen_stale = cookies.get("stale_after")
     if ("last_nonce" in cookies and nonce == cookies["last_nonce"]) or seen_stale == "0":
@@ -201,4 +201,4 @@ def digest_auth(environ, params, config):
     headers = [fake]
     if seen_stale:
         headers.append(_cookie("stale_after", _next_stale_after(seen_stale)))
-    return reply.json_reply({"authenticated": True, "user": user}, headers=headers)
+    return results.json_reply({"authenticated": True, "user": user}, headers=headers)

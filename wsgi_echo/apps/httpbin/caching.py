@@ -12,7 +12,7 @@ import re
 import uuid
 from email.utils import formatdate
 
-from . import reply
+from . import results
 from .params import ParameterError, whole
 from .request_echo import basics
 
@@ -35,13 +35,13 @@ def cache(environ, params, config):
         return 304, [], b""
     # A new validator on every answer: nothing here is ever "not modified"
     # except by the rule above.
-    return reply.json_reply(basics(environ), headers=[
+    return results.json_reply(basics(environ), headers=[
         ("Last-Modified", formatdate(usegmt=True)), ("ETag", uuid.uuid4().hex)])
 
 
 def cache_control(environ, params, config):
     seconds = whole(params[0], "n", 0)
-    return reply.json_reply(basics(environ), headers=[
+    return results.json_reply(basics(environ), headers=[
         ("Cache-Control", "public, max-age=%d" % seconds)])
 
 
@@ -58,5 +58,5 @@ def etag(environ, params, config):
     else:
         match = entity_tags(environ.get("HTTP_IF_MATCH"))
         if match and tag not in match and "*" not in match:
-            return reply.empty(412)
-    return reply.json_reply(basics(environ), headers=[("ETag", tag)])
+            return results.empty(412)
+    return results.json_reply(basics(environ), headers=[("ETag", tag)])

@@ -1,10 +1,11 @@
 """Cookies: ``/cookies``, ``/cookies/set?name=value``,
 ``/cookies/set/<name>/<value>`` and ``/cookies/delete?name``.
 
-The ``Cookie`` header is read as werkzeug reads it (which the echo's
-``cookies_of`` does not quite do): the first of two same-named cookies
-wins, a pair without "=" is a cookie with an empty value, and a quoted
-value loses its quotes and its backslash escapes.  ``Set-Cookie`` values are
+The ``Cookie`` header is read as werkzeug reads it (which
+``wsgi_echo.request.cookies``, the echo's reading, does not quite do): the
+first of two same-named cookies wins, a pair without "=" is a cookie with
+an empty value, and a quoted value loses its quotes and its backslash
+escapes.  ``Set-Cookie`` values are
 written as werkzeug writes them: as they are when every character may stand
 in a cookie, else quoted, with ``"``, ``\\``, ``,``, ``;`` and bytes outside
 printable ASCII escaped (``\\073`` for ``;``).  Every cookie gets
@@ -13,9 +14,10 @@ printable ASCII escaped (``\\073`` for ``;``).  Every cookie gets
 
 import re
 
+from ...request.query import query_pairs
 from ...wsgi_text import TOKEN_RE, decoded
-from . import reply
-from .params import ParameterError, query_pairs
+from . import results
+from .params import ParameterError
 from .request_echo import shows_env
 
 # Cookies httpbin hides from /cookies unless ?show_env: its hosting's analytics.
@@ -50,7 +52,7 @@ def view_cookies(environ, params, config):
     if not shows_env(environ.get("QUERY_STRING", "")):
         for name in HIDDEN.intersection(cookies):
             del cookies[name]
-    return reply.json_reply({"cookies": cookies})
+    return results.json_reply({"cookies": cookies})
 
 
 # What may stand in a Set-Cookie value without quotes (werkzeug's set).
@@ -83,7 +85,7 @@ def _set_cookie(environ, name, value):
 
 
 def _to_cookies(environ, headers):
-    return reply.redirect(reply.mount(environ) + "/cookies", headers=headers)
+    return results.redirect(results.mount(environ) + "/cookies", headers=headers)
 
 
 def set_cookies(environ, params, config):

@@ -18,7 +18,7 @@ import time
 from itertools import repeat
 
 from ...wsgi_text import decoded
-from . import reply
+from . import results
 from .params import ParameterError, options, seconds, whole
 from .request_echo import basics
 
@@ -45,14 +45,14 @@ def _chunk_size(query):
 def random_bytes(environ, params, config):
     count = min(whole(params[0], "n", 0), config.max_bytes)  # httpbin caps at 100 KiB
     rng = _seeded(options(environ))
-    return reply.data(_random_bytes(rng, count), reply.BINARY)
+    return results.data(_random_bytes(rng, count), results.BINARY)
 
 
 def stream_bytes(environ, params, config):
     count = min(whole(params[0], "n", 0), config.max_bytes)
     query = options(environ)
     rng, size = _seeded(query), _chunk_size(query)
-    return 200, [("Content-Type", reply.BINARY)], _stream_bytes(rng, count, size)
+    return 200, [("Content-Type", results.BINARY)], _stream_bytes(rng, count, size)
 
 
 def _stream_bytes(rng, count, size):
@@ -69,7 +69,7 @@ def stream(environ, params, config):
     document = basics(environ)
     line = {"url": document["url"], "args": document["args"],
             "headers": document["headers"], "origin": document["origin"], "id": 0}
-    return 200, [("Content-Type", reply.JSON)], _lines(line, count)
+    return 200, [("Content-Type", results.JSON)], _lines(line, count)
 
 
 def _lines(line, count):
@@ -119,10 +119,10 @@ def range_request(environ, params, config):
     first, last = wanted
     if first > last or not 0 <= first < size or not 0 <= last < size:
         # werkzeug's own Response, as httpbin builds this one: text/plain.
-        return reply.data(b"", "text/plain; charset=utf-8", 416,
-                          tag + [("Content-Range", "bytes */%d" % size)])
+        return results.data(b"", "text/plain; charset=utf-8", 416,
+                            tag + [("Content-Range", "bytes */%d" % size)])
     length = last + 1 - first
-    headers = [("Content-Type", reply.BINARY)] + tag + [
+    headers = [("Content-Type", results.BINARY)] + tag + [
         ("Content-Range", "bytes %d-%d/%d" % (first, last, size))]
     status = 200 if length == size else 206
     if not spread:
@@ -167,7 +167,7 @@ def decode_base64(environ, params, config):
         text = base64.urlsafe_b64decode(padded).decode("utf-8")
     except (binascii.Error, ValueError):
         raise ParameterError("value", "%r is not base64 of UTF-8 text" % value) from None
-    return reply.data(text.encode("utf-8"), reply.HTML)
+    return results.data(text.encode("utf-8"), results.HTML)
 
 
 MAX_LINKS = 200  # httpbin's cap
@@ -175,7 +175,7 @@ MAX_LINKS = 200  # httpbin's cap
 
 def links_redirect(environ, params, config):
     count = whole(params[0], "n")
-    return reply.redirect("%s/links/%d/0" % (reply.mount(environ), count))
+    return results.redirect("%s/links/%d/0" % (results.mount(environ), count))
 
 
 def links(environ, params, config):
@@ -183,8 +183,8 @@ def links(environ, params, config):
     ``offset`` as plain text."""
     count = min(max(1, whole(params[0], "n")), MAX_LINKS)
     current = whole(params[1], "offset")
-    base = "%s/links/%d/" % (reply.mount(environ), count)
+    base = "%s/links/%d/" % (results.mount(environ), count)
     items = ["%d " % number if number == current else
              "<a href='%s%d'>%d</a> " % (base, number, number) for number in range(count)]
     page = "<html><head><title>Links</title></head><body>%s</body></html>" % "".join(items)
-    return reply.data(page.encode("ascii"), reply.HTML)
+    return results.data(page.encode("ascii"), results.HTML)

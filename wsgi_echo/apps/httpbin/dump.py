@@ -9,9 +9,10 @@ arrives here already de-chunked, with its ``Content-Length``.
 """
 
 from ...middleware.body import read_body
+from ...request.header_names import capitalized
+from ...request.host import host_of
 from ...wsgi_text import request_target
-from ..echo.describe import header_name, host_of
-from . import reply
+from . import results
 
 TEXT = "text/plain; charset=utf-8"
 
@@ -24,9 +25,9 @@ def dump_request(environ, params, config):
     for key, value in environ.items():
         if key.startswith("HTTP_") and key not in ("HTTP_HOST", "HTTP_TRANSFER_ENCODING",
                                                    "HTTP_TRAILER"):
-            fields.append((header_name(key), value))
+            fields.append((capitalized(key), value))
         elif key in ("CONTENT_TYPE", "CONTENT_LENGTH") and value:
-            fields.append((header_name(key), value))
+            fields.append((capitalized(key), value))
     lines.extend("%s: %s" % field for field in sorted(fields))
     head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
-    return reply.data(head + read_body(environ), TEXT)
+    return results.data(head + read_body(environ), TEXT)

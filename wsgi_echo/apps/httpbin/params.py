@@ -8,13 +8,10 @@ dict of the first value of each key (``CaseInsensitiveDict(request.args.items())
 so ``?Seed=1`` works like ``?seed=1``; ``options`` gives the same view.
 """
 
-import codecs
 import math
 import re
-from urllib.parse import parse_qsl
 
-from ...wsgi_text import decoded
-from ..echo.describe import parse_query
+from ...request.query import query_pairs
 
 _WHOLE = re.compile(r"-?[0-9]{1,18}\Z")
 _NUMBER = re.compile(r"[0-9]{1,12}(?:\.[0-9]{0,9})?\Z|\.[0-9]{1,9}\Z")
@@ -26,23 +23,6 @@ class ParameterError(ValueError):
     def __init__(self, name, detail, status=400):
         super().__init__(detail)
         self.name, self.detail, self.status = name, detail, status
-
-
-# werkzeug keeps a percent-escape that is not UTF-8 as it was sent ("%FF")
-# where urllib would put U+FFFD; this error handler does the same.
-KEEP_ESCAPED = "wsgi_echo.httpbin.keep_escaped"
-codecs.register_error(KEEP_ESCAPED, lambda error: (
-    "".join("%%%02X" % byte for byte in error.object[error.start:error.end]), error.end))
-
-
-def query_pairs(query_string):
-    """The query's (key, value) pairs, decoded as werkzeug decodes ``request.args``.
-
-    The common query, with no percent-escape, takes the echo's fast split.
-    """
-    if "%" in query_string:
-        return parse_qsl(decoded(query_string), keep_blank_values=True, errors=KEEP_ESCAPED)
-    return parse_query(query_string)
 
 
 def options(environ):

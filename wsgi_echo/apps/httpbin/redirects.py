@@ -12,8 +12,9 @@ server; go-httpbin has the same option).
 import re
 from urllib.parse import quote, urlsplit
 
-from . import reply
-from .params import ParameterError, options, query_pairs, whole
+from ...request.query import query_pairs
+from . import results
+from .params import ParameterError, options, whole
 from .request_echo import url_of
 
 
@@ -30,11 +31,11 @@ def _origin(environ):
 
 def _chain(environ, hops, absolute):
     """The next hop of a chain that ends at ``/get``, with an HTML page."""
-    base = (_origin(environ) if absolute else "") + reply.mount(environ)
+    base = (_origin(environ) if absolute else "") + results.mount(environ)
     if hops == 1:
-        return reply.redirect(base + "/get")
+        return results.redirect(base + "/get")
     kind = "absolute" if absolute else "relative"
-    return reply.redirect("%s/%s-redirect/%d" % (base, kind, hops - 1))
+    return results.redirect("%s/%s-redirect/%d" % (base, kind, hops - 1))
 
 
 def redirect_n_times(environ, params, config):
@@ -52,9 +53,9 @@ def _arg(environ, name, default):
 
 def relative_redirect(environ, params, config):
     hops = _hops(params[0])
-    base = reply.mount(environ)
+    base = results.mount(environ)
     location = base + "/get" if hops == 1 else "%s/relative-redirect/%d" % (base, hops - 1)
-    return reply.empty(302, [("Location", location)])
+    return results.empty(302, [("Location", location)])
 
 
 def absolute_redirect(environ, params, config):
@@ -117,4 +118,4 @@ def redirect_to(environ, params, config):
                 "url", "redirects may only go to relative URLs or to: %s"
                 % ", ".join(sorted(allowed)), status=403)
     location = quote(target, safe=_LOCATION_SAFE)
-    return reply.empty(code, [("Location", location)])
+    return results.empty(code, [("Location", location)])

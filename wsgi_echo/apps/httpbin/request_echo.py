@@ -22,22 +22,25 @@ werkzeug 3:
 * ``origin``: ``REMOTE_ADDR``. httpbin believes any ``X-Forwarded-For``;
   here the trusted-proxy middleware has already put the real client there.
 
-The hot routes work on the environ directly, like the echo, with the
-echo's helpers for the query and the form bodies.
+The hot routes work on the environ directly, like the echo, reading it
+through ``wsgi_echo.request`` (header names, query, form bodies, JSON).
 """
 
 import base64
 import re
 import uuid
-from email.message import Message
 from urllib.parse import quote, unquote
 
 from ...middleware.body import read_body
-from ...wsgi_text import TOKEN, decoded, request_path
-from ..echo.describe import parse_json
-from ..echo.forms import MULTIPART, URLENCODED, boundary_of, count_parts, media_type, multi
-from . import reply
-from .params import KEEP_ESCAPED, ParameterError, query_pairs
+from ...request.forms import MULTIPART, URLENCODED, boundary_of, count_parts, media_type
+from ...request.header_names import titled
+from ...request.json_body import parse_json
+from ...request.multi import multi
+from ...request.multipart import parts
+from ...request.query import KEEP_ESCAPED, query_pairs
+from ...wsgi_text import decoded, request_path
+from . import results
+from .params import ParameterError
 
 # Headers httpbin removes from what it shows (helpers.ENV_HEADERS): what its
 # hosting's proxies added.  ``?show_env`` shows them.
@@ -51,32 +54,14 @@ HIDDEN = frozenset((
 MAX_FORM_PARTS = 1000
 
 
-def _header_name(key):
-    """The werkzeug name for an environ key, or "" when the key is no header."""
-    if key.startswith("HTTP_"):
-        if key in ("HTTP_CONTENT_TYPE", "HTTP_CONTENT_LENGTH"):
-            return ""
-        return key[5:].replace("_", "-").title()
-    if key == "CONTENT_TYPE" or key == "CONTENT_LENGTH":
-        return key.replace("_", "-").title()
-    return ""
-
-
-# environ key -> header name ("" for other keys); bounded, since clients
-# choose header names.
-_NAMES = {}
-
-
 def headers_of(environ, show_env=False):
     """The request headers as httpbin shows them, in the environ's order."""
     headers = {}
-    names = _NAMES
+    known = titled.known
     for key, value in environ.items():
-        name = names.get(key)
+        name = known.get(key)
         if name is None:
-            name = _header_name(key)
-            if len(names) < 4096:
-                names[key] = name
+            name = titled.learn(key)
         if name:
             if name in HIDDEN and not show_env:
                 continue
@@ -155,50 +140,6 @@ def json_safe(body, content_type="application/octet-stream"):
         return "data:%s;base64,%s" % (content_type, base64.b64encode(body).decode("ascii"))
 
 
-_PART_HEADER = re.compile(rb"(%s)[ \t]*:[ \t]*(.*?)[ \t]*\Z" % TOKEN.encode("ascii"))
-
-
-def _multipart(body, boundary):
-    """(name, filename or None, part content type or None, content) for each part
-    of a multipart/form-data body (RFC 7578 on RFC 2046 section 5.1.1).
-
-    Written here rather than taken from WebOb, whose parser (the standard
-    library's ``cgi``) turns a part with ``filename=""`` into a field where
-    werkzeug, and so httpbin, sees an upload.
-    """
-    marker = re.escape(boundary.encode("latin-1", "replace"))
-    delimiters = list(re.finditer(rb"(?:\A|\r\n)--%s(--)?[ \t]*(?:\r\n|\Z)" % marker, body))
-    parts = []
-    for this, following in zip(delimiters, delimiters[1:]):
-        if this.group(1):  # the closing delimiter: the epilogue follows
-            break
-        part = body[this.end():following.start()]
-        head, separator, content = part.partition(b"\r\n\r\n")
-        if not separator:
-            head, content = (b"", part[2:]) if part.startswith(b"\r\n") else (part, b"")
-        disposition = content_type = None
-        for line in head.split(b"\r\n"):
-            match = _PART_HEADER.match(line)
-            if not match:
-                continue
-            name = match.group(1).lower()
-            if name == b"content-disposition":
-                disposition = match.group(2).decode("utf-8", "replace")
-            elif name == b"content-type":
-                content_type = match.group(2).decode("latin-1")
-        if disposition is None:
-            continue
-        header = Message()
-        header["Content-Disposition"] = disposition
-        field = header.get_param("name", header="content-disposition")
-        if not isinstance(field, str):
-            continue
-        filename = header.get_param("filename", header="content-disposition")
-        parts.append((field, filename if isinstance(filename, str) else None,
-                      content_type, content))
-    return parts
-
-
 def form_and_files(environ, body):
     """(form, files, is a form body) for httpbin's ``form`` and ``files`` keys."""
     content_type = environ.get("CONTENT_TYPE", "")
@@ -215,7 +156,9 @@ def form_and_files(environ, body):
         raise ParameterError("body", "the multipart body has more than %d parts"
                              % MAX_FORM_PARTS, status=413)
     fields, files = [], {}
-    for name, filename, part_type, content in _multipart(body, boundary):
+    for name, filename, part_type, content in parts(body, boundary):
+        if name is None:
+            continue  # a part without a name is shown under no key
         if filename is None:
             fields.append((name, content.decode("utf-8", "replace")))
         elif name not in files:
@@ -254,8 +197,8 @@ def with_body(environ, json_key=True):
     document["files"] = files
     document["form"] = form
     if json_key:
-        # The echo's parse: JSON, else None; NaN, Infinity and numbers past a
-        # double refused.
+        # JSON, else None; NaN, Infinity and numbers past a double refused
+        # (``request.json_body``, as the echo parses it).
         document["json"] = parse_json(data) if data else None
     return document
 
@@ -263,7 +206,7 @@ def with_body(environ, json_key=True):
 # -- routes ----------------------------------------------------------------------------
 
 def get(environ, params, config):
-    return reply.json_reply(basics(environ))
+    return results.json_reply(basics(environ))
 
 
 def body_reply(document):
@@ -271,10 +214,10 @@ def body_reply(document):
     recurses (a few hundred levels; Python's parser stops near a thousand)
     is shown as null, as a body that is not JSON is, rather than failing."""
     try:
-        return reply.json_reply(document)
+        return results.json_reply(document)
     except RecursionError:
         document["json"] = None
-        return reply.json_reply(document)
+        return results.json_reply(document)
 
 
 def with_body_route(environ, params, config):
@@ -289,17 +232,17 @@ def anything(environ, params, config):
 
 
 def headers(environ, params, config):
-    return reply.json_reply({"headers": shown_headers(environ)})
+    return results.json_reply({"headers": shown_headers(environ)})
 
 
 def ip(environ, params, config):
-    return reply.json_reply({"origin": environ.get("REMOTE_ADDR")})
+    return results.json_reply({"origin": environ.get("REMOTE_ADDR")})
 
 
 def user_agent(environ, params, config):
     # httpbin looks the header up case-insensitively and gives null without one.
-    return reply.json_reply({"user-agent": environ.get("HTTP_USER_AGENT")})
+    return results.json_reply({"user-agent": environ.get("HTTP_USER_AGENT")})
 
 
 def uuid4(environ, params, config):
-    return reply.json_reply({"uuid": str(uuid.uuid4())})
+    return results.json_reply({"uuid": str(uuid.uuid4())})

@@ -12,7 +12,7 @@ import json
 import os
 from html import escape
 
-from . import render, reply
+from . import json_bytes, results
 from .status import status_reply
 
 FOLDER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "samples")
@@ -25,7 +25,7 @@ def _read(name):
 
 HTML_PAGE = _read("page.html")
 XML = _read("sample.xml")
-JSON = render.dumps(json.loads(_read("sample.json")))  # as httpbin's jsonify writes
+JSON = json_bytes.dumps(json.loads(_read("sample.json")))  # as httpbin's jsonify writes
 UTF8 = _read("utf8.html")
 DENY = _read("deny.txt")
 FORM = _read("forms-post.html").decode("utf-8")
@@ -42,33 +42,33 @@ ACCEPT_ORDER = (("image/webp", "webp"), ("image/svg+xml", "svg"), ("image/jpeg",
 
 
 def html(environ, params, config):
-    return reply.data(HTML_PAGE, reply.HTML)
+    return results.data(HTML_PAGE, results.HTML)
 
 
 def xml(environ, params, config):
-    return reply.data(XML, "application/xml")
+    return results.data(XML, "application/xml")
 
 
 def json_sample(environ, params, config):
-    return reply.data(JSON, reply.JSON)
+    return results.data(JSON, results.JSON)
 
 
 def utf8(environ, params, config):
-    return reply.data(UTF8, reply.HTML)
+    return results.data(UTF8, results.HTML)
 
 
 def robots(environ, params, config):
-    text = "User-agent: *\nDisallow: %s/deny\n" % reply.mount(environ)
-    return reply.data(text.encode("ascii"), reply.TEXT)
+    text = "User-agent: *\nDisallow: %s/deny\n" % results.mount(environ)
+    return results.data(text.encode("ascii"), results.TEXT)
 
 
 def deny(environ, params, config):
-    return reply.data(DENY, reply.TEXT)
+    return results.data(DENY, results.TEXT)
 
 
 def forms_post(environ, params, config):
-    page = FORM.replace("{{mount}}", escape(reply.mount(environ)))
-    return reply.data(page.encode("utf-8"), reply.HTML)
+    page = FORM.replace("{{mount}}", escape(results.mount(environ)))
+    return results.data(page.encode("utf-8"), results.HTML)
 
 
 def image(environ, params, config):
@@ -76,12 +76,12 @@ def image(environ, params, config):
     (with the types on offer) when it names none of them."""
     accept = environ.get("HTTP_ACCEPT")
     if accept is None:
-        return reply.data(IMAGES["png"][1], IMAGES["png"][0])
+        return results.data(IMAGES["png"][1], IMAGES["png"][0])
     accept = accept.lower()
     for media_type, name in ACCEPT_ORDER:
         if media_type in accept:
             content_type, body = IMAGES[name]
-            return reply.data(body, content_type)
+            return results.data(body, content_type)
     return status_reply(406, environ)
 
 
@@ -89,7 +89,7 @@ def image_of(name):
     content_type, body = IMAGES[name]
 
     def route(environ, params, config):
-        return reply.data(body, content_type)
+        return results.data(body, content_type)
     route.__name__ = "image_" + name
     route.__doc__ = "The %s image." % name.upper()
     return route

@@ -10,7 +10,7 @@ import random
 import time
 
 from ... import errors
-from . import render, reply
+from . import json_bytes, results
 from .params import ParameterError, number, options, seconds, whole
 from .request_echo import with_body
 
@@ -29,7 +29,7 @@ TEAPOT = """
      `-----'
 """
 PAYMENT = "402: payment required. This server takes no payments; it only says so.\n"
-NOT_ACCEPTABLE = render.compact({
+NOT_ACCEPTABLE = json_bytes.compact({
     "message": "None of the media types the client accepts is one this resource has.",
     "accept": IMAGE_TYPES}).encode("ascii")
 
@@ -37,7 +37,7 @@ NOT_ACCEPTABLE = render.compact({
 def status_reply(code, environ):
     """httpbin's answer for a bare status ``code``."""
     if code in (301, 302, 303, 305, 307):
-        return code, [("Location", reply.mount(environ) + "/redirect/1")], b""
+        return code, [("Location", results.mount(environ) + "/redirect/1")], b""
     if code == 401:
         return code, [("WWW-Authenticate", 'Basic realm="Fake Realm"')], b""
     if code == 407:
@@ -51,10 +51,10 @@ def status_reply(code, environ):
                       ("X-More-Info", "https://www.rfc-editor.org/rfc/rfc2324")], \
             TEAPOT.encode("ascii")
     if code == 406:
-        return code, [("Content-Type", reply.JSON)], NOT_ACCEPTABLE
+        return code, [("Content-Type", results.JSON)], NOT_ACCEPTABLE
     if code in BODYLESS:
         return code, [], b""
-    return reply.empty(code)
+    return results.empty(code)
 
 
 def status_code(text):
@@ -87,7 +87,7 @@ def delay(environ, params, config):
     wait = min(seconds(params[0], "delay"), config.max_delay)
     if wait:
         time.sleep(wait)
-    return reply.json_reply(with_body(environ, json_key=False))
+    return results.json_reply(with_body(environ, json_key=False))
 
 
 # At most this many writes a second: a drip over 2 s of 10 MB is 200 writes,
@@ -117,7 +117,7 @@ def drip(environ, params, config):
     if numbytes < 1:
         raise ParameterError("numbytes", "max_drip_bytes is 0: /drip is off")
     writes = min(numbytes, max(1, int(wait * WRITES_PER_SECOND))) if wait else 0
-    headers = [("Content-Type", reply.BINARY), ("Content-Length", str(numbytes))]
+    headers = [("Content-Type", results.BINARY), ("Content-Length", str(numbytes))]
     return code, headers, _drip(numbytes, writes, wait, first)
 
 

@@ -3,7 +3,7 @@ iterable of bytes.  The app adds ``Content-Length`` to bytes bodies, the
 CORS headers to every answer, and drops the body for HEAD, so a route only
 says what is particular to it.
 
-The builders here give httpbin's shapes: JSON through ``render``, its plain
+The builders here give httpbin's shapes: JSON through ``json_bytes``, its plain
 responses (``text/html; charset=utf-8`` with an empty body, as Flask's
 ``make_response("")`` gives), and redirects with a small HTML body.
 """
@@ -11,7 +11,7 @@ responses (``text/html; charset=utf-8`` with an empty body, as Flask's
 from html import escape
 
 from ...wsgi_text import url_path
-from . import render
+from . import json_bytes
 
 JSON = "application/json"
 HTML = "text/html; charset=utf-8"
@@ -23,7 +23,7 @@ def json_reply(document, status=200, headers=None):
     out = [("Content-Type", JSON)]
     if headers:
         out.extend(headers)
-    return status, out, render.dumps(document)
+    return status, out, json_bytes.dumps(document)
 
 
 def empty(status, headers=None):
