@@ -858,6 +858,15 @@ def test_index_lists_the_routes(hb):
     assert 'href="/httpbin/get"' in page and "/httpbin/status/&lt;codes&gt;" in page
 
 
+def test_index_is_styled_like_the_site_wherever_it_is_mounted(hb):
+    from wsgi_echo import pages
+    page = get(hb, "").text
+    # Inlined, not linked: a pure httpbin mount has no static site beside it.
+    assert "<style>\n%s</style>" % pages.stylesheet() in page
+    assert "--accent: #1e3c78" in pages.stylesheet()  # the demo site's colours
+    assert "<table>" in page and '<td class="methods">GET</td>' in page
+
+
 # -- /sse and /dump/request (go-httpbin) -------------------------------------------------
 
 def test_sse_events(hb):

@@ -12,6 +12,7 @@ import json
 import os
 from html import escape
 
+from ... import pages
 from . import json_bytes, results
 from .status import status_reply
 
@@ -95,29 +96,23 @@ def image_of(name):
     return route
 
 
-INDEX = """<!DOCTYPE html>
-<html lang="en">
-<head><meta charset="utf-8"><title>httpbin API - wsgi-echo</title></head>
-<body>
-<h1>An httpbin-compatible API</h1>
+INTRO = """<h1>An httpbin-compatible API</h1>
 <p>These routes answer as <a href="https://github.com/psf/httpbin">httpbin</a> 0.10 does,
-relative to this page. The project's README lists where they differ.</p>
-<ul>
-%s
-</ul>
-</body>
-</html>
+relative to this page; <a href="https://github.com/mccutchen/go-httpbin">go-httpbin</a>'s
+newer routes are here too. The documentation lists every difference and why.</p>
 """
 
 
 def index_page(mount, routes):
-    """The landing page: every route, linked where a plain GET shows something."""
-    items = []
+    """The landing page: every route, linked where a plain GET shows something,
+    in the look of the demo site (``pages``)."""
+    rows = []
     for pattern, methods in routes:
         shown = escape(mount + pattern)
-        if "<" in pattern:
-            items.append("<li><code>%s</code> %s</li>" % (shown, escape(methods)))
-        else:
-            items.append('<li><a href="%s"><code>%s</code></a> %s</li>'
-                         % (shown, shown, escape(methods)))
-    return (INDEX % "\n".join(items)).encode("utf-8")
+        route = "<code>%s</code>" % shown
+        if "<" not in pattern:
+            route = '<a href="%s">%s</a>' % (shown, route)
+        rows.append('<tr><td>%s</td><td class="methods">%s</td></tr>' % (route, escape(methods)))
+    table = ("<table>\n<thead><tr><th>route</th><th>methods</th></tr></thead>\n<tbody>\n%s\n"
+             "</tbody>\n</table>" % "\n".join(rows))
+    return pages.page("httpbin API - wsgi-echo", INTRO + table).encode("utf-8")
