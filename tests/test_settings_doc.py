@@ -1,4 +1,4 @@
-"""Each setting is declared once: the shipped settings.ini, the README's table
+"""Each setting is declared once: the shipped settings.ini, docs/settings.md's table
 and the command line's flags all come from the declarations, and a test
 fails when any of them is edited by hand."""
 
@@ -19,22 +19,22 @@ def read(name):
 
 def test_shipped_settings_ini_is_the_rendered_declarations():
     assert read("settings.ini") == settings_doc.render_ini(), (
-        "settings.ini differs from the declarations: edit wsgi_echo/settings.py, then "
+        "settings.ini differs from the declarations: edit wsgi_echo/settings/declarations.py, then "
         "run python -m wsgi_echo.settings_doc")
 
 
-def test_readme_settings_table_is_the_rendered_declarations():
-    readme = read("README.md")
-    assert settings_doc.readme_with_table(readme) == readme, (
-        "README.md's settings table differs from the declarations: run "
+def test_the_docs_settings_table_is_the_rendered_declarations():
+    page = read(settings_doc.TABLE_PAGE)
+    assert settings_doc.page_with_table(page) == page, (
+        "docs/settings.md's table differs from the declarations: run "
         "python -m wsgi_echo.settings_doc")
 
 
 def test_a_hand_edit_of_either_file_is_caught():
     shipped = read("settings.ini").replace("port = 8080", "port = 8081")
     assert shipped != settings_doc.render_ini()
-    readme = read("README.md").replace("| `8080` |", "| `8081` |")
-    assert settings_doc.readme_with_table(readme) != readme
+    page = read(settings_doc.TABLE_PAGE).replace("| `8080` |", "| `8081` |")
+    assert settings_doc.page_with_table(page) != page
 
 
 def test_shipped_file_loads_to_the_built_in_defaults():

@@ -1,5 +1,6 @@
-"""The shipped ``settings.ini`` and the README's settings table, written from
-the declarations in ``settings``, so the three cannot say different things.
+"""The shipped ``settings.ini`` and the settings table of ``docs/settings.md``,
+written from the declarations in ``settings``, so the three cannot say
+different things.
 
 ``python -m wsgi_echo.settings_doc`` rewrites both files in place in the
 project folder; a test fails when either differs from what this renders.
@@ -58,21 +59,25 @@ def render_table():
     return "\n".join(rows) + "\n"
 
 
-def readme_with_table(readme):
-    """``readme`` with the text between the table markers replaced."""
-    start = readme.index(BEGIN_TABLE)
-    end = readme.index(END_TABLE) + len(END_TABLE) + 1
-    return readme[:start] + render_table() + readme[end:]
+# The page that holds the table, relative to the project folder.
+TABLE_PAGE = os.path.join("docs", "settings.md")
+
+
+def page_with_table(page):
+    """``page`` with the text between the table markers replaced."""
+    start = page.index(BEGIN_TABLE)
+    end = page.index(END_TABLE) + len(END_TABLE) + 1
+    return page[:start] + render_table() + page[end:]
 
 
 def write(project):
     with open(os.path.join(project, "settings.ini"), "w", encoding="utf-8") as handle:
         handle.write(render_ini())
-    readme_path = os.path.join(project, "README.md")
-    with open(readme_path, encoding="utf-8") as handle:
-        readme = handle.read()
-    with open(readme_path, "w", encoding="utf-8") as handle:
-        handle.write(readme_with_table(readme))
+    page_path = os.path.join(project, TABLE_PAGE)
+    with open(page_path, encoding="utf-8") as handle:
+        page = handle.read()
+    with open(page_path, "w", encoding="utf-8") as handle:
+        handle.write(page_with_table(page))
 
 
 if __name__ == "__main__":
