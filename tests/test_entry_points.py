@@ -110,3 +110,63 @@ def test_gunicorn_on_a_unix_socket(tmp_path):
     finally:
         process.terminate()
         process.wait(15)
+
+
+# -- from any folder --------------------------------------------------------------------
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+def test_make_run_takes_a_port(tmp_path):
+    port = free_port()
+    env = {key: value for key, value in os.environ.items()
+           if key not in ("MAKEFLAGS", "MAKELEVEL", "WSGI_ECHO_SETTINGS")}
+    server = ServerProcess(["make", "--no-print-directory", "run", "PORT=%d" % port], port,
+                           cwd=PROJECT, env=env, log_path=str(tmp_path / "make.log"),
+                           timeout=60, ready=READY)
+    try:
+        assert "serving on http://0.0.0.0:%d " % port in server.log()
+        assert serves_both_halves(server) == "gunicorn"
+    finally:
+        server.stop()
+
+
+def test_the_gunicorn_conf_module_from_an_empty_folder(launch, tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    server = launch([os.path.join(BIN, "gunicorn"), "-c",
+                     "python:wsgi_echo.servers.gunicorn.conf", "wsgi_echo:app"], cwd=str(empty))
+    assert serves_both_halves(server) == "gunicorn"
+    assert "(1 worker x 2 threads)" in server.log()
+
+
+def test_plain_gunicorn_elsewhere_warns_once_and_still_answers(launch, tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    server = launch([os.path.join(BIN, "gunicorn"), "-b", "127.0.0.1:{port}", "wsgi_echo:app"],
+                    cwd=str(empty), ready="Booting worker")
+    assert serves_both_halves(server) == "gunicorn"
+    warnings = [line for line in server.log().splitlines() if line.startswith("wsgi-echo:")]
+    assert warnings == ["wsgi-echo: warning: gunicorn is running without wsgi-echo's settings "
+                        "(worker, threads, deadlines, limits, logs); for those, start it with: "
+                        "gunicorn -c python:wsgi_echo.servers.gunicorn.conf wsgi_echo:app"]
+
+
+@pytest.mark.parametrize("command", ["gunicorn-conf", "waitress-serve"])
+def test_a_busy_port_is_one_line_under_each_server_command(tmp_path, command):
+    import socket
+    import subprocess
+    with socket.socket() as blocker:
+        blocker.bind(("127.0.0.1", 0))
+        blocker.listen(1)
+        port = blocker.getsockname()[1]
+        ini = tmp_path / "busy.ini"
+        ini.write_text(settings_text(server={"host": "127.0.0.1", "port": port}))
+        argv = {"gunicorn-conf": [os.path.join(BIN, "gunicorn"), "-c",
+                                  "python:wsgi_echo.servers.gunicorn.conf", "wsgi_echo:app"],
+                "waitress-serve": [os.path.join(BIN, "waitress-serve"),
+                                   "--listen=127.0.0.1:%d" % port, "wsgi_echo:app"]}[command]
+        env = dict(os.environ, WSGI_ECHO_SETTINGS=str(ini))
+        result = subprocess.run(argv, cwd=str(tmp_path), env=env, capture_output=True,
+                                text=True, timeout=60)
+    assert result.returncode != 0 and result.stdout == ""
+    assert len(result.stderr.splitlines()) == 1, result.stderr
+    assert "the port is already in use; choose another with" in result.stderr

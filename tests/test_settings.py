@@ -224,3 +224,47 @@ def test_gunicorn_conf_reports_a_bad_settings_file_in_one_line(ini):
 def test_the_instance_header_is_one_name(ini):
     with pytest.raises(SettingsError, match=r"\[server\] instance_header = X-One X-Two: must be one"):
         load(ini("[server]\ninstance_header = X-One X-Two\n[routes]\n/ = echo\n"))
+
+
+# -- the document root, and flags applied before checks ------------------------------------
+
+def test_with_no_settings_and_no_htdocs_the_root_is_the_demo_site(tmp_path, monkeypatch):
+    from wsgi_echo.apps.static.demo_site import demo_site
+    monkeypatch.delenv(settings_module.ENV_VAR, raising=False)
+    monkeypatch.chdir(tmp_path)
+    assert load().static.root == demo_site()
+    assert os.path.isfile(os.path.join(demo_site(), "index.html"))
+    (tmp_path / "htdocs").mkdir()
+    assert load().static.root == str(tmp_path / "htdocs")  # ./htdocs, where there is one
+
+
+def test_an_empty_root_in_a_file_means_htdocs_beside_it(tmp_path, monkeypatch):
+    folder = tmp_path / "conf"
+    (folder / "htdocs").mkdir(parents=True)
+    (folder / "settings.ini").write_text("[static]\nroot =\n")
+    monkeypatch.chdir(tmp_path)
+    assert load(str(folder / "settings.ini")).static.root == str(folder / "htdocs")
+
+
+def test_a_flag_applies_before_the_file_is_checked(ini, tmp_path):
+    path = ini("[static]\nroot = /no/such/folder\n")
+    with pytest.raises(SettingsError, match=r"\[static\] root = /no/such/folder"):
+        load(path)
+    settings = load(path, {("static", "root"): str(tmp_path)})
+    assert settings.static.root == str(tmp_path)
+
+
+def test_a_named_root_that_does_not_exist_is_one_line_naming_the_command_line(ini, tmp_path):
+    with pytest.raises(SettingsError) as refused:
+        load(ini(""), {("static", "root"): str(tmp_path / "missing")})
+    assert str(refused.value) == "command line: [static] root = %s: is not a directory" % (
+        tmp_path / "missing")
+
+
+def test_help_shows_what_the_settings_file_sets(tmp_path):
+    (tmp_path / "settings.ini").write_text("[server]\nport = 8090\n")
+    wide = {"COLUMNS": "1000"}  # argparse wraps help at hyphens too, which paths hold
+    shown = run_cli("--help", cwd=str(tmp_path), env=wide).stdout
+    assert "(overrides [server] port; now 8090, from %s)" % (tmp_path / "settings.ini") in shown
+    elsewhere = run_cli("--help", cwd=PROJECT + "/tests", env=wide).stdout
+    assert "(overrides [server] port; default 8080)" in elsewhere
