@@ -157,8 +157,7 @@ def memory(workdir, settings_path):
     1,000 and at the end."""
     server = servers.wsgi_echo("wsgi-echo-memory", "gunicorn", settings_path, workdir)
     try:
-        workers = [pid for pid in server.pids() if pid != server.process.pid]
-        worker = max(workers)  # the gunicorn worker (the master's only child)
+        worker = max(server.children())  # the gunicorn worker (the master's only child)
         mix = [("GET", "/echo/foo?a=b", None, ECHO_HEADERS),
                ("POST", "/echo/foo", JSON_BODY, JSON_HEADERS),
                ("GET", "/index.html", None, {}), ("GET", "/image.png", None, {}),

@@ -37,10 +37,9 @@ import pytest
 from conftest import PROJECT, SERVERS, at_once
 from http_client import raw, status_lines
 from wsgi_echo import settings as settings_module
-from wsgi_echo.servers import READY
 from wsgi_echo.testing import certs
-from wsgi_echo.testing.process import (ServerProcess, free_port, server_environment,
-                                      wsgi_echo_argv)
+from wsgi_echo.testing.process import ServerProcess, free_port
+from wsgi_echo.testing.server import Server
 
 pytestmark = pytest.mark.server
 
@@ -127,11 +126,9 @@ class Stack:
     # -- processes ------------------------------------------------------------------------
 
     def start_instance(self, index):
-        argv = wsgi_echo_argv(INSTANCE_INI, self.kind, port=self.ports[index])
-        argv += ["--instance", self.names[index]]
-        self.instances[index] = ServerProcess(
-            argv, self.ports[index], cwd=str(self.folder), env=server_environment(),
-            log_path=str(self.folder / ("%s.log" % self.names[index])), ready=READY)
+        self.instances[index] = Server(
+            INSTANCE_INI, server=self.kind, port=self.ports[index], workdir=self.folder,
+            name=self.names[index], args=["--instance", self.names[index]])
         return self.instances[index]
 
     def start_nginx(self):
@@ -495,7 +492,7 @@ def test_an_instance_restarted_gracefully_under_load_costs_no_request(stacks):
             old = stack.instances[index]
             timings["term"] = time.time()
             old.signal(signal.SIGTERM)
-            old.process.wait(timeout=15)
+            old.wait(timeout=15)
             timings["exited"] = time.time()
             old.stop()
             stack.start_instance(index)
@@ -544,7 +541,7 @@ def test_an_instance_killed_under_load_costs_no_idempotent_request(stacks):
 
         def kill():
             os.killpg(victim.pid, signal.SIGKILL)   # the instance's own process group
-            victim.process.wait(timeout=5)
+            victim.wait(timeout=5)
             return time.monotonic()
         began = time.monotonic()
         try:

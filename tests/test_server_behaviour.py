@@ -332,7 +332,7 @@ def test_sigterm_lets_an_in_flight_request_finish(start_server):
         worker.join(15)
         status, _, body = result["answer"]
         assert status == 200 and json.loads(body)["path"] == "/in-flight"
-        assert server.process.wait(timeout=15) == 0
+        assert server.wait(timeout=15) == 0
         with pytest.raises(OSError):
             socket.create_connection((server.host, server.port), timeout=1).close()
     at_once(check, servers)
@@ -342,5 +342,5 @@ def test_sigterm_on_an_idle_server_stops_it_at_once(start_server, kind):
     server = start_server(kind, echo_settings(timeout=10))
     started = time.monotonic()
     server.signal(signal.SIGTERM)
-    assert server.process.wait(timeout=10) == 0
+    assert server.wait(timeout=10) == 0
     assert time.monotonic() - started < 0.8
