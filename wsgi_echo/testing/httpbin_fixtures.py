@@ -12,7 +12,7 @@ import pytest
 
 from . import certs
 from .ini import settings_text
-from .plugin import start
+from .sessions import start
 
 HTTPBIN_SETTINGS = settings_text(server={"workers": 1, "threads": 8},
                                  log={"access_log": "-"}, routes={"/": "httpbin"})
