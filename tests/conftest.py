@@ -165,17 +165,3 @@ def run_cli(*args, cwd=None, timeout=20, env=None):
     environment.pop(settings_module.ENV_VAR, None)
     return subprocess.run([sys.executable, "-m", "wsgi_echo", *args], capture_output=True,
                           text=True, cwd=cwd, env=environment, timeout=timeout)
-
-
-def at_once(check, servers):
-    """Run ``check(server)`` for every server of ``{kind: server}`` at the same
-    time: for tests that mostly wait (timeouts, slow clients), so both
-    servers' waits overlap.  A failure names its server."""
-    import concurrent.futures
-    with concurrent.futures.ThreadPoolExecutor(len(servers)) as pool:
-        futures = {kind: pool.submit(check, server) for kind, server in servers.items()}
-    for kind, future in futures.items():
-        error = future.exception()
-        if error is not None:
-            raise AssertionError("under %s: %s" % (kind, error)) from error
-    return {kind: future.result() for kind, future in futures.items()}

@@ -28,18 +28,18 @@ import os
 import re
 import shutil
 import signal
-import socket
 import threading
 import time
 
 import pytest
 
-from conftest import PROJECT, SERVERS, at_once
-from http_client import raw, status_lines
+from conftest import PROJECT, SERVERS
 from wsgi_echo import settings as settings_module
 from wsgi_echo.testing import certs
+from wsgi_echo.testing.clients import at_once, raw, status_lines
 from wsgi_echo.testing.process import ServerProcess, free_port
 from wsgi_echo.testing.server import Server
+from wsgi_echo.testing.trickle import Trickler
 
 pytestmark = pytest.mark.server
 
@@ -426,25 +426,14 @@ def test_over_the_tls_option_clients_get_http2_and_the_instances_see_https(stack
 
 def test_clients_trickling_requests_to_nginx_do_not_delay_anyone(stack):
     """32 clients trickle request heads and 32 request bodies, a byte every
-    0.3 s for 3 s; meanwhile normal requests are answered as fast as ever."""
-    slow = []
-    for number in range(32):
-        head = socket.create_connection(("127.0.0.1", stack.http_port), timeout=5)
-        head.sendall(b"GET /echo/slow-head-%d HTTP/1.1\r\nHost: x\r\nX-Slow: " % number)
-        body = socket.create_connection(("127.0.0.1", stack.http_port), timeout=5)
-        body.sendall(b"POST /echo/slow-body-%d HTTP/1.1\r\nHost: x\r\n"
-                     b"Content-Length: 1000\r\n\r\n" % number)
-        slow += [head, body]
-    stop = threading.Event()
-
-    def trickle():
-        while not stop.wait(0.3):
-            for sock in slow:
-                sock.sendall(b"a")
-    trickler = threading.Thread(target=trickle)
-    trickler.start()
+    0.3 s, for the 3 s of normal requests; those are answered as fast as ever."""
     latencies = []
-    try:
+    with Trickler(stack.nginx, b"GET /echo/slow-head HTTP/1.1\r\nHost: x\r\nX-Slow: ",
+                  b"a" * 1000, count=32, interval=0.3, cap=30) as heads, \
+            Trickler(stack.nginx, b"POST /echo/slow-body HTTP/1.1\r\nHost: x\r\n"
+                     b"Content-Length: 1000\r\n\r\n", b"a" * 1000, count=32, interval=0.3,
+                     cap=30) as bodies:
+        assert heads.sending.wait(10) and bodies.sending.wait(10)
         with contextlib.closing(stack.connection()) as connection:
             end = time.monotonic() + 3.0
             while time.monotonic() < end:
@@ -454,19 +443,11 @@ def test_clients_trickling_requests_to_nginx_do_not_delay_anyone(stack):
                 response.read()
                 latencies.append(time.perf_counter() - began)
                 assert response.status == 200
-    finally:
-        stop.set()
-        trickler.join()
-    try:
         # Every slow client is still connected, still sending: nginx holds
         # them, and no instance has seen a byte of their requests.
-        for sock in slow:
-            sock.sendall(b"a")
+        assert (heads.open(), bodies.open()) == (32, 32)
         for process in stack.instances:
             assert "/echo/slow-" not in process.log()
-    finally:
-        for sock in slow:
-            sock.close()
     latencies.sort()
     p99 = latencies[int(len(latencies) * 0.99) - 1]
     print("%s: %d normal requests while 64 clients trickled: p50 %.1f ms, p99 %.1f ms, "

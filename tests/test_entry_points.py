@@ -11,10 +11,10 @@ import sys
 import pytest
 
 from wsgi_echo.servers import READY
+from wsgi_echo.testing.clients import request
 from wsgi_echo.testing.process import ServerProcess
 
 from conftest import HTDOCS, PROJECT, free_port, settings_text
-from http_client import request
 
 pytestmark = pytest.mark.server
 

@@ -6,8 +6,9 @@ import time
 
 import pytest
 
-from conftest import SERVERS, app_for, at_once, settings_text
-from http_client import raw, request
+from wsgi_echo.testing.clients import at_once, raw, request
+
+from conftest import SERVERS, app_for, settings_text
 
 SECRET = "s3cr3t-t0ken-value"
 

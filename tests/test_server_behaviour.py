@@ -15,8 +15,10 @@ import time
 
 import pytest
 
-from conftest import ACCESS_LINE, access_lines, at_once, echo_settings
-from http_client import Connection, get_json, message, raw, request, status_of
+from wsgi_echo.testing.clients import (Connection, at_once, get_json, message, raw, request,
+                                       status_of)
+
+from conftest import ACCESS_LINE, access_lines, echo_settings
 
 pytestmark = pytest.mark.server
 
