@@ -40,6 +40,7 @@ from wsgi_echo.testing.clients import at_once, raw, status_lines
 from wsgi_echo.testing.process import ServerProcess, free_port
 from wsgi_echo.testing.server import Server
 from wsgi_echo.testing.trickle import Trickler
+from wsgi_echo.testing.waiting import wait_for
 
 pytestmark = pytest.mark.server
 
@@ -189,15 +190,15 @@ class Stack:
         seconds it took."""
         started = time.monotonic()
         seen = set()
-        while time.monotonic() - started < within:
+
+        def both():
             status, headers, _ = self.get("/echo/rejoin")
             if status == 200:
                 seen.add(headers["X-Served-By"])
-            if seen == set(self.names):
-                return time.monotonic() - started
-            time.sleep(0.05)
-        raise AssertionError("only %s answered through nginx within %ss:\n%s"
-                             % (sorted(seen), within, self.logs()))
+            return seen == set(self.names)
+        wait_for(both, within, what=lambda: "both instances to answer through nginx; only %s "
+                 "did:\n%s" % (sorted(seen), self.logs()))
+        return time.monotonic() - started
 
 
 @pytest.fixture(scope="module")
@@ -234,6 +235,7 @@ class Tally:
         self.lock = threading.Lock()
         self.answers = []        # (sent, seconds since the start; took, seconds; status; instance)
         self.failures = []       # (sent, seconds since the start; what went wrong)
+        self.clients = set()     # the clients that have had an answer
 
     def served_by(self, sent_after=0.0):
         """Answers per instance, of the requests sent ``sent_after`` seconds in or later."""
@@ -249,11 +251,13 @@ class Tally:
                                        for sent, what in self.failures)
 
 
-def run_load(stack, seconds, clients=4, path="/echo/load", delayed=0, event=None):
-    """GETs from ``clients`` keep-alive connections to nginx for ``seconds``,
-    the first ``delayed`` of them asking for 200 ms answers (X-Echo-Delay);
-    ``event = (at, action)`` runs ``action()`` ``at`` seconds in.  A failure
-    is any answer but 200, or no answer."""
+def run_load(stack, seconds, clients=4, path="/echo/load", delayed=0, action=None):
+    """GETs from ``clients`` keep-alive connections to nginx for ``seconds``
+    (the load's length, a bound, not a wait), the first ``delayed`` of them
+    asking for 200 ms answers (X-Echo-Delay); ``action()`` runs once every
+    client has had an answer, when each sends request after request and the
+    delayed ones have one in flight.  A failure is any answer but 200, or no
+    answer.  Returns (tally, what ``action`` returned)."""
     tally = Tally()
     started = time.monotonic()
     end = started + seconds
@@ -273,6 +277,7 @@ def run_load(stack, seconds, clients=4, path="/echo/load", delayed=0, event=None
                 with tally.lock:
                     tally.answers.append((sent, took, response.status,
                                           response.headers.get("X-Served-By")))
+                    tally.clients.add(number)
                     if response.status != 200:
                         tally.failures.append((sent, "status %d" % response.status))
                 if response.will_close:
@@ -291,9 +296,9 @@ def run_load(stack, seconds, clients=4, path="/echo/load", delayed=0, event=None
     for thread in threads:
         thread.start()
     result = None
-    if event is not None:
-        at, action = event
-        time.sleep(max(0.0, started + at - time.monotonic()))
+    if action is not None:
+        wait_for(lambda: len(tally.clients) == clients, seconds,
+                 what="every load client to have an answer")
         result = action()
     for thread in threads:
         thread.join()
@@ -460,10 +465,10 @@ def test_clients_trickling_requests_to_nginx_do_not_delay_anyone(stack):
 # -- an instance restarted, an instance lost ------------------------------------------------
 
 def test_an_instance_restarted_gracefully_under_load_costs_no_request(stacks):
-    """SIGTERM to one instance half a second into 3.5 seconds of GETs from
-    four clients, two of them asking for 200 ms answers, so that requests are
-    in flight at the signal; it drains, exits and starts again on the same
-    port, and nginx takes it back."""
+    """SIGTERM to one instance during 3.5 seconds of GETs from four clients,
+    two of them asking for 200 ms answers, once all four have had an answer,
+    so that requests are in flight at the signal; it drains, exits and starts
+    again on the same port, and nginx takes it back."""
     def check(stack):
         stack.wait_until_both_serve()
         index = 1
@@ -478,7 +483,7 @@ def test_an_instance_restarted_gracefully_under_load_costs_no_request(stacks):
             old.stop()
             stack.start_instance(index)
             timings["started"] = time.time()
-        tally, _ = run_load(stack, 3.5, path="/echo/restart", delayed=2, event=(0.5, restart))
+        tally, _ = run_load(stack, 3.5, path="/echo/restart", delayed=2, action=restart)
         # Back in the rotation: the next test needs both, and it is a figure.
         rejoined = stack.wait_until_both_serve()
         # Requests the stopping instance answered after the signal: drained, not dropped.
@@ -507,9 +512,9 @@ def _epoch(iso):
 
 def test_an_instance_killed_under_load_costs_no_idempotent_request(stacks):
     """SIGKILL to the whole of one instance (gunicorn's master and workers)
-    one second into three seconds of GETs from four clients, two of them
-    asking for 200 ms answers, so that requests are inside the instance when
-    it dies.
+    during three seconds of GETs from four clients, two of them asking for
+    200 ms answers, once all four have had an answer, so that requests are
+    inside the instance when it dies.
 
     Every request that had no answer yet is retried by nginx.  What nginx
     cannot retry is an answer it has begun to pass on: both servers write a
@@ -526,8 +531,7 @@ def test_an_instance_killed_under_load_costs_no_idempotent_request(stacks):
             return time.monotonic()
         began = time.monotonic()
         try:
-            tally, killed_at = run_load(stack, 3.0, path="/echo/kill", delayed=2,
-                                        event=(1.0, kill))
+            tally, killed_at = run_load(stack, 3.0, path="/echo/kill", delayed=2, action=kill)
         finally:
             victim.stop()                            # reaps what is left of it
             stack.start_instance(0)                  # on the same port, for the next tests
@@ -600,8 +604,12 @@ def test_requests_framed_two_ways_are_refused_by_nginx_and_never_reach_an_instan
     assert control == [200, 200]
     for case, statuses in answers.items():
         assert len(statuses) == 1 and statuses[0] in (400, 501), (case, statuses)
-    time.sleep(0.2)  # the instances' access-log lines for the control
-    logs = [process.log() for process in stack.instances]
-    assert any("/pipelined-control" in log for log in logs)
+
+    def control_logged():
+        """the control request in an instance's access log"""
+        logs = [process.log() for process in stack.instances]
+        return logs if any("/pipelined-control" in log for log in logs) else None
+    # The control, sent after the attempts, is logged: so is what reached an instance before.
+    logs = wait_for(control_logged, timeout=5)
     for log in logs + [stack.access_log()]:
         assert "/smuggled-" not in log

@@ -140,7 +140,7 @@ def test_the_ini_chooses_the_server_and_failures_show_the_log_and_a_dead_server(
     its server's log, and a test whose server died says so."""
     pytester.makeini("[pytest]\nwsgi_echo_server = waitress\n")
     result = run(pytester, '''
-import os, signal, time
+import os, signal
 import requests
 
 def test_fails(httpbin):
@@ -150,8 +150,7 @@ def test_fails(httpbin):
 
 def test_kill(httpbin):
     os.kill(httpbin.pid, signal.SIGKILL)
-    while httpbin.alive():
-        time.sleep(0.05)
+    assert httpbin.wait(timeout=10) == -signal.SIGKILL
 
 def test_next(httpbin):
     pass

@@ -139,12 +139,17 @@ class Connection:
         data, self.buffer = self.buffer[:size], self.buffer[size:]
         return data
 
+    def wait_for_head(self):
+        """Until the next response's head is here (it stays in the buffer, for
+        ``read_response``): the sign the server is answering."""
+        while b"\r\n\r\n" not in self.buffer:
+            self._fill()
+
     def read_response(self, head=False):
         """The next response (``head``: it answers a HEAD, so has no body).
         ConnectionError or socket.timeout before its head is whole; after
         that, the Response's ``ending`` says how its body ended."""
-        while b"\r\n\r\n" not in self.buffer:
-            self._fill()
+        self.wait_for_head()
         block, self.buffer = self.buffer.split(b"\r\n\r\n", 1)
         lines = block.decode("latin-1").split("\r\n")
         status = int(lines[0].split()[1])
