@@ -19,9 +19,9 @@ import zlib
 from wsgi_echo.testing.ini import write_settings as write_settings_file
 
 from . import groups, load, report, servers
+from .proc import rss_kb
 from .rounds import (ECHO_HEADERS, RUN_S, RUNS, WARMUP_S, Case, run_rounds, selected,
                      server_label, wanted)
-from .servers import rss_kb
 
 MEMORY_REQUESTS = 200_000
 MEMORY_FIRST = 1_000

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Dict, Optional
 
 from . import load
-from .servers import cpu_seconds
+from .proc import cpu_seconds
 
 WARMUP_S = 1
 RUN_S = 2

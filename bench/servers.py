@@ -32,29 +32,6 @@ def peer(name, argv, workdir, env=None, port=None, cpu=SERVER_CPU, scheme="http"
                          name=name, cpu=cpu, scheme=scheme, probe=PROBE)
 
 
-def cpu_seconds(pids):
-    """User and system CPU seconds used so far by the processes ``pids``
-    (those already gone count nothing)."""
-    ticks, total = os.sysconf("SC_CLK_TCK"), 0
-    for pid in pids:
-        try:
-            with open("/proc/%d/stat" % pid) as handle:
-                fields = handle.read().rsplit(")", 1)[1].split()
-            total += int(fields[11]) + int(fields[12])  # utime, stime
-        except (OSError, IndexError, ValueError):
-            pass
-    return total / ticks
-
-
-def rss_kb(pid):
-    """The resident memory of process ``pid`` in KiB; OSError once it is gone."""
-    with open("/proc/%d/status" % pid) as handle:
-        for line in handle:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    raise OSError("no VmRSS for %d" % pid)
-
-
 def gunicorn(name, app, workdir, env=None, extra=(), scheme="http"):
     """gunicorn's own command line (gthread, 1 worker, 4 threads) serving ``app``,
     with ``extra`` options (TLS)."""

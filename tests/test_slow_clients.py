@@ -66,6 +66,9 @@ def silent(server, data):
 
 
 SILENT_BODY = b"POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n12345"
+# A chunk size no body will reach (2**96 bytes), then silence.
+ENDLESS_CHUNK = (b"POST /x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                 b"ffffffffffffffffffffffff\r\n")
 
 
 def silent_bodies(server):
@@ -90,6 +93,8 @@ def outcomes(module_starter):
         ("waitress", "headers"): lambda server: trickling(server, b"", HEADER_LINE),
         ("gunicorn", "silent body"): silent_bodies,
         ("waitress", "silent body"): silent_bodies,
+        ("gunicorn", "endless chunk"): lambda server: silent(server, ENDLESS_CHUNK),
+        ("waitress", "endless chunk"): lambda server: silent(server, ENDLESS_CHUNK),
         ("waitress", "silent headers"): lambda server: silent(
             server, b"GET /x HTTP/1.1\r\nHost: x\r\n"),
     }
@@ -145,4 +150,13 @@ def test_a_silent_body_gets_408_at_the_deadline_and_others_are_served(outcomes, 
 def test_silent_headers_get_408_under_waitress(outcomes):
     reply, elapsed = outcomes["waitress", "silent headers"]
     assert status_of(reply) == 408
+    assert DEADLINE <= elapsed < DEADLINE + 1.5
+
+
+@pytest.mark.parametrize("kind", ["gunicorn", "waitress"])
+def test_a_chunk_size_no_body_will_reach_gets_408_at_the_body_deadline(outcomes, kind):
+    """Answered at the body deadline like any body that does not arrive (as
+    the README says), rather than waited on for as long as the size says."""
+    reply, elapsed = outcomes[kind, "endless chunk"]
+    assert status_of(reply) == 408 and b"Connection: close" in reply
     assert DEADLINE <= elapsed < DEADLINE + 1.5
