@@ -3,7 +3,7 @@
 Servers are this tree's ``python -m wsgi_echo`` with the default settings
 (``[server] workers = 2, threads = 8`` written out), a scratch site and no
 access log, on free 127.0.0.1 ports, started and stopped by PID through
-the project's one harness.  Everything stops by itself, in about three
+the project's one harness.  Everything stops by itself, in about two
 minutes; the table goes to stdout.
 """
 

@@ -19,7 +19,7 @@ import time
 from wsgi_echo.testing.churn import FileChurn
 from wsgi_echo.testing.clients import Connection, message, request
 
-from .common import KINDS, ProbeServer
+from .common import KINDS, running, site
 
 CLIENTS = 4
 SECONDS = 5.0
@@ -62,7 +62,7 @@ def fetch(server, path, until, tally):
 
 def churn(server, name, contents, mode):
     """The tally of CLIENTS fetching ``name`` for SECONDS while it changes."""
-    path = os.path.join(server.site, name)
+    path = os.path.join(site(server), name)
     tallies = [collections.Counter() for _ in range(CLIENTS)]
     writer = FileChurn(path, contents, mode, INTERVAL)
     request(server, "GET", "/" + name)  # cached before the churn starts
@@ -81,7 +81,7 @@ def churn(server, name, contents, mode):
 
 def run(table, workdir):
     for kind in KINDS:
-        with ProbeServer(table, kind, "churn", workdir) as server:
+        with running(table, kind, "churn", workdir) as server:
             for label, name, contents, mode in CASES:
                 tally = churn(server, name, contents, mode)
                 others = ", ".join("%d x %s" % (count, key[7:])

@@ -3,6 +3,7 @@ want it, the table the figures go into, and the server's CPU once it has
 finished what it was doing."""
 
 import collections
+import contextlib
 import os
 import re
 import tempfile
@@ -53,75 +54,84 @@ class Table:
         return "\n".join(lines + ["- " + note for note in self.notes])
 
 
-class ProbeServer:
-    """A wsgi-echo of this tree with the default settings but for ``[server]
-    workers`` and ``threads`` (stated, so the figures say what they are for),
-    a scratch site and no access log, in a folder under ``workdir``."""
-
-    def __init__(self, table, kind, label, workdir):
-        self.table, self.kind, self.label = table, kind, label
-        self.folder = tempfile.mkdtemp(prefix="%s-%s-" % (label, kind), dir=workdir)
-        self.site = os.path.join(self.folder, "site")
-        os.mkdir(self.site)
-        config = write_settings(os.path.join(self.folder, "settings.ini"),
-                                server={"workers": WORKERS, "threads": THREADS},
-                                static={"root": self.site}, log={"access_log": ""})
-        self.server = Server(config, server=kind, workdir=self.folder, name=label,
-                             probe=WARM_UP)
-        self.host, self.port = self.server.host, self.server.port
-        if kind == "gunicorn":
-            # The probe request proves one worker; every one must be accepting
-            # before a figure that depends on how connections spread.
-            wait_for(lambda: len(accepting(self.server.children(), self.port)) == WORKERS,
-                     timeout=30, what="%d gunicorn workers to accept" % WORKERS)
-
-    def pids(self):
-        return self.server.pids()
-
-    def idle_cpu_seconds(self):
-        """The server's CPU seconds, read once they stop rising: it has
-        finished the work of the requests before (/proc counts in ticks)."""
-        readings = [None]
-
-        def steady():
-            now = cpu_seconds(self.pids())
-            previous, readings[0] = readings[0], now
-            return (now,) if now == previous else None
+def start(table, kind, label, workdir):
+    """A wsgi-echo ``Server`` of this tree with the default settings but for
+    ``[server] workers`` and ``threads`` (stated, so the figures say what they
+    are for), a site (``site(server)``) and no access log, in a folder under
+    ``workdir``; under gunicorn, once every worker accepts."""
+    folder = tempfile.mkdtemp(prefix="%s-%s-" % (label, kind), dir=workdir)
+    os.mkdir(os.path.join(folder, "site"))
+    config = write_settings(os.path.join(folder, "settings.ini"),
+                            server={"workers": WORKERS, "threads": THREADS},
+                            static={"root": os.path.join(folder, "site")}, log={"access_log": ""})
+    server = Server(config, server=kind, workdir=folder, name=label, probe=WARM_UP)
+    if kind == "gunicorn":
+        # The probe request proves one worker; every one must be accepting
+        # before a figure that depends on how connections spread.
         try:
-            return wait_for(steady, timeout=10, interval=0.1)[0]
+            wait_for(lambda: len(accepting(server.children(), server.port)) == WORKERS,
+                     timeout=30, what="%d gunicorn workers to accept" % WORKERS)
         except WaitTimeout:
-            self.table.note("%s (%s) never went idle; CPU figures include that" % (
-                self.kind, self.label))
-            return readings[0]
+            server.stop()
+            raise
+    return server
 
-    def stop(self):
-        alive = self.server.alive()
-        self.server.stop()
-        log = self.server.log()
-        if not alive:
-            self.table.note("%s (%s) had exited before the stop" % (self.kind, self.label))
-        elif "Traceback" in log:
-            kinds = collections.Counter(re.findall(
-                r"^([A-Za-z_][\w.]*(?:Error|Exception|Exit|Interrupt))\b", log, re.M))
-            self.table.note("%s (%s): %d traceback(s) in the server log (%s)" % (
-                self.kind, self.label, log.count("Traceback"),
-                ", ".join("%s x%d" % item for item in kinds.most_common())))
 
-    def __enter__(self):
-        return self
+def site(server):
+    """The folder ``server`` serves at ``/``."""
+    return os.path.join(server.workdir, "site")
 
-    def __exit__(self, *exc):
-        self.stop()
+
+def idle_cpu_seconds(server, table):
+    """The server's CPU seconds, read once they stop rising: it has finished
+    the work of the requests before (/proc counts in ticks)."""
+    readings = [None]
+
+    def steady():
+        now = cpu_seconds(server.pids())
+        previous, readings[0] = readings[0], now
+        return (now,) if now == previous else None
+    try:
+        return wait_for(steady, timeout=10, interval=0.1)[0]
+    except WaitTimeout:
+        table.note("%s (%s) never went idle; CPU figures include that"
+                   % (server.kind, server.name))
+        return readings[0]
+
+
+def stop(server, table):
+    """Stop ``server``, noting an early exit or tracebacks in its log."""
+    alive = server.alive()
+    server.stop()
+    log = server.log()
+    if not alive:
+        table.note("%s (%s) had exited before the stop" % (server.kind, server.name))
+    elif "Traceback" in log:
+        kinds = collections.Counter(re.findall(
+            r"^([A-Za-z_][\w.]*(?:Error|Exception|Exit|Interrupt))\b", log, re.M))
+        table.note("%s (%s): %d traceback(s) in the server log (%s)" % (
+            server.kind, server.name, log.count("Traceback"),
+            ", ".join("%s x%d" % item for item in kinds.most_common())))
+
+
+@contextlib.contextmanager
+def running(table, kind, label, workdir):
+    """``start``, stopped (``stop``) at the end of the ``with`` block."""
+    server = start(table, kind, label, workdir)
+    try:
+        yield server
+    finally:
+        stop(server, table)
 
 
 def started(table, label, workdir, kinds=KINDS):
-    """A ProbeServer per kind, ``{kind: server}``; all stopped if one fails."""
+    """A server per kind, ``{kind: server}``; all stopped if one fails."""
     servers = {}
     try:
         for kind in kinds:
-            servers[kind] = ProbeServer(table, kind, label, workdir)
+            servers[kind] = start(table, kind, label, workdir)
     except Exception:
         for server in servers.values():
-            server.stop()
+            stop(server, table)
         raise
     return servers

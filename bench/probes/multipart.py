@@ -18,7 +18,7 @@ import time
 from wsgi_echo.testing.clients import request
 
 from ..proc import rss_bytes
-from .common import KINDS, ProbeServer
+from .common import KINDS, idle_cpu_seconds, running
 
 BOUNDARY = b"probe-boundary-7f3a"
 HEADERS = {"Content-Type": "multipart/form-data; boundary=%s" % BOUNDARY.decode()}
@@ -52,15 +52,15 @@ def post(server, body):
     return status, len(data)
 
 
-def cpu_per_post(server, body, posts=1):
+def cpu_per_post(server, table, body, posts=1):
     """(last status, its response size, mean server CPU seconds per post)."""
-    before = server.idle_cpu_seconds()
+    before = idle_cpu_seconds(server, table)
     for _ in range(posts):
         status, size = post(server, body)
-    return status, size, (server.idle_cpu_seconds() - before) / posts
+    return status, size, (idle_cpu_seconds(server, table) - before) / posts
 
 
-def posters(server, body):
+def posters(server, table, body):
     """POSTERS clients posting ``body`` POSTS_EACH times at once: (statuses,
     idle, peak and final resident bytes of the server's processes)."""
     statuses, lock, done = collections.Counter(), threading.Lock(), threading.Event()
@@ -86,7 +86,7 @@ def posters(server, body):
         thread.join()
     done.set()
     sampler.join()
-    server.idle_cpu_seconds()  # the last posts' work is over
+    idle_cpu_seconds(server, table)  # the last posts' work is over
     final = rss_bytes(server.pids())
     return statuses, idle, max(peak[0], final), final
 
@@ -105,19 +105,19 @@ def run(table, workdir):
               (1, multipart_body(1, 200))]
     for kind in KINDS:
         for index, (label, body) in enumerate(bodies):
-            with ProbeServer(table, kind, "multipart", workdir) as server:
+            with running(table, kind, "multipart", workdir) as server:
                 post(server, multipart_body(3, 300))  # first-use imports, not counted
-                status, size, cpu = cpu_per_post(server, body)
+                status, size, cpu = cpu_per_post(server, table, body)
                 table.record("multipart", "%s, one post: status, response, CPU" % label, kind,
                              "%s, %d bytes, %.0f ms CPU" % (status, size, cpu * 1000))
                 if index == 0:
-                    means = [cpu_per_post(server, data, MEAN_OF)[2] * 1000
+                    means = [cpu_per_post(server, table, data, MEAN_OF)[2] * 1000
                              for _, data in linear]
                     table.record("multipart", "CPU per post, 1,000 / 500 / 1 tiny parts "
                                  "(mean of %d)" % MEAN_OF, kind,
                                  "%.1f / %.1f / %.1f ms" % tuple(means))
                 started = time.monotonic()
-                statuses, idle, peak, final = posters(server, body)
+                statuses, idle, peak, final = posters(server, table, body)
                 table.record("multipart", "%s, %d posters x %d: RSS peak / final"
                              % (label, POSTERS, POSTS_EACH), kind,
                              "%s / %s (idle %s; %s; %.1f s)" % (

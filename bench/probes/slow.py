@@ -22,7 +22,7 @@ from wsgi_echo.testing.trickle import Trickler
 from wsgi_echo.testing.waiting import WaitTimeout, wait_for
 
 from ..proc import connections
-from .common import started
+from .common import started, stop
 
 NORMAL_TIMEOUT = 10.0
 PACE = 1.0  # seconds between a trickler's bytes: a slow client's speed
@@ -108,7 +108,7 @@ def run(table, workdir):
             results = at_once(lambda server: scenario(server, **options), servers)
         finally:
             for server in servers.values():
-                server.stop()
+                stop(server, table)
         for kind, (normal, tricklers, held) in results.items():
             table.record(name, label + ": GETs answered <= 10 s", kind, normal)
             table.record(name, label + ": tricklers", kind, tricklers)
