@@ -104,21 +104,8 @@ class Stack:
         self.instances = [None, None]
         self.nginx = None
         self.prefix = folder / "nginx"
-        errors = []
-
-        def start(index):
-            try:
-                self.start_instance(index)
-            except Exception as exc:  # reported below, with the logs
-                errors.append(exc)
-        threads = [threading.Thread(target=start, args=(index,)) for index in (0, 1)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
         try:
-            if errors:
-                raise RuntimeError("an instance did not start: %s" % errors[0])
+            at_once(self.start_instance, {"instance %d" % index: index for index in (0, 1)})
             self.start_nginx()
         except BaseException:
             self.stop()
