@@ -22,7 +22,7 @@ COMPAT_DESELECT := \
 	--deselect tests/test_requests.py::TestTimeout::test_connect_timeout \
 	--deselect tests/test_requests.py::TestTimeout::test_total_timeout_connect
 
-.PHONY: run test bench compat dist-check clean
+.PHONY: run test bench probes compat dist-check clean
 
 # make run PORT=8090 serves on another port (any wsgi-echo flag: ARGS="--root site").
 PORT ?=
@@ -42,6 +42,10 @@ test: $(VENV)/.installed-test
 
 bench: $(BENCH_VENV)/.installed
 	$(BENCH_VENV)/bin/python -m bench
+
+# What hostile and slow clients cost this tree's servers (about 2 minutes).
+probes: $(BENCH_VENV)/.installed
+	$(BENCH_VENV)/bin/python -m bench.probes $(PROBES_ARGS)
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

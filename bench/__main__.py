@@ -19,9 +19,9 @@ import zlib
 from wsgi_echo.testing.ini import write_settings as write_settings_file
 
 from . import groups, load, report, servers
+from .proc import rss_kb
 from .rounds import (ECHO_HEADERS, RUN_S, RUNS, WARMUP_S, Case, run_rounds, selected,
                      server_label, wanted)
-from .servers import rss_kb
 
 MEMORY_REQUESTS = 200_000
 MEMORY_FIRST = 1_000
@@ -157,8 +157,7 @@ def memory(workdir, settings_path):
     1,000 and at the end."""
     server = servers.wsgi_echo("wsgi-echo-memory", "gunicorn", settings_path, workdir)
     try:
-        workers = [pid for pid in server.pids() if pid != server.process.pid]
-        worker = max(workers)  # the gunicorn worker (the master's only child)
+        worker = max(server.children())  # the gunicorn worker (the master's only child)
         mix = [("GET", "/echo/foo?a=b", None, ECHO_HEADERS),
                ("POST", "/echo/foo", JSON_BODY, JSON_HEADERS),
                ("GET", "/index.html", None, {}), ("GET", "/image.png", None, {}),

@@ -15,8 +15,8 @@ the echo behind nginx in front of two instances.
 
 import os
 import re
-import shutil
 
+from wsgi_echo.testing import certs
 from wsgi_echo.testing.ini import settings_text
 
 from . import servers
@@ -31,15 +31,6 @@ def _label(group):
     return lambda kind, target: group
 
 
-def _certificate(workdir):
-    import trustme
-    authority = trustme.CA()
-    leaf = authority.issue_cert("127.0.0.1", "localhost")
-    path = os.path.join(workdir, "bench-server.pem")
-    leaf.private_key_and_cert_chain_pem.write_to_path(path)
-    return path
-
-
 def https(workdir, settings_path):
     """gunicorn over TLS: bare and wsgi-echo, HTTP/1.1 and HTTP/2."""
     group = "gunicorn https"
@@ -50,18 +41,16 @@ def https(workdir, settings_path):
                  tool="h2load", connections=4)]
     if not wanted(group, "wsgi-echo", echo):
         return []
-    pem = _certificate(workdir)
-    tls_settings = os.path.join(workdir, "bench-tls.ini")
-    with open(settings_path) as source, open(tls_settings, "w") as target:
-        target.write(source.read() + settings_text(tls={"certfile": pem, "keyfile": pem}))
+    # The certificate the project's Server presents when secure, for both.
+    cert, key = certs.server_files()
     results, started = [], []
     try:
         started.append(("bare", servers.gunicorn(
             "bare-https", "bench.apps:bare", workdir, scheme="https",
-            extra=["--certfile", pem, "--keyfile", pem, "--http-protocols", "h2,h1"]),
+            extra=["--certfile", cert, "--keyfile", key, "--http-protocols", "h2,h1"]),
             bare_cases))
         started.append(("wsgi-echo", servers.wsgi_echo("wsgi-echo-https", "gunicorn",
-                                                       tls_settings, workdir, scheme="https"),
+                                                       settings_path, workdir, secure=True),
                         echo))
         print("%s: bare, wsgi-echo" % group, flush=True)
         run_rounds(results, "gunicorn", started, workdir, label_of=_label(group))
@@ -87,11 +76,9 @@ def _nginx(workdir, upstreams):
         with open(os.path.join(NGINX, name)) as source, \
                 open(os.path.join(prefix, name), "w") as target:
             target.write(_render(source.read(), values))
-    argv = [shutil.which("nginx") or "/usr/sbin/nginx", "-p", prefix,
-            "-c", os.path.join(prefix, "nginx.conf"), "-e", "stderr"]
-    if os.geteuid() == 0:
-        argv += ["-g", "user root;"]
-    return servers.Server("nginx-front", argv, workdir, port=port, cpu=None)
+    conf = os.path.join(prefix, "nginx.conf")
+    return servers.peer("nginx-front", servers.nginx_argv(prefix, conf), workdir, port=port,
+                        cpu=None)
 
 
 def behind_nginx(workdir, settings_path):

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Dict, Optional
 
 from . import load
+from .proc import cpu_seconds
 
 WARMUP_S = 1
 RUN_S = 2
@@ -70,12 +71,12 @@ def write_script(workdir, number, case):
 def one_run(server, url, script, seconds, case):
     """One measured wrk run; answers other than 2xx count as errors unless the
     case expects one (``/status/418``)."""
-    cpu_before, wall_before = server.cpu_seconds(), time.monotonic()
+    cpu_before, wall_before = cpu_seconds(server.pids()), time.monotonic()
     if case.tool == "h2load":
         summary = load.run_h2load(url, case.headers, seconds, case.connections)
     else:
         summary = load.run_wrk(url, script, seconds, case.connections)
-    cpu = server.cpu_seconds() - cpu_before
+    cpu = cpu_seconds(server.pids()) - cpu_before
     wall = time.monotonic() - wall_before
     seconds = summary["duration_us"] / 1e6
     return {"rps": summary["requests"] / seconds,

@@ -1,9 +1,10 @@
 """The one test harness: settings written from keyword arguments, the app
 in-process, and real server processes on free loopback ports.
 
-Server tests start ``python -m wsgi_echo`` through ``wsgi_echo.testing``
-(the same code ``make bench`` and the pytest plugin use), wait until it
-accepts connections, and stop it by PID at the end.
+Server tests start ``python -m wsgi_echo`` as ``wsgi_echo.testing.server.Server``
+(the class ``make bench`` and the pytest plugin use too), which waits until
+it is ready and stops it by PID at the end; ``start_server`` and
+``module_starter`` hand them out and stop them.
 """
 
 import os
@@ -11,15 +12,16 @@ import re
 import subprocess
 import sys
 import textwrap
-import time
 
 import pytest
 from webtest import TestApp
 
 from wsgi_echo import make_app, settings as settings_module
-from wsgi_echo.servers import NAMES as SERVERS, READY
+from wsgi_echo.servers import NAMES as SERVERS
 from wsgi_echo.testing.ini import settings_text, write_settings
-from wsgi_echo.testing.process import ServerProcess, free_port, server_environment, wsgi_echo_argv
+from wsgi_echo.testing.process import free_port
+from wsgi_echo.testing.server import Server
+from wsgi_echo.testing.waiting import wait_for
 
 pytest_plugins = ["pytester"]  # the pytest plugin's own tests run small suites
 # tests/installed is `make dist-check`: it builds and installs the wheel.
@@ -71,17 +73,6 @@ def default_app(tmp_path):
     return app_for(settings_text(static={"root": HTDOCS}), tmp_path)
 
 
-class Server(ServerProcess):
-    """A real ``python -m wsgi_echo`` with a settings file, as tests use it."""
-
-    def __init__(self, kind, config, folder, env=None):
-        self.kind = kind
-        port = free_port()
-        super().__init__(wsgi_echo_argv(config, kind, port=port), port, cwd=str(folder),
-                         env=server_environment(**(env or {})),
-                         log_path=str(folder / ("%s-%d.log" % (kind, port))), ready=READY)
-
-
 class Starter:
     """Starts servers in one folder and stops all of them at the end."""
 
@@ -90,11 +81,11 @@ class Starter:
         self.started = []
 
     def __call__(self, kind, config, **env):
-        """``config``: settings text, or the path of a settings file."""
+        """``config``: settings text, or the path of a settings file; ``env``:
+        variables added to the server's environment."""
         if "\n" in config or not os.path.exists(config):
-            config = write_settings(self.folder / ("%s-%d.ini" % (kind, len(self.started))),
-                                    dedented(config))
-        server = Server(kind, config, self.folder, env)
+            config = dedented(config)
+        server = Server(config, server=kind, workdir=self.folder, env=env)
         self.started.append(server)
         return server
 
@@ -156,14 +147,18 @@ ACCESS_LINE = re.compile(
 
 def access_lines(read, count=0, timeout=5.0, containing=""):
     """Access lines from ``read()`` that contain ``containing``, once there
-    are ``count`` of them (or the timeout)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        lines = [line for line in read().splitlines()
-                 if ACCESS_LINE.match(line) and containing in line]
-        if len(lines) >= count or time.monotonic() > deadline:
-            return lines
-        time.sleep(0.05)
+    are ``count`` of them; with no ``count``, those there are now (for a
+    check that nothing was logged, once the event that would log is over)."""
+    def matching():
+        return [line for line in read().splitlines()
+                if ACCESS_LINE.match(line) and containing in line]
+    def enough():
+        lines = matching()
+        return lines if len(lines) >= count else None
+    if not count:
+        return matching()
+    return wait_for(enough, timeout, what=lambda: "%d access lines containing %r; there are: %r"
+                    % (count, containing, matching()))
 
 
 def run_cli(*args, cwd=None, timeout=20, env=None):
@@ -172,17 +167,3 @@ def run_cli(*args, cwd=None, timeout=20, env=None):
     environment.pop(settings_module.ENV_VAR, None)
     return subprocess.run([sys.executable, "-m", "wsgi_echo", *args], capture_output=True,
                           text=True, cwd=cwd, env=environment, timeout=timeout)
-
-
-def at_once(check, servers):
-    """Run ``check(server)`` for every server of ``{kind: server}`` at the same
-    time: for tests that mostly wait (timeouts, slow clients), so both
-    servers' waits overlap.  A failure names its server."""
-    import concurrent.futures
-    with concurrent.futures.ThreadPoolExecutor(len(servers)) as pool:
-        futures = {kind: pool.submit(check, server) for kind, server in servers.items()}
-    for kind, future in futures.items():
-        error = future.exception()
-        if error is not None:
-            raise AssertionError("under %s: %s" % (kind, error)) from error
-    return {kind: future.result() for kind, future in futures.items()}

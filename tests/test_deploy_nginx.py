@@ -28,19 +28,19 @@ import os
 import re
 import shutil
 import signal
-import socket
 import threading
 import time
 
 import pytest
 
-from conftest import PROJECT, SERVERS, at_once
-from http_client import raw, status_lines
+from conftest import PROJECT, SERVERS
 from wsgi_echo import settings as settings_module
-from wsgi_echo.servers import READY
 from wsgi_echo.testing import certs
-from wsgi_echo.testing.process import (ServerProcess, free_port, server_environment,
-                                      wsgi_echo_argv)
+from wsgi_echo.testing.clients import at_once, raw, status_lines
+from wsgi_echo.testing.process import ServerProcess, free_port
+from wsgi_echo.testing.server import Server
+from wsgi_echo.testing.trickle import Trickler
+from wsgi_echo.testing.waiting import wait_for
 
 pytestmark = pytest.mark.server
 
@@ -104,21 +104,8 @@ class Stack:
         self.instances = [None, None]
         self.nginx = None
         self.prefix = folder / "nginx"
-        errors = []
-
-        def start(index):
-            try:
-                self.start_instance(index)
-            except Exception as exc:  # reported below, with the logs
-                errors.append(exc)
-        threads = [threading.Thread(target=start, args=(index,)) for index in (0, 1)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
         try:
-            if errors:
-                raise RuntimeError("an instance did not start: %s" % errors[0])
+            at_once(self.start_instance, {"instance %d" % index: index for index in (0, 1)})
             self.start_nginx()
         except BaseException:
             self.stop()
@@ -127,11 +114,9 @@ class Stack:
     # -- processes ------------------------------------------------------------------------
 
     def start_instance(self, index):
-        argv = wsgi_echo_argv(INSTANCE_INI, self.kind, port=self.ports[index])
-        argv += ["--instance", self.names[index]]
-        self.instances[index] = ServerProcess(
-            argv, self.ports[index], cwd=str(self.folder), env=server_environment(),
-            log_path=str(self.folder / ("%s.log" % self.names[index])), ready=READY)
+        self.instances[index] = Server(
+            INSTANCE_INI, server=self.kind, port=self.ports[index], workdir=self.folder,
+            name=self.names[index], args=["--instance", self.names[index]])
         return self.instances[index]
 
     def start_nginx(self):
@@ -192,15 +177,15 @@ class Stack:
         seconds it took."""
         started = time.monotonic()
         seen = set()
-        while time.monotonic() - started < within:
+
+        def both():
             status, headers, _ = self.get("/echo/rejoin")
             if status == 200:
                 seen.add(headers["X-Served-By"])
-            if seen == set(self.names):
-                return time.monotonic() - started
-            time.sleep(0.05)
-        raise AssertionError("only %s answered through nginx within %ss:\n%s"
-                             % (sorted(seen), within, self.logs()))
+            return seen == set(self.names)
+        wait_for(both, within, what=lambda: "both instances to answer through nginx; only %s "
+                 "did:\n%s" % (sorted(seen), self.logs()))
+        return time.monotonic() - started
 
 
 @pytest.fixture(scope="module")
@@ -237,6 +222,7 @@ class Tally:
         self.lock = threading.Lock()
         self.answers = []        # (sent, seconds since the start; took, seconds; status; instance)
         self.failures = []       # (sent, seconds since the start; what went wrong)
+        self.clients = set()     # the clients that have had an answer
 
     def served_by(self, sent_after=0.0):
         """Answers per instance, of the requests sent ``sent_after`` seconds in or later."""
@@ -252,11 +238,13 @@ class Tally:
                                        for sent, what in self.failures)
 
 
-def run_load(stack, seconds, clients=4, path="/echo/load", delayed=0, event=None):
-    """GETs from ``clients`` keep-alive connections to nginx for ``seconds``,
-    the first ``delayed`` of them asking for 200 ms answers (X-Echo-Delay);
-    ``event = (at, action)`` runs ``action()`` ``at`` seconds in.  A failure
-    is any answer but 200, or no answer."""
+def run_load(stack, seconds, clients=4, path="/echo/load", delayed=0, action=None):
+    """GETs from ``clients`` keep-alive connections to nginx for ``seconds``
+    (the load's length, a bound, not a wait), the first ``delayed`` of them
+    asking for 200 ms answers (X-Echo-Delay); ``action()`` runs once every
+    client has had an answer, when each sends request after request and the
+    delayed ones have one in flight.  A failure is any answer but 200, or no
+    answer.  Returns (tally, what ``action`` returned)."""
     tally = Tally()
     started = time.monotonic()
     end = started + seconds
@@ -276,6 +264,7 @@ def run_load(stack, seconds, clients=4, path="/echo/load", delayed=0, event=None
                 with tally.lock:
                     tally.answers.append((sent, took, response.status,
                                           response.headers.get("X-Served-By")))
+                    tally.clients.add(number)
                     if response.status != 200:
                         tally.failures.append((sent, "status %d" % response.status))
                 if response.will_close:
@@ -294,9 +283,9 @@ def run_load(stack, seconds, clients=4, path="/echo/load", delayed=0, event=None
     for thread in threads:
         thread.start()
     result = None
-    if event is not None:
-        at, action = event
-        time.sleep(max(0.0, started + at - time.monotonic()))
+    if action is not None:
+        wait_for(lambda: len(tally.clients) == clients, seconds,
+                 what="every load client to have an answer")
         result = action()
     for thread in threads:
         thread.join()
@@ -429,25 +418,14 @@ def test_over_the_tls_option_clients_get_http2_and_the_instances_see_https(stack
 
 def test_clients_trickling_requests_to_nginx_do_not_delay_anyone(stack):
     """32 clients trickle request heads and 32 request bodies, a byte every
-    0.3 s for 3 s; meanwhile normal requests are answered as fast as ever."""
-    slow = []
-    for number in range(32):
-        head = socket.create_connection(("127.0.0.1", stack.http_port), timeout=5)
-        head.sendall(b"GET /echo/slow-head-%d HTTP/1.1\r\nHost: x\r\nX-Slow: " % number)
-        body = socket.create_connection(("127.0.0.1", stack.http_port), timeout=5)
-        body.sendall(b"POST /echo/slow-body-%d HTTP/1.1\r\nHost: x\r\n"
-                     b"Content-Length: 1000\r\n\r\n" % number)
-        slow += [head, body]
-    stop = threading.Event()
-
-    def trickle():
-        while not stop.wait(0.3):
-            for sock in slow:
-                sock.sendall(b"a")
-    trickler = threading.Thread(target=trickle)
-    trickler.start()
+    0.3 s, for the 3 s of normal requests; those are answered as fast as ever."""
     latencies = []
-    try:
+    with Trickler(stack.nginx, b"GET /echo/slow-head HTTP/1.1\r\nHost: x\r\nX-Slow: ",
+                  b"a" * 1000, count=32, interval=0.3, cap=30) as heads, \
+            Trickler(stack.nginx, b"POST /echo/slow-body HTTP/1.1\r\nHost: x\r\n"
+                     b"Content-Length: 1000\r\n\r\n", b"a" * 1000, count=32, interval=0.3,
+                     cap=30) as bodies:
+        assert heads.sending.wait(10) and bodies.sending.wait(10)
         with contextlib.closing(stack.connection()) as connection:
             end = time.monotonic() + 3.0
             while time.monotonic() < end:
@@ -457,19 +435,11 @@ def test_clients_trickling_requests_to_nginx_do_not_delay_anyone(stack):
                 response.read()
                 latencies.append(time.perf_counter() - began)
                 assert response.status == 200
-    finally:
-        stop.set()
-        trickler.join()
-    try:
         # Every slow client is still connected, still sending: nginx holds
         # them, and no instance has seen a byte of their requests.
-        for sock in slow:
-            sock.sendall(b"a")
+        assert (heads.open(), bodies.open()) == (32, 32)
         for process in stack.instances:
             assert "/echo/slow-" not in process.log()
-    finally:
-        for sock in slow:
-            sock.close()
     latencies.sort()
     p99 = latencies[int(len(latencies) * 0.99) - 1]
     print("%s: %d normal requests while 64 clients trickled: p50 %.1f ms, p99 %.1f ms, "
@@ -482,10 +452,10 @@ def test_clients_trickling_requests_to_nginx_do_not_delay_anyone(stack):
 # -- an instance restarted, an instance lost ------------------------------------------------
 
 def test_an_instance_restarted_gracefully_under_load_costs_no_request(stacks):
-    """SIGTERM to one instance half a second into 3.5 seconds of GETs from
-    four clients, two of them asking for 200 ms answers, so that requests are
-    in flight at the signal; it drains, exits and starts again on the same
-    port, and nginx takes it back."""
+    """SIGTERM to one instance during 3.5 seconds of GETs from four clients,
+    two of them asking for 200 ms answers, once all four have had an answer,
+    so that requests are in flight at the signal; it drains, exits and starts
+    again on the same port, and nginx takes it back."""
     def check(stack):
         stack.wait_until_both_serve()
         index = 1
@@ -495,12 +465,12 @@ def test_an_instance_restarted_gracefully_under_load_costs_no_request(stacks):
             old = stack.instances[index]
             timings["term"] = time.time()
             old.signal(signal.SIGTERM)
-            old.process.wait(timeout=15)
+            old.wait(timeout=15)
             timings["exited"] = time.time()
             old.stop()
             stack.start_instance(index)
             timings["started"] = time.time()
-        tally, _ = run_load(stack, 3.5, path="/echo/restart", delayed=2, event=(0.5, restart))
+        tally, _ = run_load(stack, 3.5, path="/echo/restart", delayed=2, action=restart)
         # Back in the rotation: the next test needs both, and it is a figure.
         rejoined = stack.wait_until_both_serve()
         # Requests the stopping instance answered after the signal: drained, not dropped.
@@ -529,9 +499,9 @@ def _epoch(iso):
 
 def test_an_instance_killed_under_load_costs_no_idempotent_request(stacks):
     """SIGKILL to the whole of one instance (gunicorn's master and workers)
-    one second into three seconds of GETs from four clients, two of them
-    asking for 200 ms answers, so that requests are inside the instance when
-    it dies.
+    during three seconds of GETs from four clients, two of them asking for
+    200 ms answers, once all four have had an answer, so that requests are
+    inside the instance when it dies.
 
     Every request that had no answer yet is retried by nginx.  What nginx
     cannot retry is an answer it has begun to pass on: both servers write a
@@ -544,12 +514,11 @@ def test_an_instance_killed_under_load_costs_no_idempotent_request(stacks):
 
         def kill():
             os.killpg(victim.pid, signal.SIGKILL)   # the instance's own process group
-            victim.process.wait(timeout=5)
+            victim.wait(timeout=5)
             return time.monotonic()
         began = time.monotonic()
         try:
-            tally, killed_at = run_load(stack, 3.0, path="/echo/kill", delayed=2,
-                                        event=(1.0, kill))
+            tally, killed_at = run_load(stack, 3.0, path="/echo/kill", delayed=2, action=kill)
         finally:
             victim.stop()                            # reaps what is left of it
             stack.start_instance(0)                  # on the same port, for the next tests
@@ -622,8 +591,12 @@ def test_requests_framed_two_ways_are_refused_by_nginx_and_never_reach_an_instan
     assert control == [200, 200]
     for case, statuses in answers.items():
         assert len(statuses) == 1 and statuses[0] in (400, 501), (case, statuses)
-    time.sleep(0.2)  # the instances' access-log lines for the control
-    logs = [process.log() for process in stack.instances]
-    assert any("/pipelined-control" in log for log in logs)
+
+    def control_logged():
+        """the control request in an instance's access log"""
+        logs = [process.log() for process in stack.instances]
+        return logs if any("/pipelined-control" in log for log in logs) else None
+    # The control, sent after the attempts, is logged: so is what reached an instance before.
+    logs = wait_for(control_logged, timeout=5)
     for log in logs + [stack.access_log()]:
         assert "/smuggled-" not in log

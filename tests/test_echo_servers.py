@@ -6,8 +6,9 @@ import json
 
 import pytest
 
+from wsgi_echo.testing.clients import get_json, raw, request, status_of
+
 from conftest import SERVERS, echo_settings, settings_text
-from http_client import get_json, raw, request, status_of
 
 pytestmark = pytest.mark.server
 

@@ -11,10 +11,10 @@ import sys
 import pytest
 
 from wsgi_echo.servers import READY
+from wsgi_echo.testing.clients import request
 from wsgi_echo.testing.process import ServerProcess
 
 from conftest import HTDOCS, PROJECT, free_port, settings_text
-from http_client import request
 
 pytestmark = pytest.mark.server
 
@@ -33,9 +33,8 @@ def launch(tmp_path):
         env = dict(os.environ, WSGI_ECHO_SETTINGS=str(ini))
         env.pop("MAKEFLAGS", None)
         env.pop("MAKELEVEL", None)
-        server = ServerProcess([arg.replace("{port}", str(port)) for arg in argv], port,
-                               cwd=cwd, env=env, log_path=str(tmp_path / "server.log"),
-                               timeout=60, ready=ready)
+        server = ServerProcess(argv, port, cwd=cwd, env=env,
+                               log_path=str(tmp_path / "server.log"), timeout=60, ready=ready)
         started.append(server)
         return server
     yield run
@@ -83,22 +82,15 @@ def test_gunicorn_on_a_unix_socket(tmp_path):
     """gunicorn.conf.py with a unix-socket bind: it starts, says where it
     serves, and answers over the socket."""
     import socket
-    import subprocess
-    import time
     path = str(tmp_path / "echo.sock")
     ini = tmp_path / "settings.ini"
     ini.write_text(settings_text(server={"workers": 1}, routes={"/": "echo"}))
-    log = tmp_path / "gunicorn.log"
-    process = subprocess.Popen(
-        [os.path.join(BIN, "gunicorn"), "-c", "gunicorn.conf.py", "--bind", "unix:" + path,
-         "wsgi_echo:app"], cwd=PROJECT, env=dict(os.environ, WSGI_ECHO_SETTINGS=str(ini)),
-        stdout=open(log, "wb"), stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + 20
-        while READY not in log.read_text() and time.monotonic() < deadline:
-            assert process.poll() is None, log.read_text()
-            time.sleep(0.05)
-        assert "%shttp+unix://%s" % (READY, path) in log.read_text()
+    # No TCP port: the start is over once the ready line names the socket.
+    with ServerProcess([os.path.join(BIN, "gunicorn"), "-c", "gunicorn.conf.py",
+                        "--bind", "unix:" + path, "wsgi_echo:app"], None, cwd=PROJECT,
+                       env=dict(os.environ, WSGI_ECHO_SETTINGS=str(ini)),
+                       log_path=str(tmp_path / "gunicorn.log"), timeout=20,
+                       ready="%shttp+unix://%s" % (READY, path)):
         with socket.socket(socket.AF_UNIX) as sock:
             sock.settimeout(10)
             sock.connect(path)
@@ -107,9 +99,6 @@ def test_gunicorn_on_a_unix_socket(tmp_path):
             while chunk := sock.recv(65536):
                 reply += chunk
         assert reply.startswith(b"HTTP/1.1 200") and b'"path": "/over-unix"' in reply
-    finally:
-        process.terminate()
-        process.wait(15)
 
 
 # -- from any folder --------------------------------------------------------------------

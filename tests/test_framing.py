@@ -7,8 +7,9 @@ import json
 
 import pytest
 
+from wsgi_echo.testing.clients import exchange, raw, statuses_of
+
 from conftest import echo_settings
-from http_client import raw, statuses_of
 
 pytestmark = pytest.mark.server
 
@@ -39,9 +40,10 @@ def servers(module_starter):
 def test_untrustworthy_framing_is_refused_and_the_connection_closed(server, version, framing,
                                                                     status):
     head = b"POST /first HTTP/%s\r\nHost: x\r\n" % version.encode() + b"\r\n".join(framing)
-    reply = raw(server, head + b"\r\n\r\n" + CHUNKED_BODY + FOLLOW_UP)
+    reply, closed = exchange(server, head + b"\r\n\r\n" + CHUNKED_BODY + FOLLOW_UP, timeout=5)
     assert statuses_of(reply) == [status], reply[:300]
     assert b"/smuggled" not in reply
+    assert closed, "the connection was left open"
 
 
 def test_sound_chunked_framing_keeps_the_connection_for_the_next_request(server):

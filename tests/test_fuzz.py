@@ -13,9 +13,10 @@ import os
 
 import pytest
 
-from conftest import HTDOCS, at_once, settings_text
+from wsgi_echo.testing.clients import at_once, raw, request, status_lines
+
+from conftest import HTDOCS, settings_text
 from hostile_requests import generate
-from http_client import raw, request, status_lines
 
 pytestmark = pytest.mark.server
 

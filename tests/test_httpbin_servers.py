@@ -17,9 +17,10 @@ import zlib
 
 import pytest
 
-from conftest import ACCESS_LINE, access_lines, at_once, settings_text
+from wsgi_echo.testing.clients import Connection, at_once, message, raw, request
+
+from conftest import ACCESS_LINE, access_lines, settings_text
 from digest_client import challenge_params, digest_header
-from http_client import Connection, message, raw, request
 
 pytestmark = pytest.mark.server
 

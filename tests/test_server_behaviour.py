@@ -10,13 +10,15 @@ import os
 import signal
 import socket
 import ssl
-import threading
 import time
 
 import pytest
 
-from conftest import ACCESS_LINE, access_lines, at_once, echo_settings
-from http_client import Connection, get_json, message, raw, request, status_of
+from wsgi_echo.testing.clients import (Connection, at_once, exchange, get_json, message, raw,
+                                       request, status_of)
+from wsgi_echo.testing.waiting import wait_for
+
+from conftest import ACCESS_LINE, access_lines, echo_settings, settings_text
 
 pytestmark = pytest.mark.server
 
@@ -198,15 +200,17 @@ def test_access_log_to_file_is_appended_never_truncated(start_server, kind, tmp_
     lines = access_lines(log.read_text, 1)
     assert log.read_text().startswith("an earlier line\n")
     assert ACCESS_LINE.match(lines[0])["target"] == "/to-file"
-    assert not access_lines(server.log, timeout=0)
+    assert not access_lines(server.log)
 
 
 def test_access_log_off_when_empty(start_server, kind):
     server = start_server(kind, echo_settings() + "[log]\naccess_log =\n")
-    request(server, "GET", "/quiet")
-    request(server, "GET", "/quiet")
-    time.sleep(0.3)
-    assert not access_lines(server.log, timeout=0)
+    for _ in range(2):
+        # The server closes the connection after the app's close(), where
+        # the line is written: once closed, a line would be in the log.
+        reply, closed = exchange(server, message("GET", "/quiet"))
+        assert status_of(reply) == 200 and closed
+    assert not access_lines(server.log)
 
 
 def test_access_log_lines_are_the_same_under_both_servers(start_server):
@@ -230,19 +234,39 @@ def test_access_log_lines_are_the_same_under_both_servers(start_server):
                                   ("127.0.0.1", "HEAD", "/last", "200")]
 
 
+def holding(server, path):
+    """The server's processes that have ``path`` open (from /proc)."""
+    found = set()
+    for pid in server.pids():
+        try:
+            fds = os.listdir("/proc/%d/fd" % pid)
+        except OSError:
+            continue
+        for fd in fds:
+            try:
+                if os.readlink("/proc/%d/fd/%s" % (pid, fd)) == str(path):
+                    found.add(pid)
+            except OSError:
+                pass
+    return found
+
+
 def test_usr1_reopens_the_access_log(start_server, kind, tmp_path):
     log = tmp_path / "rotate.log"
     server = start_server(kind, echo_settings() + "[log]\naccess_log = %s\n" % log)
     request(server, "GET", "/before")
     access_lines(log.read_text, 1)
+    assert holding(server, log), "no server process has the access log open"
     rotated = tmp_path / "rotate.log.1"
     os.rename(log, rotated)
     server.signal(signal.SIGUSR1)
-    time.sleep(0.5)  # the master passes the signal on to its workers
+    # The master passes the signal on to its workers; the rotation is done
+    # once no process has the rotated file open any more (each has opened a
+    # new one by the old name, or will at its next line, as waitress does).
+    wait_for(lambda: not holding(server, rotated),
+             what=lambda: "every server process to close the rotated log; %s still hold it"
+             % sorted(holding(server, rotated)))
     request(server, "GET", "/after")
-    deadline = time.monotonic() + 10
-    while not log.exists() and time.monotonic() < deadline:
-        time.sleep(0.1)
     lines = access_lines(log.read_text, 1)
     assert [ACCESS_LINE.match(line)["target"] for line in lines] == ["/after"]
     assert "/before" in rotated.read_text() and "/after" not in rotated.read_text()
@@ -316,23 +340,20 @@ def test_forwarded_headers_ignored_when_no_proxy_is_trusted(server):
 # -- lifecycle ------------------------------------------------------------------------
 
 def test_sigterm_lets_an_in_flight_request_finish(start_server):
-    servers = start_server.both(echo_settings(timeout=10))
+    servers = start_server.both(settings_text(
+        server={"workers": 1, "threads": 4, "timeout": 10},
+        routes={"/httpbin": "httpbin", "/": "echo"}))
 
     def check(server):
-        result = {}
-
-        def slow():
-            result["answer"] = request(server, "GET", "/in-flight",
-                                       headers={"X-Echo-Delay": "1500"})
-
-        worker = threading.Thread(target=slow)
-        worker.start()
-        time.sleep(0.4)  # the request is now being served
-        server.signal(signal.SIGTERM)
-        worker.join(15)
-        status, _, body = result["answer"]
-        assert status == 200 and json.loads(body)["path"] == "/in-flight"
-        assert server.process.wait(timeout=15) == 0
+        with Connection(server) as connection:
+            # A drip's head comes with its first byte, the other two over the
+            # next second: with the head here, the request is being served.
+            connection.send(message("GET", "/httpbin/drip?numbytes=3&duration=1.5"))
+            connection.wait_for_head()
+            server.signal(signal.SIGTERM)
+            response = connection.read_response()
+        assert (response.status, response.body, response.ending) == (200, b"***", "complete")
+        assert server.wait(timeout=15) == 0
         with pytest.raises(OSError):
             socket.create_connection((server.host, server.port), timeout=1).close()
     at_once(check, servers)
@@ -342,5 +363,5 @@ def test_sigterm_on_an_idle_server_stops_it_at_once(start_server, kind):
     server = start_server(kind, echo_settings(timeout=10))
     started = time.monotonic()
     server.signal(signal.SIGTERM)
-    assert server.process.wait(timeout=10) == 0
+    assert server.wait(timeout=10) == 0
     assert time.monotonic() - started < 0.8

@@ -6,64 +6,22 @@ Deadlines here are short (``body_timeout`` and ``header_timeout`` of 2 s,
 the same scenario at the same time.
 """
 
-import concurrent.futures
-import socket
-import threading
 import time
 
 import pytest
 
-from conftest import at_once, echo_settings
-from http_client import request, status_of
+from wsgi_echo.testing.clients import at_once, request, status_of
+from wsgi_echo.testing.trickle import Trickler
+
+from conftest import echo_settings
 
 pytestmark = pytest.mark.server
 
 THREADS = 2
 DEADLINE = 2
 SETTINGS = echo_settings(threads=THREADS, body_timeout=DEADLINE, header_timeout=DEADLINE)
-TRICKLE_INTERVAL = 0.3  # seconds between the bytes a slow client sends
-
-
-class Trickler(threading.Thread):
-    """A client that sends ``head`` at once, then ``rest`` one byte at a time;
-    it records what the server answered and when the server closed."""
-
-    def __init__(self, server, head, rest):
-        super().__init__(daemon=True)
-        self.server, self.head, self.rest = server, head, rest
-        self.reply, self.closed_after = b"", None
-
-    def run(self):
-        sock = socket.create_connection((self.server.host, self.server.port), timeout=15)
-        started = time.monotonic()
-        try:
-            sock.sendall(self.head)
-            for byte in self.rest:
-                sock.sendall(bytes([byte]))
-                time.sleep(TRICKLE_INTERVAL)
-                if self._read(sock, block=False):
-                    break
-            else:
-                self._read(sock, block=True)
-        except OSError:  # reset by the server: closed too
-            pass
-        finally:
-            self.closed_after = time.monotonic() - started
-            sock.close()
-
-    def _read(self, sock, block):
-        """True once the server has closed its side."""
-        sock.setblocking(block)
-        try:
-            while True:
-                chunk = sock.recv(65536)
-                if not chunk:
-                    return True
-                self.reply += chunk
-        except (BlockingIOError, socket.timeout):
-            return False
-        finally:
-            sock.setblocking(True)
+# Seconds between the bytes a slow client sends: its slowness, the thing tested.
+TRICKLE_INTERVAL = 0.3
 
 
 def normal_latencies(server, seconds):
@@ -75,53 +33,54 @@ def normal_latencies(server, seconds):
         status = request(server, "GET", "/normal", timeout=20)[0]
         assert status == 200
         latencies.append(time.monotonic() - started)
-        time.sleep(0.2)
+        time.sleep(0.2)  # paces the normal requests over the span: load, not a wait
     return latencies
 
 
 def trickling(server, head, rest):
     """2 x threads slow clients, and normal requests meanwhile:
-    (normal latencies, tricklers)."""
-    tricklers = [Trickler(server, head, rest) for _ in range(2 * THREADS)]
-    for trickler in tricklers:
-        trickler.start()
-    time.sleep(0.2)
-    latencies = normal_latencies(server, 2 * DEADLINE + 1)
-    for trickler in tricklers:
-        trickler.join(20)
-    return latencies, tricklers
+    (normal latencies, the slow connections)."""
+    with Trickler(server, head, rest, count=2 * THREADS, interval=TRICKLE_INTERVAL,
+                  cap=20) as tricklers:
+        assert tricklers.sending.wait(10), "the slow clients never sent a byte"
+        latencies = normal_latencies(server, 2 * DEADLINE + 1)
+        tricklers.join(20)
+    return latencies, tricklers.connections
 
 
 BODY_HEAD = b"POST /slow HTTP/1.1\r\nHost: x\r\nContent-Length: 400\r\n\r\n"
 HEADER_LINE = b"GET /slow HTTP/1.1\r\nHost: x\r\nX-Slow: " + b"y" * 100 + b"\r\n\r\n"
 
 
+def outcomes_of(clients):
+    """(reply, seconds until the server closed) of each slow client."""
+    return [(client.reply, client.closed_after) for client in clients.connections]
+
+
 def silent(server, data):
-    """Send ``data``, then nothing: (reply, seconds until the server closed)."""
-    with socket.create_connection((server.host, server.port), timeout=15) as sock:
-        started = time.monotonic()
-        sock.sendall(data)
-        reply = b""
-        while True:
-            chunk = sock.recv(65536)
-            if not chunk:
-                return reply, time.monotonic() - started
-            reply += chunk
+    """A client that sends ``data``, then nothing: (reply, seconds until the
+    server closed)."""
+    with Trickler(server, data, b"", cap=15) as client:
+        client.join(15)
+    return outcomes_of(client)[0]
+
+
+SILENT_BODY = b"POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n12345"
+# A chunk size no body will reach (2**96 bytes), then silence.
+ENDLESS_CHUNK = (b"POST /x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                 b"ffffffffffffffffffffffff\r\n")
 
 
 def silent_bodies(server):
     """As many silent bodies as there are threads, and a request meanwhile:
     (silent outcomes, latency of the request, status after)."""
-    with concurrent.futures.ThreadPoolExecutor(THREADS) as pool:
-        stalled = [pool.submit(silent, server, b"POST /x HTTP/1.1\r\nHost: x\r\n"
-                                                b"Content-Length: 10\r\n\r\n12345")
-                   for _ in range(THREADS)]
-        time.sleep(0.3)
+    with Trickler(server, SILENT_BODY, b"", count=THREADS, cap=15) as stalled:
+        # Their heads are sent (the Trickler sends them as it starts).
         started = time.monotonic()
         assert request(server, "GET", "/others", timeout=20)[0] == 200
         latency = time.monotonic() - started
-        outcomes = [future.result() for future in stalled]
-    return outcomes, latency, request(server, "GET", "/after")[0]
+        stalled.join(15)
+    return outcomes_of(stalled), latency, request(server, "GET", "/after")[0]
 
 
 @pytest.fixture(scope="module")
@@ -134,6 +93,8 @@ def outcomes(module_starter):
         ("waitress", "headers"): lambda server: trickling(server, b"", HEADER_LINE),
         ("gunicorn", "silent body"): silent_bodies,
         ("waitress", "silent body"): silent_bodies,
+        ("gunicorn", "endless chunk"): lambda server: silent(server, ENDLESS_CHUNK),
+        ("waitress", "endless chunk"): lambda server: silent(server, ENDLESS_CHUNK),
         ("waitress", "silent headers"): lambda server: silent(
             server, b"GET /x HTTP/1.1\r\nHost: x\r\n"),
     }
@@ -142,7 +103,7 @@ def outcomes(module_starter):
 
 
 def test_trickled_bodies_are_cut_at_the_body_deadline(outcomes):
-    """2 x threads clients send a 400-byte body a byte every 0.25 s.
+    """2 x threads clients send a 400-byte body a byte every 0.3 s.
 
     Every one is answered 408 and closed, however steadily it trickles.
     waitress reads bodies in its event loop, before the app: nobody else
@@ -189,4 +150,13 @@ def test_a_silent_body_gets_408_at_the_deadline_and_others_are_served(outcomes, 
 def test_silent_headers_get_408_under_waitress(outcomes):
     reply, elapsed = outcomes["waitress", "silent headers"]
     assert status_of(reply) == 408
+    assert DEADLINE <= elapsed < DEADLINE + 1.5
+
+
+@pytest.mark.parametrize("kind", ["gunicorn", "waitress"])
+def test_a_chunk_size_no_body_will_reach_gets_408_at_the_body_deadline(outcomes, kind):
+    """Answered at the body deadline like any body that does not arrive (as
+    the README says), rather than waited on for as long as the size says."""
+    reply, elapsed = outcomes[kind, "endless chunk"]
+    assert status_of(reply) == 408 and b"Connection: close" in reply
     assert DEADLINE <= elapsed < DEADLINE + 1.5

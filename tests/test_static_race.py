@@ -11,14 +11,14 @@ Bounded: two seconds of load per server, both servers at once.
 
 import concurrent.futures
 import os
-import socket
-import threading
 import time
 
 import pytest
 
-from conftest import at_once, settings_text
-from http_client import Connection, message
+from wsgi_echo.testing.churn import FileChurn
+from wsgi_echo.testing.clients import Connection, at_once, message
+
+from conftest import settings_text
 
 pytestmark = pytest.mark.server
 
@@ -33,31 +33,6 @@ def versions(size):
     return [bytes([65 + n]) * size for n in range(3)] + [b"s" * (size // 3)]
 
 
-class Writer(threading.Thread):
-    """Changes ``path`` every few milliseconds: by rename, then in place."""
-
-    def __init__(self, path, contents):
-        super().__init__(daemon=True)
-        self.path, self.contents = path, contents
-        self.running = True
-        self.changes = 0
-
-    def run(self):
-        while self.running:
-            data = self.contents[self.changes % len(self.contents)]
-            if self.changes % 2:
-                with open(self.path, "r+b") as handle:  # in place, truncating
-                    handle.truncate(0)
-                    handle.write(data)
-            else:
-                temporary = "%s.tmp" % self.path
-                with open(temporary, "wb") as handle:
-                    handle.write(data)
-                os.replace(temporary, self.path)
-            self.changes += 1
-            time.sleep(0.006)
-
-
 def fetch_repeatedly(server, path, contents, until):
     """Keep-alive GETs until ``until``: (statuses, bodies holding bytes that are
     in no version of the file)."""
@@ -68,22 +43,21 @@ def fetch_repeatedly(server, path, contents, until):
         while time.monotonic() < until:
             connection.send(message("GET", path, close=False))
             try:
-                status, headers, body = connection.read_response()
+                response = connection.read_response()
             except ConnectionError:
-                # The server closed the connection, after a short body or
-                # between requests: allowed; start a new one.
+                # Closed between requests: allowed; start a new connection.
                 connection.close()
                 connection = Connection(server, timeout=3)
                 continue
-            except socket.timeout:
-                raise AssertionError("a response stalled on an open connection "
-                                     "(body shorter than its Content-Length?)")
-            statuses.append(status)
-            # read_response has read exactly Content-Length bytes (or timed
-            # out, above); a version caught mid-rewrite may mix two versions.
-            if not set(body) <= allowed:
-                foreign.append(body[:40])
-            if headers.get("connection", "").lower() == "close":
+            assert response.ending != "timeout", \
+                "a response stalled on an open connection (body shorter than its Content-Length?)"
+            statuses.append(response.status)
+            # A version caught mid-rewrite may mix two versions, and a body cut
+            # short ends where the server closed: only the file's bytes, still.
+            if not set(response.body) <= allowed:
+                foreign.append(response.body[:40])
+            closing = response.headers.get("connection", "").lower() == "close"
+            if response.ending == "eof" or closing:
                 connection.close()
                 connection = Connection(server, timeout=3)
     finally:
@@ -94,20 +68,15 @@ def fetch_repeatedly(server, path, contents, until):
 def race(server, folder):
     results = {}
     for name, size in (("small.txt", SMALL), ("large.txt", LARGE)):
-        path = os.path.join(folder, name)
         contents = versions(size)
-        with open(path, "wb") as handle:
-            handle.write(contents[0])
-        writer = Writer(path, contents)
-        writer.start()
-        until = time.monotonic() + SECONDS / 2
-        with concurrent.futures.ThreadPoolExecutor(CLIENTS) as pool:
-            futures = [pool.submit(fetch_repeatedly, server, "/" + name, contents,
-                                   until) for _ in range(CLIENTS)]
-        outcomes = [future.result() for future in futures]
-        writer.running = False
-        writer.join()
-        results[name] = (outcomes, writer.changes)
+        # A change every few milliseconds, by rename and in place by turns.
+        with FileChurn(os.path.join(folder, name), contents, "both", interval=0.006) as churn:
+            until = time.monotonic() + SECONDS / 2
+            with concurrent.futures.ThreadPoolExecutor(CLIENTS) as pool:
+                futures = [pool.submit(fetch_repeatedly, server, "/" + name, contents,
+                                       until) for _ in range(CLIENTS)]
+            outcomes = [future.result() for future in futures]
+        results[name] = (outcomes, churn.changes)
     return results
 
 

@@ -8,8 +8,9 @@ import os
 
 import pytest
 
+from wsgi_echo.testing.clients import raw, request, status_of
+
 from conftest import HTDOCS, SERVERS, settings_text
-from http_client import raw, request, status_of
 
 pytestmark = pytest.mark.server
 

@@ -388,7 +388,7 @@ def test_non_ascii_header_values_read_the_same_over_http2_and_http11(servers, pk
 
 
 def test_plain_http_sent_to_the_https_port_gets_a_400_naming_the_https_url(servers, pki):
-    from http_client import raw
+    from wsgi_echo.testing.clients import raw
     server = servers["off"]
     warnings_before = server.log().count("WARNING")
     reply = raw(server, b"GET /echo/x?a=1 HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n\r\n" % server.port)

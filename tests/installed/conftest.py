@@ -26,13 +26,27 @@ def run(argv, **kwargs):
     return subprocess.run(argv, check=True, capture_output=True, text=True, **kwargs)
 
 
+def clean_copy(folder):
+    """The project's files (tracked, or new and not ignored) copied to
+    ``folder``: a build there cannot pick up a stale ``build/`` folder."""
+    listed = run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+                 cwd=PROJECT).stdout
+    for name in filter(None, listed.split("\0")):
+        source = os.path.join(PROJECT, name)
+        if os.path.isfile(source):
+            os.makedirs(os.path.join(folder, os.path.dirname(name)), exist_ok=True)
+            shutil.copy2(source, os.path.join(folder, name))
+    return folder
+
+
 @pytest.fixture(scope="session")
 def dist(tmp_path_factory):
     """(wheel built from the sdist, wheel built from the tree, sdist)."""
     out = tmp_path_factory.mktemp("dist")
     from_sdist, from_tree = out / "from-sdist", out / "from-tree"
-    run([sys.executable, "-m", "build", "--outdir", str(from_sdist), PROJECT])
-    run([sys.executable, "-m", "build", "--wheel", "--outdir", str(from_tree), PROJECT])
+    tree = clean_copy(str(out / "tree"))
+    run([sys.executable, "-m", "build", "--outdir", str(from_sdist), tree])
+    run([sys.executable, "-m", "build", "--wheel", "--outdir", str(from_tree), tree])
     (wheel,) = from_sdist.glob("*.whl")
     (sdist,) = from_sdist.glob("*.tar.gz")
     (tree_wheel,) = from_tree.glob("*.whl")

@@ -2,9 +2,12 @@
 
 ``Server`` (from ``server``) is a live server in a process of its own, with
 pytest-httpbin's server API; ``certs.where()`` is the CA bundle that verifies
-its HTTPS; ``plugin`` is the pytest plugin (fixtures); ``process`` starts and
-stops server processes by PID and ``ini`` writes settings text: the test
-suite, ``make bench`` and the plugin all start servers through them.
+its HTTPS; ``plugin`` is the pytest plugin (hooks and our fixtures),
+``httpbin_fixtures`` pytest-httpbin's fixtures, and ``sessions`` what both
+share (imports go plugin -> httpbin_fixtures -> sessions, never back);
+``process`` starts and stops server processes by PID, ``waiting`` waits for
+events, and ``ini`` writes settings text: the test suite, ``make bench`` and
+the plugin all start servers through them.
 
 ``use_class_based_httpbin`` and ``use_class_based_httpbin_secure`` are
 pytest-httpbin's class decorators, for suites moving over.  Nothing here

@@ -11,8 +11,8 @@ returns the bundle's path (pytest-httpbin's returns None), so
 import pytest
 
 from . import certs
-from .plugin import start
 from .server import PURE_HTTPBIN as HTTPBIN_SETTINGS
+from .sessions import start
 
 
 @pytest.fixture(scope="session")

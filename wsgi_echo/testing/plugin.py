@@ -28,9 +28,11 @@ import os
 import pytest
 
 from ..servers import NAMES, platform_default
+from . import httpbin_fixtures
+from .ini import settings_text
+from .sessions import open_registry, registry, start, start_for_test
 
 TAIL_LINES = 60
-_REGISTRY = pytest.StashKey()
 PYTEST_HTTPBIN = "httpbin"  # the plugin name pytest-httpbin registers under
 
 
@@ -45,19 +47,6 @@ def pytest_addoption(parser):
                   "relative to the rootdir (default: an empty folder)", default="")
 
 
-class Registry:
-    """The servers of this session: by fixture name, and per test."""
-
-    def __init__(self):
-        self.by_fixture = {}
-        self.by_test = {}
-
-    def used_by(self, item):
-        servers = [self.by_fixture[name] for name in item.fixturenames
-                   if name in self.by_fixture]
-        return servers + self.by_test.get(item.nodeid, [])
-
-
 def other_httpbin_plugin_loaded(pluginmanager):
     """Whether pytest-httpbin's plugin is loaded (by its entry point, or by -p)."""
     if pluginmanager.has_plugin(PYTEST_HTTPBIN):
@@ -67,35 +56,9 @@ def other_httpbin_plugin_loaded(pluginmanager):
 
 
 def pytest_configure(config):
-    config.stash[_REGISTRY] = Registry()
+    open_registry(config)
     if not other_httpbin_plugin_loaded(config.pluginmanager):
-        from . import httpbin_fixtures
         config.pluginmanager.register(httpbin_fixtures, "wsgi_echo.httpbin_fixtures")
-
-
-def registry(config):
-    return config.stash[_REGISTRY]
-
-
-def chosen_server(config):
-    return (config.getoption("wsgi_echo_server") or config.getini("wsgi_echo_server")
-            or platform_default())
-
-
-def start(config, name, settings, secure=False):
-    """A session server for fixture ``name``, recorded for failure reports."""
-    from .server import Server
-    server = Server(settings, server=chosen_server(config), secure=secure,
-                    port=_fixed_port(name))
-    registry(config).by_fixture[name] = server
-    return server
-
-
-def _fixed_port(name):
-    """pytest-httpbin's HTTPBIN_HTTP_PORT / HTTPBIN_HTTPS_PORT, for its fixtures."""
-    variable = {"httpbin": "HTTPBIN_HTTP_PORT",
-                "httpbin_secure": "HTTPBIN_HTTPS_PORT"}.get(name)
-    return int(os.environ[variable]) if variable and os.environ.get(variable) else 0
 
 
 @pytest.hookimpl(wrapper=True)
@@ -140,7 +103,6 @@ def wsgi_echo_static_root(pytestconfig, tmp_path_factory):
 
 
 def _site_settings(root):
-    from .ini import settings_text
     return settings_text(server={"workers": 1, "threads": 8},
                          static={"root": root}, log={"access_log": "-"},
                          routes={"/echo": "echo", "/httpbin": "httpbin", "/": "static"})
@@ -169,14 +131,11 @@ def wsgi_echo_factory(request):
     """``wsgi_echo_factory(settings="", secure=False, server=None)``: a server
     with settings of the test's own (settings text, or a file's path),
     stopped at the end of the test."""
-    from .server import Server
     started = []
 
     def make(settings="", secure=False, server=None):
-        instance = Server(settings, server=server or chosen_server(request.config),
-                          secure=secure)
+        instance = start_for_test(request, settings, secure, server)
         started.append(instance)
-        registry(request.config).by_test.setdefault(request.node.nodeid, []).append(instance)
         return instance
 
     yield make

@@ -1,22 +1,26 @@
 """Start a real server process on a free loopback port, and stop it by PID.
 
-One way to run a server for the test suite, ``make bench`` and the pytest
-plugin: the process gets its own session (process group), so stopping it
-also stops what it started (gunicorn's workers, or gunicorn under ``make
-run``), and nothing else is ever signalled.
+The one launcher for the test suite, ``make bench`` and the pytest plugin:
+wsgi-echo itself (through ``server.Server``), nginx, a bare WSGI app under
+gunicorn, anything that listens.  The process gets its own session (process
+group), so stopping it also stops what it started (gunicorn's workers, or
+gunicorn under ``make run``), and nothing else is ever signalled.
 """
 
+import http.client
 import os
 import signal
 import socket
+import ssl
 import subprocess
 import sys
-import time
 
 from ..servers import address
 from ..settings import ENV_VAR
+from .waiting import WaitTimeout, wait_for
 
 POSIX = os.name == "posix"
+PORT_PLACEHOLDER = "{port}"
 
 
 def server_environment(**extra):
@@ -48,11 +52,20 @@ class ServerProcess:
     """
 
     def __init__(self, argv, port, cwd=None, env=None, log_path=None, host="127.0.0.1",
-                 timeout=30.0, ready=None):
-        """``ready``: text the server writes to its log once it is ready; when
-        given, the start waits for it as well as for the port."""
-        self.argv = list(argv)
-        self.ready = ready
+                 timeout=30.0, ready=None, probe=None, name=None, cpu=None, scheme="http"):
+        """``port``: where it listens, written into ``argv`` wherever it says
+        ``{port}``; None for a server on no TCP port (a unix socket), whose
+        start is its ``ready`` line alone.  ``ready``: text the server writes
+        to its log once it is ready.  ``probe``: a path that must be answered
+        (any status) before the start is over: the sign that a worker runs,
+        where the port accepts before one does (gunicorn's master binds it).
+        ``cpu``: a CPU list to pin the process to (``taskset -c``).
+        ``scheme``: ``https`` for a server that speaks TLS on ``port``."""
+        if port is not None:
+            argv = [str(arg).replace(PORT_PLACEHOLDER, str(port)) for arg in argv]
+        self.argv = (["taskset", "-c", str(cpu)] if cpu is not None else []) + list(argv)
+        self.name = name or os.path.basename(str(argv[0]))
+        self.ready, self.scheme = ready, scheme
         self.host, self.port = host, port
         self.log_path = log_path or os.devnull
         self._log = open(self.log_path, "ab")
@@ -63,6 +76,8 @@ class ServerProcess:
                                         **kwargs)
         try:
             self.wait_until_listening(timeout)
+            if probe is not None:
+                self.wait_until_answering(probe, timeout)
         except StartError:
             self.stop()
             raise
@@ -73,24 +88,56 @@ class ServerProcess:
 
     @property
     def url(self):
-        return "http://" + address(self.host, self.port)
+        return "%s://%s" % (self.scheme, address(self.host, self.port))
 
-    def wait_until_listening(self, timeout):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
+    def _started(self, what, predicate, timeout):
+        """``predicate`` awaited; the server's exit or the timeout is a StartError."""
+        def alive_and():
             if self.process.poll() is not None:
                 raise StartError("%s exited with status %s:\n%s"
-                                 % (self.argv[0], self.process.returncode, self.log()))
+                                 % (self.name, self.process.returncode, self.log()))
+            return predicate()
+        try:
+            return wait_for(alive_and, timeout, interval=0.02, what=what)
+        except WaitTimeout as error:
+            raise StartError("%s: %s:\n%s" % (self.name, error, self.log())) from None
+
+    def wait_until_listening(self, timeout):
+        """Until the ready line is in the log and the port accepts."""
+        def listening():
             if self.ready is not None and self.ready not in self.log():
-                time.sleep(0.02)
-                continue
+                return False
+            if self.port is None:
+                return True
             try:
                 with socket.create_connection((self.host, self.port), timeout=0.5):
-                    return
+                    return True
             except OSError:
-                time.sleep(0.02)
-        raise StartError("%s did not listen on %s:%d within %ss:\n%s"
-                         % (self.argv[0], self.host, self.port, timeout, self.log()))
+                return False
+        self._started("%s to listen on %s:%s" % (self.name, self.host, self.port), listening,
+                      timeout)
+
+    def wait_until_answering(self, path, timeout):
+        """Until a GET of ``path`` is answered, whatever the status."""
+        self._started("%s to answer GET %s" % (self.name, path),
+                      lambda: self.answers(path) is not None, timeout)
+
+    def answers(self, path, timeout=5.0):
+        """The status of a GET of ``path``, or None when there is no answer."""
+        if self.scheme == "https":
+            connection = http.client.HTTPSConnection(
+                self.host, self.port, timeout=timeout, context=ssl._create_unverified_context())
+        else:
+            connection = http.client.HTTPConnection(self.host, self.port, timeout=timeout)
+        try:
+            connection.request("GET", path)
+            response = connection.getresponse()
+            response.read()
+            return response.status
+        except (OSError, http.client.HTTPException):
+            return None
+        finally:
+            connection.close()
 
     def log(self):
         """Everything the server has written so far."""
@@ -108,6 +155,11 @@ class ServerProcess:
         """Send ``signum`` to the server process alone (not its workers)."""
         if self.alive():
             self.process.send_signal(signum)
+
+    def wait(self, timeout=None):
+        """Its exit status, once it has exited (``subprocess.TimeoutExpired``
+        after ``timeout`` seconds)."""
+        return self.process.wait(timeout=timeout)
 
     def stop(self, timeout=15.0):
         """SIGTERM to the whole process group, then SIGKILL if it lingers;
@@ -147,6 +199,16 @@ class ServerProcess:
             except OSError:
                 pass
         return found
+
+    def pids(self):
+        """The server's process and its descendants."""
+        return [self.process.pid] + self.children()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
 
 
 def wsgi_echo_argv(config, server, host="127.0.0.1", port=None, python=sys.executable):

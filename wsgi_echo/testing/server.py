@@ -1,9 +1,11 @@
-"""``Server``: a live wsgi-echo for a test suite, in a process of its own.
+"""``Server``: a live wsgi-echo, in a process of its own, for a test suite or
+the benchmark.
 
 It has pytest-httpbin's server API (``url``, ``host``, ``port``,
 ``protocol``, ``join()``, ``server + "/path"`` and ``str(server)`` giving the
 URL), so suites written for pytest-httpbin use it unchanged, and it adds
-what a separate process needs: ``log()``, ``alive()``, ``stop()``.
+what a separate process needs: ``log()``, ``alive()``, ``stop()``,
+``signal()``, ``wait()``, ``pids()``.
 
 HTTPS comes from the certificates in ``certs``.  A runner that can serve
 TLS serves it itself (with HTTP/2 for clients that offer it, where the
@@ -12,6 +14,7 @@ settings turn it on); one that cannot (waitress) runs behind the
 ``[proxy] assume_scheme = https``.
 """
 
+import io
 import os
 import shutil
 import sys
@@ -35,9 +38,6 @@ PORT_ATTEMPTS = 3  # a free port can be taken by another process before we bind 
 def _settings_with(text, extra):
     """``text`` with the keys of ``extra`` ({section: {key: value}}) set, in the
     sections the text may already have (a test's own ``[tls]`` keys stay)."""
-    if not extra:
-        return text
-    import io
     parser = ini_parser()
     parser.read_string(text)
     for section, keys in extra.items():
@@ -54,24 +54,35 @@ class Server:
     """A running ``python -m wsgi_echo`` (and its TLS relay, if it needs one)."""
 
     def __init__(self, settings=None, server=None, secure=False, port=0, workdir=None,
-                 python=sys.executable):
-        """``settings``: settings text, or the path of a settings file; by
-        default a pure httpbin at ``/``, as ``pytest_httpbin.serve.Server()``."""
+                 python=sys.executable, env=None, log_path=None, cpu=None, name=None,
+                 args=(), probe=None, timeout=30.0):
+        """``settings``: settings text, or the path of a settings file (used as
+        it is unless keys must be added for ``secure``); by default a pure
+        httpbin at ``/``, as ``pytest_httpbin.serve.Server()``.  ``server``:
+        the runner (the platform's default when None).  ``port``: 0 for a free
+        one.  ``workdir``: the folder it runs in and writes its files to (a
+        temporary one, removed at the stop, when None).  ``env``: variables
+        added to its environment.  ``log_path``: where its output goes (in
+        ``workdir`` when None).  ``cpu``: a CPU list to pin it to.
+        ``name``: for its log file and messages (the runner's name when None).
+        ``args``: more ``python -m wsgi_echo`` options (``--instance x``).
+        ``probe``: a path the start waits to see answered (``ServerProcess``)."""
         if settings is None:
             settings = PURE_HTTPBIN
         self.kind = server or platform_default()
+        self.name = name or self.kind
         self.protocol = "https" if secure else "http"
         self.host = HOST
         self._own_workdir = workdir is None
-        self.workdir = workdir or tempfile.mkdtemp(prefix="wsgi-echo-server-")
-        if os.path.isfile(str(settings)):
-            with open(settings, encoding="utf-8") as handle:
-                settings = handle.read()
+        self.workdir = str(workdir or tempfile.mkdtemp(prefix="wsgi-echo-server-"))
         self.settings = settings
         self.processes = []
         self._final_log = None
+        self._options = dict(python=python, env=server_environment(**(env or {})),
+                             log_path=log_path, cpu=cpu, args=list(args), probe=probe,
+                             timeout=timeout)
         try:
-            self._start(python, port)
+            self._start(port)
         except Exception:
             self.stop()
             raise
@@ -96,7 +107,7 @@ class Server:
 
     # -- the process ---------------------------------------------------------------
 
-    def _start(self, python, port):
+    def _start(self, port):
         relay = self.protocol == "https" and not supports(self.kind, TLS)
         extra = {}
         if self.protocol == "https" and not relay:
@@ -104,22 +115,53 @@ class Server:
             extra["tls"] = {"certfile": cert, "keyfile": key}
         if relay:
             extra["proxy"] = {"assume_scheme": "https"}
-        config = os.path.join(self.workdir, "settings-%d.ini" % len(os.listdir(self.workdir)))
-        with open(config, "w", encoding="utf-8") as handle:
-            handle.write(_settings_with(self.settings, extra))
-        app_port = self._launch_app(python, config, 0 if relay else port)
-        if relay:
-            self.port = self._launch_relay(python, port, app_port)
-        else:
-            self.port = app_port
+        config = self._config(extra)
+        scheme = "https" if extra.get("tls") else "http"
+        app_port = self._launch(self._app_argv(config), 0 if relay else port, self.name,
+                                scheme, app=True)
+        self.port = self._launch(self._relay_argv(app_port), port, "tls-relay",
+                                 "https") if relay else app_port
 
-    def _launch(self, argv_for_port, port, name):
+    def _config(self, extra):
+        """The settings file to run with: the one given, or one written here."""
+        path = str(self.settings)
+        if not extra and "\n" not in path and os.path.isfile(path):
+            return path
+        text = self.settings
+        if os.path.isfile(path):
+            with open(path, encoding="utf-8") as handle:
+                text = handle.read()
+        if extra:
+            text = _settings_with(text, extra)
+        handle, config = tempfile.mkstemp(prefix="settings-", suffix=".ini", dir=self.workdir)
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        return config
+
+    def _app_argv(self, config):
+        python = self._options["python"]
+        return wsgi_echo_argv(config, self.kind, HOST, "{port}", python) + self._options["args"]
+
+    def _relay_argv(self, app_port):
+        cert, key = certs.server_files()
+        return [self._options["python"], "-m", "wsgi_echo.testing.tls_relay",
+                "--listen", "{port}", "--to", str(app_port), "--cert", cert, "--key", key]
+
+    def _launch(self, argv, port, name, scheme, app=False):
+        """``argv`` started on ``port`` (a free one when 0, tried again should
+        another process take it first); returns the port.  ``app``: the
+        wsgi-echo process, which the log path, the probe and the CPU pin are for."""
+        options = self._options
         for attempt in range(PORT_ATTEMPTS):
             chosen = port or free_port(HOST)
-            log = os.path.join(self.workdir, "%s-%d.log" % (name, chosen))
+            log = (app and options["log_path"]) or os.path.join(
+                self.workdir, "%s-%d.log" % (name, chosen))
             try:
-                process = ServerProcess(argv_for_port(chosen), chosen, cwd=self.workdir,
-                                        env=server_environment(), log_path=log, ready=READY)
+                process = ServerProcess(argv, chosen, cwd=self.workdir, env=options["env"],
+                                        log_path=log, ready=READY, name=name, scheme=scheme,
+                                        timeout=options["timeout"],
+                                        probe=options["probe"] if app else None,
+                                        cpu=options["cpu"] if app else None)
             except StartError as error:
                 if port or "already in use" not in str(error) or attempt == PORT_ATTEMPTS - 1:
                     raise
@@ -127,19 +169,30 @@ class Server:
             self.processes.append(process)
             return chosen
 
-    def _launch_app(self, python, config, port):
-        return self._launch(lambda chosen: wsgi_echo_argv(config, self.kind, HOST, chosen, python),
-                            port, self.kind)
-
-    def _launch_relay(self, python, port, app_port):
-        cert, key = certs.server_files()
-        return self._launch(lambda chosen: [
-            python, "-m", "wsgi_echo.testing.tls_relay", "--listen", str(chosen),
-            "--to", str(app_port), "--cert", cert, "--key", key], port, "tls-relay")
+    @property
+    def app(self):
+        """The wsgi-echo process (``ServerProcess``); its relay, if any, is not it."""
+        return self.processes[0]
 
     @property
     def pid(self):
         return self.processes[0].pid if self.processes else None
+
+    def pids(self):
+        """The wsgi-echo process and its workers."""
+        return self.app.pids()
+
+    def children(self):
+        """The wsgi-echo process's workers (under gunicorn)."""
+        return self.app.children()
+
+    def signal(self, signum):
+        """Send ``signum`` to the wsgi-echo process (not its workers, nor a relay)."""
+        self.app.signal(signum)
+
+    def wait(self, timeout=None):
+        """The wsgi-echo process's exit status, once it has exited."""
+        return self.app.wait(timeout)
 
     def alive(self):
         return bool(self.processes) and all(process.alive() for process in self.processes)
