@@ -22,7 +22,7 @@ COMPAT_DESELECT := \
 	--deselect tests/test_requests.py::TestTimeout::test_connect_timeout \
 	--deselect tests/test_requests.py::TestTimeout::test_total_timeout_connect
 
-.PHONY: run test bench probes compat dist-check clean
+.PHONY: run test lint bench probes compat dist-check clean
 
 # make run PORT=8090 serves on another port (any wsgi-echo flag: ARGS="--root site").
 PORT ?=
@@ -37,8 +37,14 @@ run: $(VENV)/.installed-run
 # everything in one process.
 PYTEST_WORKERS ?= 4
 
-test: $(VENV)/.installed-test
+test: lint
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
+
+# ruff keeps the style (pyproject.toml): lint and format, checked, never applied
+# here; `$(BIN)/ruff format . && $(BIN)/ruff check --fix .` applies them.
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 bench: $(BENCH_VENV)/.installed
 	$(BENCH_VENV)/bin/python -m bench

@@ -20,8 +20,17 @@ from wsgi_echo.testing.ini import write_settings as write_settings_file
 
 from . import groups, load, report, servers
 from .proc import rss_kb
-from .rounds import (ECHO_HEADERS, RUN_S, RUNS, WARMUP_S, Case, run_rounds, selected,
-                     server_label, wanted)
+from .rounds import (
+    ECHO_HEADERS,
+    RUN_S,
+    RUNS,
+    WARMUP_S,
+    Case,
+    run_rounds,
+    selected,
+    server_label,
+    wanted,
+)
 
 MEMORY_REQUESTS = 200_000
 MEMORY_FIRST = 1_000
@@ -32,13 +41,18 @@ JSON_HEADERS = {"Content-Type": "application/json"}
 CLOSE = {"Connection": "close"}
 
 
-BARE_CASES = [Case("GET", "/"), Case("POST JSON", "/", "POST", JSON_BODY, JSON_HEADERS, "POST JSON"),
-              Case("GET close", "/", headers=CLOSE, baseline="GET close")]
+BARE_CASES = [
+    Case("GET", "/"),
+    Case("POST JSON", "/", "POST", JSON_BODY, JSON_HEADERS, "POST JSON"),
+    Case("GET close", "/", headers=CLOSE, baseline="GET close"),
+]
 
 
 def echo_cases(prefix):
-    return [Case("echo GET", prefix + "/foo?a=b", headers=ECHO_HEADERS),
-            Case("echo POST", prefix + "/foo", "POST", JSON_BODY, JSON_HEADERS, "POST JSON")]
+    return [
+        Case("echo GET", prefix + "/foo?a=b", headers=ECHO_HEADERS),
+        Case("echo POST", prefix + "/foo", "POST", JSON_BODY, JSON_HEADERS, "POST JSON"),
+    ]
 
 
 def httpbin_cases(prefix):
@@ -47,34 +61,43 @@ def httpbin_cases(prefix):
     bare and with httpbin.  They send what bare's cases send (no extra
     headers on the GET), so the ratio to bare is what the app and its stack cost,
     not the server's work on more request headers."""
-    return [Case("httpbin GET", prefix + "/get?a=b"),
-            Case("httpbin POST", prefix + "/post", "POST", JSON_BODY, JSON_HEADERS, "POST JSON"),
-            Case("httpbin 418", prefix + "/status/418", status=418)]
+    return [
+        Case("httpbin GET", prefix + "/get?a=b"),
+        Case("httpbin POST", prefix + "/post", "POST", JSON_BODY, JSON_HEADERS, "POST JSON"),
+        Case("httpbin 418", prefix + "/status/418", status=418),
+    ]
 
 
-STATIC_CASES = [Case("1 KB", "/index.html"), Case("50 KB PNG", "/image.png"),
-                Case("10 MB", "/large.txt"),
-                Case("1 KB close", "/index.html", headers=CLOSE, baseline="GET close")]
+STATIC_CASES = [
+    Case("1 KB", "/index.html"),
+    Case("50 KB PNG", "/image.png"),
+    Case("10 MB", "/large.txt"),
+    Case("1 KB close", "/index.html", headers=CLOSE, baseline="GET close"),
+]
 
 
 # -- set-up --------------------------------------------------------------------------
 
+
 def ensure_tools():
-    missing = [tool for tool in ("wrk", "nginx", "taskset", "h2load")
-               if shutil.which(tool) is None]
+    missing = [tool for tool in ("wrk", "nginx", "taskset", "h2load") if shutil.which(tool) is None]
     if not missing:
         return
-    packages = {"wrk": "wrk", "nginx": "nginx", "taskset": "util-linux",
-                "h2load": "nghttp2-client"}
+    packages = {"wrk": "wrk", "nginx": "nginx", "taskset": "util-linux", "h2load": "nghttp2-client"}
     names = sorted({packages[tool] for tool in missing})
     if os.geteuid() == 0 and shutil.which("apt-get"):
         print("installing %s with apt-get ..." % " ".join(names), flush=True)
         subprocess.run(["apt-get", "update", "-qq"], check=True)
-        subprocess.run(["apt-get", "install", "-y", "-qq"] + names, check=True,
-                       env=dict(os.environ, DEBIAN_FRONTEND="noninteractive"))
+        subprocess.run(
+            ["apt-get", "install", "-y", "-qq", *names],
+            check=True,
+            env=dict(os.environ, DEBIAN_FRONTEND="noninteractive"),
+        )
         return
-    sys.exit("make bench needs %s; install them first, e.g.: sudo apt-get install %s"
-             % (", ".join(missing), " ".join(names)))
+    sys.exit(
+        "make bench needs %s; install them first, e.g.: sudo apt-get install %s"
+        % (", ".join(missing), " ".join(names))
+    )
 
 
 def png_bytes(width, height, seed=7):
@@ -90,8 +113,13 @@ def png_bytes(width, height, seed=7):
     raw = zlib.compress(b"".join(rows), 9)
 
     def chunk(kind, data):
-        return (struct.pack(">I", len(data)) + kind + data
-                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+        return (
+            struct.pack(">I", len(data))
+            + kind
+            + data
+            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        )
+
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", raw) + chunk(b"IEND", b"")
 
@@ -106,14 +134,17 @@ def make_docroot(folder):
         handle.write(png_bytes(128, 130))
     with open(os.path.join(folder, "large.txt"), "wb") as handle:
         line = b"wsgi-echo benchmark large file line\n"
-        handle.write((line * (10 * 1024 * 1024 // len(line) + 1))[:10 * 1024 * 1024])
+        handle.write((line * (10 * 1024 * 1024 // len(line) + 1))[: 10 * 1024 * 1024])
     return folder
 
 
 def write_settings(workdir, docroot):
-    return write_settings_file(os.path.join(workdir, "bench-settings.ini"),
-                               server={"workers": 1, "threads": 4, "keepalive": 5},
-                               static={"root": docroot}, log={"access_log": ""})
+    return write_settings_file(
+        os.path.join(workdir, "bench-settings.ini"),
+        server={"workers": 1, "threads": 4, "keepalive": 5},
+        static={"root": docroot},
+        log={"access_log": ""},
+    )
 
 
 def speed(workdir, docroot, settings_path):
@@ -124,18 +155,34 @@ def speed(workdir, docroot, settings_path):
     for kind in ("gunicorn", "waitress"):
         start = getattr(servers, kind)
         plan = [
-            ("bare", lambda: start("bare", "bench.apps:bare", workdir, env), BARE_CASES),
-            ("wsgi-echo", lambda: servers.wsgi_echo("wsgi-echo", kind, settings_path, workdir),
-             echo_cases("/echo") + httpbin_cases("/httpbin") + STATIC_CASES),
-            ("httpbin", lambda: start("httpbin", "bench.apps:httpbin_app", workdir, env),
-             echo_cases("/anything") + httpbin_cases("")),
-            ("whitenoise", lambda: start("whitenoise", "bench.apps:whitenoise_app", workdir, env),
-             STATIC_CASES),
+            (
+                "bare",
+                lambda start=start: start("bare", "bench.apps:bare", workdir, env),
+                BARE_CASES,
+            ),
+            (
+                "wsgi-echo",
+                lambda kind=kind: servers.wsgi_echo("wsgi-echo", kind, settings_path, workdir),
+                echo_cases("/echo") + httpbin_cases("/httpbin") + STATIC_CASES,
+            ),
+            (
+                "httpbin",
+                lambda start=start: start("httpbin", "bench.apps:httpbin_app", workdir, env),
+                echo_cases("/anything") + httpbin_cases(""),
+            ),
+            (
+                "whitenoise",
+                lambda start=start: start("whitenoise", "bench.apps:whitenoise_app", workdir, env),
+                STATIC_CASES,
+            ),
         ]
         if kind == "gunicorn":
             plan.append(("nginx", lambda: servers.nginx("nginx", docroot, workdir), STATIC_CASES))
-        chosen = [(target, starter, cases) for target, starter, cases in plan
-                  if wanted(server_label(kind, target), target, cases)]
+        chosen = [
+            (target, starter, cases)
+            for target, starter, cases in plan
+            if wanted(server_label(kind, target), target, cases)
+        ]
         if not any(target != "bare" for target, _, _ in chosen):
             continue
         if chosen[0][0] != "bare":
@@ -158,10 +205,14 @@ def memory(workdir, settings_path):
     server = servers.wsgi_echo("wsgi-echo-memory", "gunicorn", settings_path, workdir)
     try:
         worker = max(server.children())  # the gunicorn worker (the master's only child)
-        mix = [("GET", "/echo/foo?a=b", None, ECHO_HEADERS),
-               ("POST", "/echo/foo", JSON_BODY, JSON_HEADERS),
-               ("GET", "/index.html", None, {}), ("GET", "/image.png", None, {}),
-               ("GET", "/missing.html", None, {}), ("GET", "/secret.py", None, {})]
+        mix = [
+            ("GET", "/echo/foo?a=b", None, ECHO_HEADERS),
+            ("POST", "/echo/foo", JSON_BODY, JSON_HEADERS),
+            ("GET", "/index.html", None, {}),
+            ("GET", "/image.png", None, {}),
+            ("GET", "/missing.html", None, {}),
+            ("GET", "/secret.py", None, {}),
+        ]
         done = 0
         readings = {}
         for limit in (MEMORY_FIRST, MEMORY_REQUESTS - MEMORY_FIRST):
@@ -172,8 +223,14 @@ def memory(workdir, settings_path):
             done += summary["requests"]
             readings[done] = rss_kb(worker)
         first, last = readings[min(readings)], readings[max(readings)]
-        return {"requests": done, "first_n": min(readings), "rss_first_kb": first,
-                "rss_last_kb": last, "growth": (last - first) / first, "worker": worker}
+        return {
+            "requests": done,
+            "first_n": min(readings),
+            "rss_first_kb": first,
+            "rss_last_kb": last,
+            "growth": (last - first) / first,
+            "worker": worker,
+        }
     finally:
         server.stop()
 
@@ -187,15 +244,19 @@ def main():
     with tempfile.TemporaryDirectory(prefix="wsgi-echo-bench-") as workdir:
         docroot = make_docroot(os.path.join(workdir, "docroot"))
         settings_path = write_settings(workdir, docroot)
-        print("speed: server on CPU %s, wrk -t1 -c16 on CPU %s, %ds warm-up + %d x %ds per case"
-              % (servers.SERVER_CPU, load.WRK_CPU, WARMUP_S, RUNS, RUN_S), flush=True)
+        print(
+            "speed: server on CPU %s, wrk -t1 -c16 on CPU %s, %ds warm-up + %d x %ds per case"
+            % (servers.SERVER_CPU, load.WRK_CPU, WARMUP_S, RUNS, RUN_S),
+            flush=True,
+        )
         results = speed(workdir, docroot, settings_path)
         results += groups.https(workdir, settings_path)
         results += groups.behind_nginx(workdir, settings_path)
         memory_result = None
         if selected("memory"):
-            print("memory: %d mixed requests to one gunicorn worker ..." % MEMORY_REQUESTS,
-                  flush=True)
+            print(
+                "memory: %d mixed requests to one gunicorn worker ..." % MEMORY_REQUESTS, flush=True
+            )
             memory_result = memory(workdir, settings_path)
     elapsed = time.monotonic() - started
     stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())

@@ -29,11 +29,13 @@ def _not_found(environ, start_response):
 
 def _whitenoise():
     from whitenoise import WhiteNoise
+
     return WhiteNoise(_not_found, root=os.environ["BENCH_DOCROOT"], autorefresh=False)
 
 
 def _httpbin():
     from httpbin import app as flask_app
+
     return flask_app
 
 

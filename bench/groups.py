@@ -34,24 +34,49 @@ def _label(group):
 def https(workdir, settings_path):
     """gunicorn over TLS: bare and wsgi-echo, HTTP/1.1 and HTTP/2."""
     group = "gunicorn https"
-    bare_cases = [Case("GET h1", "/", baseline="GET h1"),
-                  Case("GET h2", "/", baseline="GET h2", tool="h2load", connections=4)]
-    echo = [Case("echo GET h1", "/echo/foo?a=b", headers=ECHO_HEADERS, baseline="GET h1"),
-            Case("echo GET h2", "/echo/foo?a=b", headers=ECHO_HEADERS, baseline="GET h2",
-                 tool="h2load", connections=4)]
+    bare_cases = [
+        Case("GET h1", "/", baseline="GET h1"),
+        Case("GET h2", "/", baseline="GET h2", tool="h2load", connections=4),
+    ]
+    echo = [
+        Case("echo GET h1", "/echo/foo?a=b", headers=ECHO_HEADERS, baseline="GET h1"),
+        Case(
+            "echo GET h2",
+            "/echo/foo?a=b",
+            headers=ECHO_HEADERS,
+            baseline="GET h2",
+            tool="h2load",
+            connections=4,
+        ),
+    ]
     if not wanted(group, "wsgi-echo", echo):
         return []
     # The certificate the project's Server presents when secure, for both.
     cert, key = certs.server_files()
     results, started = [], []
     try:
-        started.append(("bare", servers.gunicorn(
-            "bare-https", "bench.apps:bare", workdir, scheme="https",
-            extra=["--certfile", cert, "--keyfile", key, "--http-protocols", "h2,h1"]),
-            bare_cases))
-        started.append(("wsgi-echo", servers.wsgi_echo("wsgi-echo-https", "gunicorn",
-                                                       settings_path, workdir, secure=True),
-                        echo))
+        started.append(
+            (
+                "bare",
+                servers.gunicorn(
+                    "bare-https",
+                    "bench.apps:bare",
+                    workdir,
+                    scheme="https",
+                    extra=["--certfile", cert, "--keyfile", key, "--http-protocols", "h2,h1"],
+                ),
+                bare_cases,
+            )
+        )
+        started.append(
+            (
+                "wsgi-echo",
+                servers.wsgi_echo(
+                    "wsgi-echo-https", "gunicorn", settings_path, workdir, secure=True
+                ),
+                echo,
+            )
+        )
         print("%s: bare, wsgi-echo" % group, flush=True)
         run_rounds(results, "gunicorn", started, workdir, label_of=_label(group))
     finally:
@@ -69,16 +94,21 @@ def _nginx(workdir, upstreams):
     for folder in ("conf.d", "logs", "temp"):
         os.makedirs(os.path.join(prefix, folder), exist_ok=True)
     port = servers.free_port()
-    values = {"WSGI_ECHO_LISTEN": "127.0.0.1:%d" % port,
-              "WSGI_ECHO_UPSTREAM_1": "127.0.0.1:%d" % upstreams[0].port,
-              "WSGI_ECHO_UPSTREAM_2": "127.0.0.1:%d" % upstreams[1].port}
+    values = {
+        "WSGI_ECHO_LISTEN": "127.0.0.1:%d" % port,
+        "WSGI_ECHO_UPSTREAM_1": "127.0.0.1:%d" % upstreams[0].port,
+        "WSGI_ECHO_UPSTREAM_2": "127.0.0.1:%d" % upstreams[1].port,
+    }
     for name in ("nginx.conf", "wsgi-echo-proxy.conf", os.path.join("conf.d", "wsgi-echo.conf")):
-        with open(os.path.join(NGINX, name)) as source, \
-                open(os.path.join(prefix, name), "w") as target:
+        with (
+            open(os.path.join(NGINX, name)) as source,
+            open(os.path.join(prefix, name), "w") as target,
+        ):
             target.write(_render(source.read(), values))
     conf = os.path.join(prefix, "nginx.conf")
-    return servers.peer("nginx-front", servers.nginx_argv(prefix, conf), workdir, port=port,
-                        cpu=None)
+    return servers.peer(
+        "nginx-front", servers.nginx_argv(prefix, conf), workdir, port=port, cpu=None
+    )
 
 
 def behind_nginx(workdir, settings_path):
@@ -92,15 +122,29 @@ def behind_nginx(workdir, settings_path):
         target.write(source.read() + settings_text(proxy={"trusted": "127.0.0.1"}))
     results, started, instances = [], [], []
     try:
-        started.append(("one instance", servers.wsgi_echo("alone", "gunicorn", trusted, workdir,
-                                                          cpu="0"), [case]))
+        started.append(
+            (
+                "one instance",
+                servers.wsgi_echo("alone", "gunicorn", trusted, workdir, cpu="0"),
+                [case],
+            )
+        )
         for cpu in ("0", "1"):
-            instances.append(servers.wsgi_echo("instance-%s" % cpu, "gunicorn", trusted,
-                                               workdir, cpu=cpu, instance="cpu-%s" % cpu))
+            instances.append(
+                servers.wsgi_echo(
+                    "instance-%s" % cpu,
+                    "gunicorn",
+                    trusted,
+                    workdir,
+                    cpu=cpu,
+                    instance="cpu-%s" % cpu,
+                )
+            )
         started.append(("nginx", _nginx(workdir, instances), [case]))
         print("%s: one instance, nginx before two" % group, flush=True)
-        run_rounds(results, "gunicorn", started, workdir, baseline="one instance",
-                   label_of=_label(group))
+        run_rounds(
+            results, "gunicorn", started, workdir, baseline="one instance", label_of=_label(group)
+        )
     finally:
         for server in [server for _, server, _ in started] + instances:
             server.stop()

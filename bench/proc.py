@@ -74,8 +74,7 @@ def _fds(pid):
 def connections(pids, port):
     """{pid: established connections on ``port`` that the process holds}."""
     established = sockets(port, ESTABLISHED)
-    return {pid: sum(1 for target in _fds(pid).values() if target in established)
-            for pid in pids}
+    return {pid: sum(1 for target in _fds(pid).values() if target in established) for pid in pids}
 
 
 def accepting(pids, port):
@@ -91,8 +90,7 @@ def accepting(pids, port):
                 continue
             try:
                 with open("/proc/%d/fdinfo/%d" % (pid, fd)) as handle:
-                    watched = {int(line.split()[1]) for line in handle
-                               if line.startswith("tfd:")}
+                    watched = {int(line.split()[1]) for line in handle if line.startswith("tfd:")}
             except (OSError, ValueError, IndexError):
                 continue
             if watched & listeners:

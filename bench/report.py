@@ -8,19 +8,34 @@ from importlib import metadata
 
 TARGETS = [
     # (server, target, case, minimum ratio to bare under the same server)
-    ("gunicorn", "wsgi-echo", "echo GET", 0.80), ("gunicorn", "wsgi-echo", "echo POST", 0.80),
-    ("waitress", "wsgi-echo", "echo GET", 0.70), ("waitress", "wsgi-echo", "echo POST", 0.70),
-    ("gunicorn", "wsgi-echo", "1 KB", 0.85), ("gunicorn", "wsgi-echo", "50 KB PNG", 0.85),
-    ("gunicorn", "wsgi-echo", "httpbin GET", 0.75), ("gunicorn", "wsgi-echo", "httpbin POST", 0.75),
-    ("waitress", "wsgi-echo", "httpbin GET", 0.75), ("waitress", "wsgi-echo", "httpbin POST", 0.75),
+    ("gunicorn", "wsgi-echo", "echo GET", 0.80),
+    ("gunicorn", "wsgi-echo", "echo POST", 0.80),
+    ("waitress", "wsgi-echo", "echo GET", 0.70),
+    ("waitress", "wsgi-echo", "echo POST", 0.70),
+    ("gunicorn", "wsgi-echo", "1 KB", 0.85),
+    ("gunicorn", "wsgi-echo", "50 KB PNG", 0.85),
+    ("gunicorn", "wsgi-echo", "httpbin GET", 0.75),
+    ("gunicorn", "wsgi-echo", "httpbin POST", 0.75),
+    ("waitress", "wsgi-echo", "httpbin GET", 0.75),
+    ("waitress", "wsgi-echo", "httpbin POST", 0.75),
 ]
 # (server, case, minimum req/s as a multiple of the real httpbin's, same server and case)
 HTTPBIN_TARGETS = [
-    ("gunicorn", "httpbin GET", 2.5), ("gunicorn", "httpbin POST", 2.5),
-    ("waitress", "httpbin GET", 2.5), ("waitress", "httpbin POST", 2.5),
+    ("gunicorn", "httpbin GET", 2.5),
+    ("gunicorn", "httpbin POST", 2.5),
+    ("waitress", "httpbin GET", 2.5),
+    ("waitress", "httpbin POST", 2.5),
 ]
-PACKAGES = ("wsgi-echo", "webob", "gunicorn", "waitress", "httpbin", "flask", "werkzeug",
-            "whitenoise")
+PACKAGES = (
+    "wsgi-echo",
+    "webob",
+    "gunicorn",
+    "waitress",
+    "httpbin",
+    "flask",
+    "werkzeug",
+    "whitenoise",
+)
 
 
 def _command_version(argv):
@@ -40,8 +55,9 @@ def versions():
         except metadata.PackageNotFoundError:
             found[name] = "not installed"
     found["nginx"] = _command_version(["nginx", "-v"]).replace("nginx version: nginx/", "")
-    found["wrk"] = _command_version(["wrk", "--version"]).split(" Copyright")[0].replace(
-        "wrk ", "", 1)
+    found["wrk"] = (
+        _command_version(["wrk", "--version"]).split(" Copyright")[0].replace("wrk ", "", 1)
+    )
     found["kernel"] = platform.release()
     cpu = "?"
     try:
@@ -76,42 +92,60 @@ def check_targets(results):
         if row is None or row.get("ratio") is None:
             continue
         verdict = "met" if row["ratio"] >= minimum else "MISSED"
-        lines.append("- %s %s under %s: %.2fx bare (target %.2fx): %s"
-                     % (target, case, server, row["ratio"], minimum, verdict))
+        lines.append(
+            "- %s %s under %s: %.2fx bare (target %.2fx): %s"
+            % (target, case, server, row["ratio"], minimum, verdict)
+        )
     for server, case, minimum in HTTPBIN_TARGETS:
         row = index.get((server, "wsgi-echo", case))
         ratio = ratio_to_httpbin(row, index) if row else None
         if ratio is not None:
-            lines.append("- %s under %s: %.1fx httpbin's req/s (target %.1fx): %s"
-                         % (case, server, ratio, minimum, "met" if ratio >= minimum else "MISSED"))
-    tls = [index.get(("gunicorn https", "wsgi-echo", case)) for case in ("echo GET h1",
-                                                                         "echo GET h2")]
+            lines.append(
+                "- %s under %s: %.1fx httpbin's req/s (target %.1fx): %s"
+                % (case, server, ratio, minimum, "met" if ratio >= minimum else "MISSED")
+            )
+    tls = [
+        index.get(("gunicorn https", "wsgi-echo", case)) for case in ("echo GET h1", "echo GET h2")
+    ]
     if all(tls):
-        lines.append("- echo GET over HTTPS under gunicorn: %.2fx bare HTTPS over HTTP/1.1, "
-                     "%.2fx over HTTP/2" % (tls[0]["ratio"], tls[1]["ratio"]))
+        lines.append(
+            "- echo GET over HTTPS under gunicorn: %.2fx bare HTTPS over HTTP/1.1, "
+            "%.2fx over HTTP/2" % (tls[0]["ratio"], tls[1]["ratio"])
+        )
     front = index.get(("nginx + 2 gunicorn", "nginx", "echo GET"))
     if front and front.get("ratio"):
-        lines.append("- echo GET through nginx before two gunicorn instances: %.2fx one instance "
-                     "without nginx (all on 2 CPUs)" % front["ratio"])
+        lines.append(
+            "- echo GET through nginx before two gunicorn instances: %.2fx one instance "
+            "without nginx (all on 2 CPUs)" % front["ratio"]
+        )
     for case in ("1 KB", "50 KB PNG"):
         ours = index.get(("gunicorn", "wsgi-echo", case))
         peer = index.get(("gunicorn", "whitenoise", case))
         if ours and peer:
-            lines.append("- %s under gunicorn, wsgi-echo vs whitenoise: %.2fx (%s)"
-                         % (case, ours["rps"] / peer["rps"],
-                            "ahead" if ours["rps"] > peer["rps"] else "BEHIND"))
+            lines.append(
+                "- %s under gunicorn, wsgi-echo vs whitenoise: %.2fx (%s)"
+                % (
+                    case,
+                    ours["rps"] / peer["rps"],
+                    "ahead" if ours["rps"] > peer["rps"] else "BEHIND",
+                )
+            )
     ours = index.get(("gunicorn", "wsgi-echo", "10 MB"))
     native = index.get(("nginx", "nginx", "10 MB"))
     if ours and native:
         share = ours["mbps"] / native["mbps"]
-        lines.append("- 10 MB under gunicorn: %.0f MB/s, %.2fx nginx's %.0f MB/s (target 0.90x): %s"
-                     % (ours["mbps"], share, native["mbps"], "met" if share >= 0.9 else "MISSED"))
+        lines.append(
+            "- 10 MB under gunicorn: %.0f MB/s, %.2fx nginx's %.0f MB/s (target 0.90x): %s"
+            % (ours["mbps"], share, native["mbps"], "met" if share >= 0.9 else "MISSED")
+        )
     for server in ("gunicorn", "waitress"):
         ours = [index.get((server, "wsgi-echo", case)) for case in ("echo GET", "echo POST")]
         ratios = [ratio_to_httpbin(row, index) if row else None for row in ours]
         if all(ratios):
-            lines.append("- echo under %s: %.1fx / %.1fx httpbin's req/s (GET / POST)"
-                         % (server, ratios[0], ratios[1]))
+            lines.append(
+                "- echo under %s: %.1fx / %.1fx httpbin's req/s (GET / POST)"
+                % (server, ratios[0], ratios[1])
+            )
     return lines
 
 
@@ -120,42 +154,73 @@ def _ms(value):
 
 
 def markdown(results, memory, found_versions, stamp, elapsed):
-    out = ["# wsgi-echo benchmark, %s" % stamp, "",
-           "Server pinned to CPU 0, `wrk -t1 -c16` (keep-alive) pinned to CPU 1. Per case a "
-           "1 s warm-up, then three rounds in which every case of the server group runs "
-           "2 s in turn; req/s is the median run, the ratio the median of the per-round "
-           "ratios to the bare WSGI app under the same server (nginx: to gunicorn's bare). "
-           "Python servers: gunicorn `gthread`, 1 worker, 4 threads; waitress 4 threads. "
-           "Access logs off for every target. HTTPS rows: gunicorn with TLS, the bare app "
-           "and wsgi-echo, HTTP/2 by h2load (4 connections, one per thread; no latency "
-           "percentiles). The nginx + 2 gunicorn rows: the shipped deploy/nginx files in "
-           "front of two instances pinned to CPU 0 and 1, against one instance on CPU 0 "
-           "without nginx (so wrk, nginx and both instances share the two CPUs).", "",
-           "| server | target | case | req/s | p50 ms | p99 ms | ratio to bare | ratio to httpbin "
-           "| MB/s | server CPU % |",
-           "|---|---|---|---:|---:|---:|---:|---:|---:|---:|"]
+    out = [
+        "# wsgi-echo benchmark, %s" % stamp,
+        "",
+        "Server pinned to CPU 0, `wrk -t1 -c16` (keep-alive) pinned to CPU 1. Per case a "
+        "1 s warm-up, then three rounds in which every case of the server group runs "
+        "2 s in turn; req/s is the median run, the ratio the median of the per-round "
+        "ratios to the bare WSGI app under the same server (nginx: to gunicorn's bare). "
+        "Python servers: gunicorn `gthread`, 1 worker, 4 threads; waitress 4 threads. "
+        "Access logs off for every target. HTTPS rows: gunicorn with TLS, the bare app "
+        "and wsgi-echo, HTTP/2 by h2load (4 connections, one per thread; no latency "
+        "percentiles). The nginx + 2 gunicorn rows: the shipped deploy/nginx files in "
+        "front of two instances pinned to CPU 0 and 1, against one instance on CPU 0 "
+        "without nginx (so wrk, nginx and both instances share the two CPUs).",
+        "",
+        "| server | target | case | req/s | p50 ms | p99 ms | ratio to bare | ratio to httpbin "
+        "| MB/s | server CPU % |",
+        "|---|---|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
     index = _index(results)
     for row in results:
         ratio = "%.2f" % row["ratio"] if row.get("ratio") is not None else "-"
         to_httpbin = ratio_to_httpbin(row, index)
         errors = " (%d errors)" % row["errors"] if row["errors"] else ""
-        out.append("| %s | %s | %s | %.0f%s | %s | %s | %s | %s | %.1f | %.0f |" % (
-            row["server"], row["target"], row["case"], row["rps"], errors, _ms(row["p50_ms"]),
-            _ms(row["p99_ms"]), ratio, "%.2f" % to_httpbin if to_httpbin else "-", row["mbps"],
-            row["cpu"]))
+        out.append(
+            "| %s | %s | %s | %.0f%s | %s | %s | %s | %s | %.1f | %.0f |"
+            % (
+                row["server"],
+                row["target"],
+                row["case"],
+                row["rps"],
+                errors,
+                _ms(row["p50_ms"]),
+                _ms(row["p99_ms"]),
+                ratio,
+                "%.2f" % to_httpbin if to_httpbin else "-",
+                row["mbps"],
+                row["cpu"],
+            )
+        )
     targets = check_targets(results)
     if targets or memory:
-        out += ["", "## Targets", ""] + targets
+        out += ["", "## Targets", "", *targets]
     if memory:
-        verdict = ("met" if memory["growth"] <= 0.10 and memory["rss_last_kb"] < 40 * 1024
-                   else "MISSED")
-        out.append("- memory: one gunicorn worker, %d mixed requests: RSS %.1f MB after the "
-                   "first %d, %.1f MB at the end (%+.1f%%; target within 10%% and under 40 MB): %s"
-                   % (memory["requests"], memory["rss_first_kb"] / 1024, memory["first_n"],
-                      memory["rss_last_kb"] / 1024, 100 * memory["growth"], verdict))
-    out += ["", "## Versions", "",
-            ", ".join("%s %s" % item for item in found_versions.items()), "",
-            "Whole run: %.0f s." % elapsed, ""]
+        verdict = (
+            "met" if memory["growth"] <= 0.10 and memory["rss_last_kb"] < 40 * 1024 else "MISSED"
+        )
+        out.append(
+            "- memory: one gunicorn worker, %d mixed requests: RSS %.1f MB after the "
+            "first %d, %.1f MB at the end (%+.1f%%; target within 10%% and under 40 MB): %s"
+            % (
+                memory["requests"],
+                memory["rss_first_kb"] / 1024,
+                memory["first_n"],
+                memory["rss_last_kb"] / 1024,
+                100 * memory["growth"],
+                verdict,
+            )
+        )
+    out += [
+        "",
+        "## Versions",
+        "",
+        ", ".join("%s %s" % item for item in found_versions.items()),
+        "",
+        "Whole run: %.0f s." % elapsed,
+        "",
+    ]
     return "\n".join(out)
 
 
@@ -163,6 +228,7 @@ def chart(results, path):
     """A horizontal bar chart of the ratios; returns False without matplotlib."""
     try:
         import matplotlib
+
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
     except ImportError:
@@ -172,17 +238,28 @@ def chart(results, path):
     # the table only.
     # The nginx-before-two-instances group compares with one instance, not
     # with bare: its ratio says something else, and is in the table.
-    rows = [row for row in results if row.get("ratio") is not None
-            and row["target"] not in ("bare", "nginx", "one instance")
-            and row["case"] != "10 MB"]
+    rows = [
+        row
+        for row in results
+        if row.get("ratio") is not None
+        and row["target"] not in ("bare", "nginx", "one instance")
+        and row["case"] != "10 MB"
+    ]
     if not rows:
         return False
     labels = ["%s / %s / %s" % (row["server"], row["target"], row["case"]) for row in rows]
-    colours = {"wsgi-echo": "#1e3c78", "httpbin": "#b0b0b0", "whitenoise": "#8fb3d9",
-               "nginx": "#4a8f4a"}
+    colours = {
+        "wsgi-echo": "#1e3c78",
+        "httpbin": "#b0b0b0",
+        "whitenoise": "#8fb3d9",
+        "nginx": "#4a8f4a",
+    }
     figure, axes = plt.subplots(figsize=(9, 0.32 * len(rows) + 1.2))
-    axes.barh(range(len(rows)), [row["ratio"] for row in rows],
-              color=[colours.get(row["target"], "#888") for row in rows])
+    axes.barh(
+        range(len(rows)),
+        [row["ratio"] for row in rows],
+        color=[colours.get(row["target"], "#888") for row in rows],
+    )
     axes.set_yticks(range(len(rows)))
     axes.set_yticklabels(labels, fontsize=8)
     axes.invert_yaxis()
@@ -190,9 +267,11 @@ def chart(results, path):
     for x in (0.7, 0.8, 0.85):
         axes.axvline(x, color="#c33", linewidth=0.6, linestyle="--")
     axes.set_xlabel("req/s relative to the bare WSGI app under the same server")
-    axes.set_title("wsgi-echo and peers: req/s as a ratio to bare WSGI under the same server\n"
-                   "(dashed: targets 0.70 / 0.80 / 0.85; nginx and 10 MB: see the table)",
-                   fontsize=10)
+    axes.set_title(
+        "wsgi-echo and peers: req/s as a ratio to bare WSGI under the same server\n"
+        "(dashed: targets 0.70 / 0.80 / 0.85; nginx and 10 MB: see the table)",
+        fontsize=10,
+    )
     figure.tight_layout()
     figure.savefig(path, dpi=110)
     plt.close(figure)

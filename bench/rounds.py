@@ -7,7 +7,7 @@ import os
 import statistics
 import time
 from dataclasses import dataclass, field
-from typing import Dict, Optional
+from typing import Optional
 
 from . import load
 from .proc import cpu_seconds
@@ -23,7 +23,7 @@ class Case:
     path: str
     method: str = "GET"
     body: Optional[str] = None
-    headers: Dict[str, str] = field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict)
     baseline: str = "GET"  # which case of the group's baseline this one is compared with
     status: int = 200
     tool: str = "wrk"  # or "h2load", for HTTP/2
@@ -31,8 +31,12 @@ class Case:
 
 
 # The request headers of every echo case: what a typical API client sends.
-ECHO_HEADERS = {"Accept": "application/json", "User-Agent": "bench/1.0",
-                "X-Request-Id": "5f0c2a", "Cookie": "session=abc123; theme=dark"}
+ECHO_HEADERS = {
+    "Accept": "application/json",
+    "User-Agent": "bench/1.0",
+    "X-Request-Id": "5f0c2a",
+    "Cookie": "session=abc123; theme=dark",
+}
 
 
 def selected(name):
@@ -44,12 +48,15 @@ def selected(name):
 
 # -- measuring ------------------------------------------------------------------------
 
+
 def check(server, case):
     """One request first: the case must answer what we think it answers."""
     if server.url.startswith("https"):
         import ssl
+
         connection = http.client.HTTPSConnection(
-            "127.0.0.1", server.port, timeout=30, context=ssl._create_unverified_context())
+            "127.0.0.1", server.port, timeout=30, context=ssl._create_unverified_context()
+        )
     else:
         connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
     connection.request(case.method, case.path, body=case.body, headers=case.headers)
@@ -79,12 +86,14 @@ def one_run(server, url, script, seconds, case):
     cpu = cpu_seconds(server.pids()) - cpu_before
     wall = time.monotonic() - wall_before
     seconds = summary["duration_us"] / 1e6
-    return {"rps": summary["requests"] / seconds,
-            "p50_ms": summary["p50_us"] / 1000.0 if summary["p50_us"] is not None else None,
-            "p99_ms": summary["p99_us"] / 1000.0 if summary["p99_us"] is not None else None,
-            "mbps": summary["bytes"] / seconds / 1e6,
-            "cpu": 100.0 * cpu / wall,
-            "errors": summary["errors"] + (summary["non2xx"] if case.status < 300 else 0)}
+    return {
+        "rps": summary["requests"] / seconds,
+        "p50_ms": summary["p50_us"] / 1000.0 if summary["p50_us"] is not None else None,
+        "p99_ms": summary["p99_us"] / 1000.0 if summary["p99_us"] is not None else None,
+        "mbps": summary["bytes"] / seconds / 1e6,
+        "cpu": 100.0 * cpu / wall,
+        "errors": summary["errors"] + (summary["non2xx"] if case.status < 300 else 0),
+    }
 
 
 def server_label(kind, target):
@@ -115,30 +124,44 @@ def run_rounds(results, kind, targets, workdir, baseline="bare", label_of=None):
                 one_run(server, server.url + case.path, script, WARMUP_S, case)  # warm-up
                 plan.append((label, target, server, case, script))
     samples = {label: [] for label, *_ in plan}
-    for round_number in range(RUNS):
-        for label, target, server, case, script in plan:
+    for _round_number in range(RUNS):
+        for label, _target, server, case, script in plan:
             samples[label].append(one_run(server, server.url + case.path, script, RUN_S, case))
-    bare = {case.name: samples[label] for label, target, _, case, _ in plan
-            if target == baseline}
-    for label, target, server, case, script in plan:
+    bare = {case.name: samples[label] for label, target, _, case, _ in plan if target == baseline}
+    for label, target, _server, case, _script in plan:
         runs = samples[label]
         ordered = sorted(runs, key=lambda run: run["rps"])
         row = dict(ordered[len(ordered) // 2])
-        row.update(server=label_of(kind, target), target=target,
-                   case=case.name, baseline=case.baseline, rps_runs=[round(r["rps"]) for r in runs],
-                   mbps=statistics.median(run["mbps"] for run in runs),
-                   cpu=statistics.median(run["cpu"] for run in runs))
+        row.update(
+            server=label_of(kind, target),
+            target=target,
+            case=case.name,
+            baseline=case.baseline,
+            rps_runs=[round(r["rps"]) for r in runs],
+            mbps=statistics.median(run["mbps"] for run in runs),
+            cpu=statistics.median(run["cpu"] for run in runs),
+        )
         base_runs = bare.get(case.baseline)
-        row["ratio"] = (statistics.median(run["rps"] / base["rps"]
-                                          for run, base in zip(runs, base_runs))
-                        if base_runs else None)
+        row["ratio"] = (
+            statistics.median(run["rps"] / base["rps"] for run, base in zip(runs, base_runs))
+            if base_runs
+            else None
+        )
         results.append(row)
-        print("  %-44s %8.0f req/s  p50 %s  p99 %s  %7.1f MB/s  cpu %3.0f%%  %s"
-              % (label, row["rps"], _ms(row["p50_ms"]), _ms(row["p99_ms"]), row["mbps"],
-                 row["cpu"], "ratio %.2f" % row["ratio"] if row["ratio"] else ""), flush=True)
+        print(
+            "  %-44s %8.0f req/s  p50 %s  p99 %s  %7.1f MB/s  cpu %3.0f%%  %s"
+            % (
+                label,
+                row["rps"],
+                _ms(row["p50_ms"]),
+                _ms(row["p99_ms"]),
+                row["mbps"],
+                row["cpu"],
+                "ratio %.2f" % row["ratio"] if row["ratio"] else "",
+            ),
+            flush=True,
+        )
 
 
 def _ms(value):
     return "%6.2f ms" % value if value is not None else "     - ms"
-
-

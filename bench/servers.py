@@ -26,30 +26,66 @@ PROBE = "/"
 def peer(name, argv, workdir, env=None, port=None, cpu=SERVER_CPU, scheme="http"):
     """A peer's own command line (``{port}`` in ``argv`` is its port)."""
     port = port or free_port()
-    return ServerProcess(argv, port, cwd=workdir, env=dict(os.environ, PYTHONPATH=PROJECT,
-                                                          **(env or {})),
-                         log_path=os.path.join(workdir, "%s-%d.log" % (name, port)),
-                         name=name, cpu=cpu, scheme=scheme, probe=PROBE)
+    return ServerProcess(
+        argv,
+        port,
+        cwd=workdir,
+        env=dict(os.environ, PYTHONPATH=PROJECT, **(env or {})),
+        log_path=os.path.join(workdir, "%s-%d.log" % (name, port)),
+        name=name,
+        cpu=cpu,
+        scheme=scheme,
+        probe=PROBE,
+    )
 
 
 def gunicorn(name, app, workdir, env=None, extra=(), scheme="http"):
     """gunicorn's own command line (gthread, 1 worker, 4 threads) serving ``app``,
     with ``extra`` options (TLS)."""
-    return peer(name, [os.path.join(BIN, "gunicorn"), "--worker-class", "gthread",
-                       "--workers", "1", "--threads", "4", "--bind", "127.0.0.1:{port}",
-                       *extra, "--no-control-socket", "--log-level", "warning", app],
-                workdir, env, scheme=scheme)
+    return peer(
+        name,
+        [
+            os.path.join(BIN, "gunicorn"),
+            "--worker-class",
+            "gthread",
+            "--workers",
+            "1",
+            "--threads",
+            "4",
+            "--bind",
+            "127.0.0.1:{port}",
+            *extra,
+            "--no-control-socket",
+            "--log-level",
+            "warning",
+            app,
+        ],
+        workdir,
+        env,
+        scheme=scheme,
+    )
 
 
 def waitress(name, app, workdir, env=None):
-    return peer(name, [os.path.join(BIN, "waitress-serve"), "--threads=4",
-                       "--listen=127.0.0.1:{port}", app], workdir, env)
+    return peer(
+        name,
+        [os.path.join(BIN, "waitress-serve"), "--threads=4", "--listen=127.0.0.1:{port}", app],
+        workdir,
+        env,
+    )
 
 
-def wsgi_echo(name, kind, settings_path, workdir, cpu=SERVER_CPU, secure=False,
-              instance=None):
-    return Server(settings_path, server=kind, secure=secure, workdir=workdir, name=name,
-                  cpu=cpu, args=["--instance", instance] if instance else [], probe=PROBE)
+def wsgi_echo(name, kind, settings_path, workdir, cpu=SERVER_CPU, secure=False, instance=None):
+    return Server(
+        settings_path,
+        server=kind,
+        secure=secure,
+        workdir=workdir,
+        name=name,
+        cpu=cpu,
+        args=["--instance", instance] if instance else [],
+        probe=PROBE,
+    )
 
 
 NGINX_CONF = """

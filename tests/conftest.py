@@ -16,7 +16,8 @@ import textwrap
 import pytest
 from webtest import TestApp
 
-from wsgi_echo import make_app, settings as settings_module
+from wsgi_echo import make_app
+from wsgi_echo import settings as settings_module
 from wsgi_echo.servers import NAMES as SERVERS
 from wsgi_echo.testing.ini import settings_text, write_settings
 from wsgi_echo.testing.process import free_port
@@ -30,14 +31,21 @@ collect_ignore = ["installed"]
 PROJECT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 HTDOCS = os.path.join(PROJECT, "htdocs")
 
-__all__ = ["PROJECT", "HTDOCS", "SERVERS", "settings_text", "free_port", "app_for",
-           "echo_settings", "run_cli"]
+__all__ = [
+    "HTDOCS",
+    "PROJECT",
+    "SERVERS",
+    "app_for",
+    "echo_settings",
+    "free_port",
+    "run_cli",
+    "settings_text",
+]
 
 
 def echo_settings(**server):
     """A small pure-echo server: one worker, four threads, ``server`` keys on top."""
-    return settings_text(server=dict({"workers": 1, "threads": 4}, **server),
-                         routes={"/": "echo"})
+    return settings_text(server=dict({"workers": 1, "threads": 4}, **server), routes={"/": "echo"})
 
 
 def dedented(text):
@@ -58,6 +66,7 @@ def ini(tmp_path):
     def make(text="", name=None):
         path = tmp_path / (name or "settings-%d.ini" % next(counter))
         return write_settings(path, dedented(text))
+
     return make
 
 
@@ -131,39 +140,72 @@ def server(servers, kind):
 def certificate(tmp_path):
     """A self-signed certificate and key for 127.0.0.1, made now with openssl."""
     cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-                    "-subj", "/CN=127.0.0.1", "-keyout", str(key), "-out", str(cert)],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        check=True,
+        capture_output=True,
+    )
     return cert, key
 
 
 # The text access log's line (middleware.accesslog), one pattern for both servers:
 # [date] client-ip "METHOD target PROTOCOL" status length duration
 ACCESS_LINE = re.compile(
-    r'^\[(?P<date>\d{2}/[A-Z][a-z]{2}/\d{4}:\d{2}:\d{2}:\d{2} [+-]\d{4})\] '
+    r"^\[(?P<date>\d{2}/[A-Z][a-z]{2}/\d{4}:\d{2}:\d{2}:\d{2} [+-]\d{4})\] "
     r'(?P<ip>[0-9a-fA-F.:]+) "(?P<method>[A-Z]+) (?P<target>\S+) (?P<protocol>HTTP/[0-9.]+)" '
-    r'(?P<status>\d{3}) (?P<length>\d+|-) (?P<millis>\d+)ms$')
+    r"(?P<status>\d{3}) (?P<length>\d+|-) (?P<millis>\d+)ms$"
+)
 
 
 def access_lines(read, count=0, timeout=5.0, containing=""):
     """Access lines from ``read()`` that contain ``containing``, once there
     are ``count`` of them; with no ``count``, those there are now (for a
     check that nothing was logged, once the event that would log is over)."""
+
     def matching():
-        return [line for line in read().splitlines()
-                if ACCESS_LINE.match(line) and containing in line]
+        return [
+            line for line in read().splitlines() if ACCESS_LINE.match(line) and containing in line
+        ]
+
     def enough():
         lines = matching()
         return lines if len(lines) >= count else None
+
     if not count:
         return matching()
-    return wait_for(enough, timeout, what=lambda: "%d access lines containing %r; there are: %r"
-                    % (count, containing, matching()))
+    return wait_for(
+        enough,
+        timeout,
+        what=lambda: (
+            "%d access lines containing %r; there are: %r" % (count, containing, matching())
+        ),
+    )
 
 
 def run_cli(*args, cwd=None, timeout=20, env=None):
     """``python -m wsgi_echo ...`` to completion, as a user runs it."""
     environment = dict(os.environ, **(env or {}))
     environment.pop(settings_module.ENV_VAR, None)
-    return subprocess.run([sys.executable, "-m", "wsgi_echo", *args], capture_output=True,
-                          text=True, cwd=cwd, env=environment, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "wsgi_echo", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=environment,
+        timeout=timeout,
+    )

@@ -18,8 +18,10 @@ def challenge_params(header):
     """The parameters of a ``WWW-Authenticate: Digest ...`` value, checking the scheme."""
     scheme, _, rest = header.partition(" ")
     assert scheme == "Digest", header
-    return {key: quoted or bare
-            for key, quoted, bare in re.findall(r'(\w+)=(?:"([^"]*)"|([^,\s]*))', rest)}
+    return {
+        key: quoted or bare
+        for key, quoted, bare in re.findall(r'(\w+)=(?:"([^"]*)"|([^,\s]*))', rest)
+    }
 
 
 def digest_header(uri, user, password, challenge, qop=None, nc=1, body=b"", method="GET"):
@@ -35,9 +37,19 @@ def digest_header(uri, user, password, challenge, qop=None, nc=1, body=b"", meth
         answer = digest(":".join((ha1, challenge["nonce"], count, cnonce, qop, ha2)), algorithm)
     else:
         answer = digest(":".join((ha1, challenge["nonce"], ha2)), algorithm)
-    header = ('Digest username="%s", realm="%s", nonce="%s", uri="%s", response="%s", '
-              'opaque="%s", algorithm=%s' % (user, challenge["realm"], challenge["nonce"], uri,
-                                             answer, challenge["opaque"], algorithm))
+    header = (
+        'Digest username="%s", realm="%s", nonce="%s", uri="%s", response="%s", '
+        'opaque="%s", algorithm=%s'
+        % (
+            user,
+            challenge["realm"],
+            challenge["nonce"],
+            uri,
+            answer,
+            challenge["opaque"],
+            algorithm,
+        )
+    )
     if qop:
         header += ', qop=%s, nc=%s, cnonce="%s"' % (qop, count, cnonce)
     return {"Authorization": header}

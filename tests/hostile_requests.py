@@ -14,55 +14,200 @@ by X-Echo-Status; 501 for an unknown transfer coding).
 
 import json
 import random
-from typing import FrozenSet, NamedTuple
+from typing import NamedTuple
 
-METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "PURGE", "PROPFIND",
-           "get", "G\x00T", "GET\t", "", "X" * 300, "CONNECT", "TRACE", "M-SEARCH", "Ä"]
-VERSIONS = ["HTTP/1.1", "HTTP/1.0", "HTTP/1.1", "HTTP/2.0", "HTTP/1.2", "HTTP/0.9",
-            "http/1.1", "HTTP/1.1 extra", "HTTP/1", "HTTP/11", ""]
-TRAVERSALS = ["/../secret.txt", "/%2e%2e/secret.txt", "/..%2fsecret.txt", "/..%5csecret.txt",
-              "/%2e%2e%5csecret.txt", "/index.html%00.txt", "//../secret.txt",
-              "/sub/..%2f..%2fsecret.txt", "/%c0%ae%c0%ae/secret.txt", "/.%2e/secret.txt",
-              "/CON.html", "/index.html.", "/index.html::$DATA", "/C:/secret.txt",
-              "/%5c%5chost%5cshare", "/.git/config", "/.env", "/about", "/about/",
-              "/echo/../secret.txt", "/echo/%2e%2e/%2e%2e/secret.txt", "/favicon.ico",
-              "/index.html", "/style.css?x=%zz"]
-PATH_PIECES = ["a", "%", "%z", "%zz", "%c3%28", "%ff", "%00", "%0d%0a", "é", "\xff", "%25",
-               "..", ".", ";", "?", "#", "//", "%2F", "~", "*", "\x7f", "\t", " "]
-ECHO_STATUS = ["200", "204", "304", "418", "500", "503", "599", "0", "99", "600", "1e3",
-               "-200", "200.5", " 404 ", "9" * 30, "", "abc", "\x00"]
+METHODS = [
+    "GET",
+    "POST",
+    "PUT",
+    "PATCH",
+    "DELETE",
+    "HEAD",
+    "OPTIONS",
+    "PURGE",
+    "PROPFIND",
+    "get",
+    "G\x00T",
+    "GET\t",
+    "",
+    "X" * 300,
+    "CONNECT",
+    "TRACE",
+    "M-SEARCH",
+    "Ä",
+]
+VERSIONS = [
+    "HTTP/1.1",
+    "HTTP/1.0",
+    "HTTP/1.1",
+    "HTTP/2.0",
+    "HTTP/1.2",
+    "HTTP/0.9",
+    "http/1.1",
+    "HTTP/1.1 extra",
+    "HTTP/1",
+    "HTTP/11",
+    "",
+]
+TRAVERSALS = [
+    "/../secret.txt",
+    "/%2e%2e/secret.txt",
+    "/..%2fsecret.txt",
+    "/..%5csecret.txt",
+    "/%2e%2e%5csecret.txt",
+    "/index.html%00.txt",
+    "//../secret.txt",
+    "/sub/..%2f..%2fsecret.txt",
+    "/%c0%ae%c0%ae/secret.txt",
+    "/.%2e/secret.txt",
+    "/CON.html",
+    "/index.html.",
+    "/index.html::$DATA",
+    "/C:/secret.txt",
+    "/%5c%5chost%5cshare",
+    "/.git/config",
+    "/.env",
+    "/about",
+    "/about/",
+    "/echo/../secret.txt",
+    "/echo/%2e%2e/%2e%2e/secret.txt",
+    "/favicon.ico",
+    "/index.html",
+    "/style.css?x=%zz",
+]
+PATH_PIECES = [
+    "a",
+    "%",
+    "%z",
+    "%zz",
+    "%c3%28",
+    "%ff",
+    "%00",
+    "%0d%0a",
+    "é",
+    "\xff",
+    "%25",
+    "..",
+    ".",
+    ";",
+    "?",
+    "#",
+    "//",
+    "%2F",
+    "~",
+    "*",
+    "\x7f",
+    "\t",
+    " ",
+]
+ECHO_STATUS = [
+    "200",
+    "204",
+    "304",
+    "418",
+    "500",
+    "503",
+    "599",
+    "0",
+    "99",
+    "600",
+    "1e3",
+    "-200",
+    "200.5",
+    " 404 ",
+    "9" * 30,
+    "",
+    "abc",
+    "\x00",
+]
 ECHO_DELAY = ["0", "1", "5", "-1", "1.5", "abc", "9" * 30, "", "600001", "10000"]
-ECHO_HEADER = ["X-A: 1", "X-A: 1, X-B: 2", "Content-Type: text/html", "Connection: close",
-               "Transfer-Encoding: chunked", "Content-Length: 5", "X-Bad", ": novalue",
-               "X-Ctl: a\x01b", "Set-Cookie: a=b", "X-Long: " + "v" * 5000, "Date: now",
-               "X-A: 1,", ",,,", "Bad Name: v", "X-Ü: v", "Server: x"]
+ECHO_HEADER = [
+    "X-A: 1",
+    "X-A: 1, X-B: 2",
+    "Content-Type: text/html",
+    "Connection: close",
+    "Transfer-Encoding: chunked",
+    "Content-Length: 5",
+    "X-Bad",
+    ": novalue",
+    "X-Ctl: a\x01b",
+    "Set-Cookie: a=b",
+    "X-Long: " + "v" * 5000,
+    "Date: now",
+    "X-A: 1,",
+    ",,,",
+    "Bad Name: v",
+    "X-Ü: v",
+    "Server: x",
+]
 # The httpbin API's routes with odd parameters (the fuzz server bounds its
 # delays to 0 s, so none of these waits).
-HTTPBIN = ["/httpbin/bytes/%E2%82%AC", "/httpbin/bytes/-1", "/httpbin/bytes/99999999999999999999",
-           "/httpbin/range/0", "/httpbin/range/10?duration=%C3%A9&chunk_size=-1",
-           "/httpbin/drip?numbytes=-1&duration=nan&code=999&delay=inf",
-           "/httpbin/status/abc", "/httpbin/status/200:x,500:-1", "/httpbin/status/%00",
-           "/httpbin/redirect-to?url=http://%5B::1", "/httpbin/redirect-to?url=%0d%0aX:1",
-           "/httpbin/redirect/999999", "/httpbin/cookies/set?a%00=b", "/httpbin/cookies/set/%3B/x",
-           "/httpbin/base64/!!!", "/httpbin/base64/%FF%FE", "/httpbin/links/x/y",
-           "/httpbin/links/999999/0", "/httpbin/delay/abc", "/httpbin/stream/-1",
-           "/httpbin/sse?count=99999&duration=1e9", "/httpbin/response-headers?X-A=%0d%0aB:1",
-           "/httpbin/response-headers?Content-Length=5", "/httpbin/anything/%ff%fe",
-           "/httpbin/dump/request", "/httpbin/image", "/httpbin/bearer",
-           "/httpbin/digest-auth/auth/u/p", "/httpbin/digest-auth/bogus/u/p/SHA-1024/x",
-           "/httpbin/basic-auth/%E2%82%AC/p", "/httpbin/etag/%22", "/httpbin/cache/-5",
-           "/httpbin/stream-bytes/10?seed=%E2%82%AC&chunk_size=0", "/httpbin/uuid?x=%zz"]
-HTTPBIN_HEADERS = [b"Authorization: Digest username=\"u\", realm=, nonce", b"Authorization: Basic !!!",
-                   b"Authorization: Bearer", b"Accept: image/\xff", b"If-None-Match: *",
-                   b"If-Match: \"x", b"Cookie: stale_after=x; fake=1",
-                   b"Origin: \xc3\xa9", b"Access-Control-Request-Headers: a\tb"]
-CODINGS = ["chunked", "gzip, chunked", "chunked, chunked", "identity", "gzip", "x-custom",
-           "chunked, gzip", "chunked ", " chunked", "chunked\x00", "CHUNKED", "deflate, chunked"]
+HTTPBIN = [
+    "/httpbin/bytes/%E2%82%AC",
+    "/httpbin/bytes/-1",
+    "/httpbin/bytes/99999999999999999999",
+    "/httpbin/range/0",
+    "/httpbin/range/10?duration=%C3%A9&chunk_size=-1",
+    "/httpbin/drip?numbytes=-1&duration=nan&code=999&delay=inf",
+    "/httpbin/status/abc",
+    "/httpbin/status/200:x,500:-1",
+    "/httpbin/status/%00",
+    "/httpbin/redirect-to?url=http://%5B::1",
+    "/httpbin/redirect-to?url=%0d%0aX:1",
+    "/httpbin/redirect/999999",
+    "/httpbin/cookies/set?a%00=b",
+    "/httpbin/cookies/set/%3B/x",
+    "/httpbin/base64/!!!",
+    "/httpbin/base64/%FF%FE",
+    "/httpbin/links/x/y",
+    "/httpbin/links/999999/0",
+    "/httpbin/delay/abc",
+    "/httpbin/stream/-1",
+    "/httpbin/sse?count=99999&duration=1e9",
+    "/httpbin/response-headers?X-A=%0d%0aB:1",
+    "/httpbin/response-headers?Content-Length=5",
+    "/httpbin/anything/%ff%fe",
+    "/httpbin/dump/request",
+    "/httpbin/image",
+    "/httpbin/bearer",
+    "/httpbin/digest-auth/auth/u/p",
+    "/httpbin/digest-auth/bogus/u/p/SHA-1024/x",
+    "/httpbin/basic-auth/%E2%82%AC/p",
+    "/httpbin/etag/%22",
+    "/httpbin/cache/-5",
+    "/httpbin/stream-bytes/10?seed=%E2%82%AC&chunk_size=0",
+    "/httpbin/uuid?x=%zz",
+]
+HTTPBIN_HEADERS = [
+    b'Authorization: Digest username="u", realm=, nonce',
+    b"Authorization: Basic !!!",
+    b"Authorization: Bearer",
+    b"Accept: image/\xff",
+    b"If-None-Match: *",
+    b'If-Match: "x',
+    b"Cookie: stale_after=x; fake=1",
+    b"Origin: \xc3\xa9",
+    b"Access-Control-Request-Headers: a\tb",
+]
+CODINGS = [
+    "chunked",
+    "gzip, chunked",
+    "chunked, chunked",
+    "identity",
+    "gzip",
+    "x-custom",
+    "chunked, gzip",
+    "chunked ",
+    " chunked",
+    "chunked\x00",
+    "CHUNKED",
+    "deflate, chunked",
+]
 
 
 class Hostile(NamedTuple):
     data: bytes
-    allowed_5xx: FrozenSet[int]
+    allowed_5xx: frozenset[int]
 
 
 class Builder:
@@ -84,8 +229,16 @@ class Builder:
 
     def target(self, hostile=True):
         if not hostile:
-            return self.choice(["/echo/", "/echo/x", "/echo/a/b?c=d", "/index.html",
-                                "/httpbin/anything/x?a=b", "/httpbin/post"])
+            return self.choice(
+                [
+                    "/echo/",
+                    "/echo/x",
+                    "/echo/a/b?c=d",
+                    "/index.html",
+                    "/httpbin/anything/x?a=b",
+                    "/httpbin/post",
+                ]
+            )
         kind = self.rng.random()
         if kind < 0.2:
             return self.choice(TRAVERSALS)
@@ -95,11 +248,22 @@ class Builder:
         pieces = [self.choice(PATH_PIECES) for _ in range(self.rng.randrange(1, 6))]
         target = prefix + "/".join(pieces)
         if self.rng.random() < 0.3:
-            target += "?" + "&".join("%s=%s" % (self.choice(PATH_PIECES), self.choice(PATH_PIECES))
-                                      for _ in range(self.rng.randrange(1, 4)))
+            target += "?" + "&".join(
+                "%s=%s" % (self.choice(PATH_PIECES), self.choice(PATH_PIECES))
+                for _ in range(self.rng.randrange(1, 4))
+            )
         if self.rng.random() < 0.05:
-            target = self.choice(["*", "http://x/echo/abs", "https://[::1]/echo", "echo/rel",
-                                  "/echo/" + "a" * 9000, "//echo/x", "/echo/x#frag"])
+            target = self.choice(
+                [
+                    "*",
+                    "http://x/echo/abs",
+                    "https://[::1]/echo",
+                    "echo/rel",
+                    "/echo/" + "a" * 9000,
+                    "//echo/x",
+                    "/echo/x#frag",
+                ]
+            )
         return target
 
     def request_line(self, hostile):
@@ -107,9 +271,19 @@ class Builder:
             method = self.choice(["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"])
             return ("%s %s HTTP/1.1" % (method, self.target(hostile=False))).encode()
         if self.rng.random() < 0.3:
-            return self.choice([b"", b"GARBAGE", b"GET", b"GET /", b"GET  /echo/x  HTTP/1.1",
-                                b"\x16\x03\x01\x02\x00\x01\x00", b"PRI * HTTP/2.0",
-                                b"GET /echo/x HTTP/1.1\rX", self.binary(40)])
+            return self.choice(
+                [
+                    b"",
+                    b"GARBAGE",
+                    b"GET",
+                    b"GET /",
+                    b"GET  /echo/x  HTTP/1.1",
+                    b"\x16\x03\x01\x02\x00\x01\x00",
+                    b"PRI * HTTP/2.0",
+                    b"GET /echo/x HTTP/1.1\rX",
+                    self.binary(40),
+                ]
+            )
         method = self.choice(METHODS) if self.rng.random() < 0.5 else self.choice(METHODS[:9])
         version = self.choice(VERSIONS) if self.rng.random() < 0.5 else "HTTP/1.1"
         return ("%s %s %s" % (method, self.target(), version)).encode("utf-8", "surrogateescape")
@@ -128,18 +302,39 @@ class Builder:
         return lines
 
     def odd_header(self):
-        return self.choice([
-            b"X-Nul: a\x00b", b"X-Ctl: \x01\x02\x1b", b"X-Latin: caf\xe9", b"X-Utf8: caf\xc3\xa9",
-            b"X-Bad-Utf8: \xc3\x28", b"NoColon", b"Space Name: v", b"X-Sp : v", b":v",
-            b"X_Under: v", b"Host: second", b"X-Fold: a\r\n b", b"Cookie: a=1; b; =c; d=\"q\"",
-            b"Cookie: \xff\xfe", b"Content-Type: multipart/form-data", b"Expect: 100-continue",
-            b"Expect: something", b"Connection: keep-alive, Upgrade", b"Upgrade: h2c",
-            b"X-Forwarded-For: 1.2.3.4, junk", b"Accept-Encoding: gzip;q=abc, br;q=0",
-            b"Range: bytes=0-0,-1", b"If-None-Match: \"x", b"If-Modified-Since: garbage",
-            b"Range: bytes=99999999999999999999-", b"X-Echo-Status:", b"\t: tab",
-            self.choice(HTTPBIN_HEADERS),
-            ("X-%s: %s" % (self.text(8), self.text(20))).encode(),
-        ])
+        return self.choice(
+            [
+                b"X-Nul: a\x00b",
+                b"X-Ctl: \x01\x02\x1b",
+                b"X-Latin: caf\xe9",
+                b"X-Utf8: caf\xc3\xa9",
+                b"X-Bad-Utf8: \xc3\x28",
+                b"NoColon",
+                b"Space Name: v",
+                b"X-Sp : v",
+                b":v",
+                b"X_Under: v",
+                b"Host: second",
+                b"X-Fold: a\r\n b",
+                b'Cookie: a=1; b; =c; d="q"',
+                b"Cookie: \xff\xfe",
+                b"Content-Type: multipart/form-data",
+                b"Expect: 100-continue",
+                b"Expect: something",
+                b"Connection: keep-alive, Upgrade",
+                b"Upgrade: h2c",
+                b"X-Forwarded-For: 1.2.3.4, junk",
+                b"Accept-Encoding: gzip;q=abc, br;q=0",
+                b"Range: bytes=0-0,-1",
+                b'If-None-Match: "x',
+                b"If-Modified-Since: garbage",
+                b"Range: bytes=99999999999999999999-",
+                b"X-Echo-Status:",
+                b"\t: tab",
+                self.choice(HTTPBIN_HEADERS),
+                ("X-%s: %s" % (self.text(8), self.text(20))).encode(),
+            ]
+        )
 
     def echo_shaping(self):
         lines = []
@@ -171,11 +366,23 @@ class Builder:
         return [b"Content-Length: %d" % len(data)], data
 
     def json_body(self):
-        data = self.choice([
-            b"{", b"[" * 5000, b'{"a": NaN}', b"1e999", b'"\\ud800"', b'{"a": "\xff"}',
-            b'{"a": 1, "a": 2}', b"null", b"\xef\xbb\xbf{}", b"[" * 50 + b"]" * 50,
-            json.dumps({"n": [1, 2.5, None, True], "s": "\u2028"}).encode(), b"-", b"0x10",
-        ])
+        data = self.choice(
+            [
+                b"{",
+                b"[" * 5000,
+                b'{"a": NaN}',
+                b"1e999",
+                b'"\\ud800"',
+                b'{"a": "\xff"}',
+                b'{"a": 1, "a": 2}',
+                b"null",
+                b"\xef\xbb\xbf{}",
+                b"[" * 50 + b"]" * 50,
+                json.dumps({"n": [1, 2.5, None, True], "s": "\u2028"}).encode(),
+                b"-",
+                b"0x10",
+            ]
+        )
         return [b"Content-Type: application/json", b"Content-Length: %d" % len(data)], data
 
     def multipart_body(self):
@@ -183,18 +390,23 @@ class Builder:
         bare = boundary.strip(b'"')
         parts = []
         for _ in range(self.rng.randrange(0, 6)):
-            parts.append(self.choice([
-                b'Content-Disposition: form-data; name="f"\r\n\r\nvalue',
-                b"Content-Disposition: form-data\r\n\r\nnameless",
-                b"\r\nno headers",
-                b'Content-Disposition: form-data; name="u"; filename="a.txt"\r\n'
-                b"Content-Type: text/plain\r\n\r\n" + self.binary(20),
-                b'Content-Disposition: form-data; name="n"\r\nContent-Type: multipart/mixed; '
-                b"boundary=inner\r\n\r\n--inner\r\n\r\nx\r\n--inner--",
-                b'Content-Disposition: form-data; name="\xff"\r\n\r\nx',
-                b"Content-Disposition: attachment; filename*=UTF-8''%e2%82%ac\r\n\r\nx",
-                b"garbage without blank line",
-            ]))
+            parts.append(
+                self.choice(
+                    [
+                        b'Content-Disposition: form-data; name="f"\r\n\r\nvalue',
+                        b"Content-Disposition: form-data\r\n\r\nnameless",
+                        b"\r\nno headers",
+                        b'Content-Disposition: form-data; name="u"; filename="a.txt"\r\n'
+                        b"Content-Type: text/plain\r\n\r\n" + self.binary(20),
+                        b'Content-Disposition: form-data; name="n"\r\n'
+                        b"Content-Type: multipart/mixed; boundary=inner\r\n\r\n"
+                        b"--inner\r\n\r\nx\r\n--inner--",
+                        b'Content-Disposition: form-data; name="\xff"\r\n\r\nx',
+                        b"Content-Disposition: attachment; filename*=UTF-8''%e2%82%ac\r\n\r\nx",
+                        b"garbage without blank line",
+                    ]
+                )
+            )
         data = b"".join(b"--" + bare + b"\r\n" + part + b"\r\n" for part in parts)
         if self.rng.random() < 0.8:
             data += b"--" + bare + b"--\r\n"
@@ -209,14 +421,25 @@ class Builder:
         chunks = []
         for _ in range(self.rng.randrange(0, 4)):
             data = self.binary(self.rng.randrange(1, 40))
-            size = self.choice(["%x" % len(data)] * 6 + [
-                "%X" % len(data), "%x;ext=1" % len(data), "-%x" % len(data), "0x%x" % len(data),
-                "%x " % len(data), "", "zz", "%x\x00" % len(data)])
+            size = self.choice(
+                ["%x" % len(data)] * 6
+                + [
+                    "%X" % len(data),
+                    "%x;ext=1" % len(data),
+                    "-%x" % len(data),
+                    "0x%x" % len(data),
+                    "%x " % len(data),
+                    "",
+                    "zz",
+                    "%x\x00" % len(data),
+                ]
+            )
             if self.rng.random() < 0.01:
                 size = "f" * 24  # a size no body will reach: answered at the body deadline
             chunks.append(size.encode() + b"\r\n" + data + b"\r\n")
-        end = self.choice([b"0\r\n\r\n"] * 5 + [b"0\r\nTrailer: x\r\n\r\n", b"00000\r\n\r\n",
-                                                b"0;x\r\n\r\n"])
+        end = self.choice(
+            [b"0\r\n\r\n"] * 5 + [b"0\r\nTrailer: x\r\n\r\n", b"00000\r\n\r\n", b"0;x\r\n\r\n"]
+        )
         if self.rng.random() < 0.02:
             end = self.choice([b"0\r\n", b""])  # the body never ends: the body deadline
         return [b"Transfer-Encoding: chunked"], b"".join(chunks) + end
@@ -227,10 +450,18 @@ class Builder:
             self.allowed.add(501)  # a transfer coding the servers do not implement
         lines = [b"Transfer-Encoding: " + coding.encode()]
         if self.rng.random() < 0.5:
-            lines.append(self.choice([b"Content-Length: 5", b"Content-Length: -1",
-                                      b"Content-Length: 5, 5", b"Content-Length: +5",
-                                      b"Content-Length: 99999999999999999999",
-                                      b"Content-Length: 0x5"]))
+            lines.append(
+                self.choice(
+                    [
+                        b"Content-Length: 5",
+                        b"Content-Length: -1",
+                        b"Content-Length: 5, 5",
+                        b"Content-Length: +5",
+                        b"Content-Length: 99999999999999999999",
+                        b"Content-Length: 0x5",
+                    ]
+                )
+            )
         return lines, b"5\r\nhello\r\n0\r\n\r\n"
 
     def build(self):

@@ -19,9 +19,16 @@ pytestmark = pytest.mark.browser
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome")
 # Chromium as root needs --no-sandbox; the rest keep it from reaching out to
 # the network this machine does not have.
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--disable-dev-shm-usage"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
 
 
 def find_chromium():
@@ -48,8 +55,9 @@ def browser():
     except ImportError:
         unavailable("Playwright for Python is not installed (pip install -e '.[test]')")
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, headless=True,
-                                             args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(
+            executable_path=executable, headless=True, args=CHROMIUM_ARGS
+        )
         yield browser
         browser.close()
 
@@ -93,8 +101,7 @@ def test_form_round_trips_through_the_echo(page):
     page.fill("#echo-path", "/echo/from-the-browser")
     page.fill("#echo-message", "héllo from chromium")
     page.click("#echo-send")
-    page.wait_for_function(
-        "document.getElementById('echo-result').dataset.status !== undefined")
+    page.wait_for_function("document.getElementById('echo-result').dataset.status !== undefined")
     assert page.get_attribute("#echo-result", "data-status") == "200"
     data = json.loads(page.text_content("#echo-result"))
     assert data["method"] == "POST"
@@ -133,10 +140,15 @@ def echo_origins(module_starter, browser):
     """Echo servers on other ports (so other origins): one open to any
     origin, one open only to an origin the page does not have."""
     echo = echo_settings()
-    return {kind: {"open": module_starter(kind, echo),
-                   "closed": module_starter(kind, echo + "[echo]\ncors_origins = "
-                                                          "https://elsewhere.example\n")}
-            for kind in SERVERS}
+    return {
+        kind: {
+            "open": module_starter(kind, echo),
+            "closed": module_starter(
+                kind, echo + "[echo]\ncors_origins = https://elsewhere.example\n"
+            ),
+        }
+        for kind in SERVERS
+    }
 
 
 def test_a_page_on_another_origin_reads_the_echo_after_a_preflight(page, echo_origins):

@@ -27,8 +27,11 @@ VERSIONS = ("1.30.0", kubernetes_validate.latest_version())
 
 
 def manifest_files():
-    return sorted(name for name in os.listdir(KUBERNETES)
-                  if name.endswith((".yaml", ".yml")) and name != KUSTOMIZATION)
+    return sorted(
+        name
+        for name in os.listdir(KUBERNETES)
+        if name.endswith((".yaml", ".yml")) and name != KUSTOMIZATION
+    )
 
 
 def documents():
@@ -66,9 +69,16 @@ def test_every_manifest_is_valid_for_kubernetes(version):
         try:
             kubernetes_validate.validate(document, version, strict=True)
         except kubernetes_validate.ValidationError as error:
-            pytest.fail("%s: %s %s: %s at %s" % (name, document["kind"],
-                                                 document["metadata"]["name"], error.message,
-                                                 "/".join(map(str, error.path))))
+            pytest.fail(
+                "%s: %s %s: %s at %s"
+                % (
+                    name,
+                    document["kind"],
+                    document["metadata"]["name"],
+                    error.message,
+                    "/".join(map(str, error.path)),
+                )
+            )
         validated.append(document["kind"])
     assert sorted(validated) == ["ConfigMap", "Deployment", "Service"]
 
@@ -82,9 +92,9 @@ def test_the_kustomization_applies_every_manifest_and_names_the_image():
 
 
 def test_the_configmap_settings_load_and_listen_on_the_pod_address(settings):
-    assert settings.server.host == "0.0.0.0"    # not loopback: the kubelet and the Service reach it
+    assert settings.server.host == "0.0.0.0"  # not loopback: the kubelet and the Service reach it
     assert settings.server.health_path
-    assert ("/", "echo") in settings.routes      # no static site in the image
+    assert ("/", "echo") in settings.routes  # no static site in the image
 
 
 def test_the_settings_file_is_mounted_where_wsgi_echo_looks(settings):
@@ -94,8 +104,9 @@ def test_the_settings_file_is_mounted_where_wsgi_echo_looks(settings):
     mounts = {mount["name"]: mount["mountPath"] for mount in container()["volumeMounts"]}
     volumes = {volume["name"]: volume for volume in spec["volumes"]}
     configmap = one("ConfigMap")
-    [(volume_name, mount_path)] = [(name, mount) for name, mount in mounts.items()
-                                   if "configMap" in volumes[name]]
+    [(volume_name, mount_path)] = [
+        (name, mount) for name, mount in mounts.items() if "configMap" in volumes[name]
+    ]
     assert volumes[volume_name]["configMap"]["name"] == configmap["metadata"]["name"]
     assert posixpath.dirname(path) == mount_path
     assert posixpath.basename(path) in configmap["data"]
@@ -110,8 +121,7 @@ def test_the_probes_ask_the_health_path_on_the_port_wsgi_echo_listens_on(setting
         assert ports.get(check["port"], check["port"]) == settings.server.port, probe
     service = one("Service")
     [service_port] = service["spec"]["ports"]
-    assert ports.get(service_port["targetPort"], service_port["targetPort"]) == \
-        settings.server.port
+    assert ports.get(service_port["targetPort"], service_port["targetPort"]) == settings.server.port
     labels = one("Deployment")["spec"]["template"]["metadata"]["labels"]
     assert service["spec"]["selector"].items() <= labels.items()
 

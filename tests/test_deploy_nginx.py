@@ -78,11 +78,13 @@ def require_nginx():
 def render(text, values):
     """``text`` with each ``${NAME}`` replaced by ``values[NAME]``; a
     placeholder without a value is an error, not an empty string."""
+
     def value(match):
         name = match.group(1)
         if name not in values:
             raise KeyError("no value for ${%s}" % name)
         return str(values[name])
+
     return PLACEHOLDER.sub(value, text)
 
 
@@ -115,23 +117,38 @@ class Stack:
 
     def start_instance(self, index):
         self.instances[index] = Server(
-            INSTANCE_INI, server=self.kind, port=self.ports[index], workdir=self.folder,
-            name=self.names[index], args=["--instance", self.names[index]])
+            INSTANCE_INI,
+            server=self.kind,
+            port=self.ports[index],
+            workdir=self.folder,
+            name=self.names[index],
+            args=["--instance", self.names[index]],
+        )
         return self.instances[index]
 
     def start_nginx(self):
         cert, key = certs.server_files()
-        values = {"WSGI_ECHO_LISTEN": "127.0.0.1:%d" % self.http_port,
-                  "WSGI_ECHO_TLS_LISTEN": "127.0.0.1:%d" % self.tls_port,
-                  "WSGI_ECHO_UPSTREAM_1": "127.0.0.1:%d" % self.ports[0],
-                  "WSGI_ECHO_UPSTREAM_2": "127.0.0.1:%d" % self.ports[1],
-                  "WSGI_ECHO_TLS_CERT": cert, "WSGI_ECHO_TLS_KEY": key}
+        values = {
+            "WSGI_ECHO_LISTEN": "127.0.0.1:%d" % self.http_port,
+            "WSGI_ECHO_TLS_LISTEN": "127.0.0.1:%d" % self.tls_port,
+            "WSGI_ECHO_UPSTREAM_1": "127.0.0.1:%d" % self.ports[0],
+            "WSGI_ECHO_UPSTREAM_2": "127.0.0.1:%d" % self.ports[1],
+            "WSGI_ECHO_TLS_CERT": cert,
+            "WSGI_ECHO_TLS_KEY": key,
+        }
         for folder in ("conf.d", "logs", "temp"):
             (self.prefix / folder).mkdir(parents=True, exist_ok=True)
         for source, target in NGINX_FILES.items():
             (self.prefix / target).write_text(render(read(os.path.join(DEPLOY, source)), values))
-        argv = [require_nginx(), "-p", str(self.prefix), "-c", str(self.prefix / "nginx.conf"),
-                "-e", "stderr"]
+        argv = [
+            require_nginx(),
+            "-p",
+            str(self.prefix),
+            "-c",
+            str(self.prefix / "nginx.conf"),
+            "-e",
+            "stderr",
+        ]
         if os.geteuid() == 0:
             # As root nginx would run its workers as nobody, who cannot enter
             # pytest's temporary folders; a command-line directive, so the
@@ -140,13 +157,13 @@ class Stack:
         self.nginx = ServerProcess(argv, self.http_port, log_path=str(self.folder / "nginx.log"))
 
     def stop(self):
-        for process in [self.nginx] + self.instances:
+        for process in [self.nginx, *self.instances]:
             if process is not None:
                 process.stop()
 
     def logs(self):
         parts = []
-        for name, process in zip(self.names + ["nginx"], self.instances + [self.nginx]):
+        for name, process in zip([*self.names, "nginx"], [*self.instances, self.nginx]):
             if process is not None:
                 parts.append("--- %s ---\n%s" % (name, process.log()[-3000:]))
         return "\n".join(parts)
@@ -159,8 +176,9 @@ class Stack:
     # -- clients ---------------------------------------------------------------------------
 
     def connection(self, source=CLIENT_ADDRESS, timeout=10):
-        return http.client.HTTPConnection("127.0.0.1", self.http_port, timeout=timeout,
-                                          source_address=(source, 0))
+        return http.client.HTTPConnection(
+            "127.0.0.1", self.http_port, timeout=timeout, source_address=(source, 0)
+        )
 
     def get(self, path, headers=None, source=CLIENT_ADDRESS):
         connection = self.connection(source)
@@ -183,8 +201,15 @@ class Stack:
             if status == 200:
                 seen.add(headers["X-Served-By"])
             return seen == set(self.names)
-        wait_for(both, within, what=lambda: "both instances to answer through nginx; only %s "
-                 "did:\n%s" % (sorted(seen), self.logs()))
+
+        wait_for(
+            both,
+            within,
+            what=lambda: (
+                "both instances to answer through nginx; only %s "
+                "did:\n%s" % (sorted(seen), self.logs())
+            ),
+        )
         return time.monotonic() - started
 
 
@@ -201,6 +226,7 @@ def stacks(tmp_path_factory):
     def start(kind):
         made[kind] = Stack(kind, folders[kind])
         return made[kind]
+
     try:
         yield at_once(start, {kind: kind for kind in SERVERS})
     finally:
@@ -215,27 +241,30 @@ def stack(request, stacks):
 
 # -- load ----------------------------------------------------------------------------------
 
+
 class Tally:
     """What a load run saw: every answer's status and instance, and every failure."""
 
     def __init__(self):
         self.lock = threading.Lock()
-        self.answers = []        # (sent, seconds since the start; took, seconds; status; instance)
-        self.failures = []       # (sent, seconds since the start; what went wrong)
-        self.clients = set()     # the clients that have had an answer
+        self.answers = []  # (sent, seconds since the start; took, seconds; status; instance)
+        self.failures = []  # (sent, seconds since the start; what went wrong)
+        self.clients = set()  # the clients that have had an answer
 
     def served_by(self, sent_after=0.0):
         """Answers per instance, of the requests sent ``sent_after`` seconds in or later."""
-        return collections.Counter(instance for sent, took, status, instance in self.answers
-                                   if sent >= sent_after)
+        return collections.Counter(
+            instance for sent, took, status, instance in self.answers if sent >= sent_after
+        )
 
     def slowest(self):
         return max(took for sent, took, status, instance in self.answers)
 
     def total(self):
         """Requests made: those answered, and those that got no whole answer."""
-        return len(self.answers) + sum(not what.startswith("status ")
-                                       for sent, what in self.failures)
+        return len(self.answers) + sum(
+            not what.startswith("status ") for sent, what in self.failures
+        )
 
 
 def run_load(stack, seconds, clients=4, path="/echo/load", delayed=0, action=None):
@@ -262,8 +291,9 @@ def run_load(stack, seconds, clients=4, path="/echo/load", delayed=0, action=Non
                 response.read()
                 took = time.monotonic() - started - sent
                 with tally.lock:
-                    tally.answers.append((sent, took, response.status,
-                                          response.headers.get("X-Served-By")))
+                    tally.answers.append(
+                        (sent, took, response.status, response.headers.get("X-Served-By"))
+                    )
                     tally.clients.add(number)
                     if response.status != 200:
                         tally.failures.append((sent, "status %d" % response.status))
@@ -284,8 +314,11 @@ def run_load(stack, seconds, clients=4, path="/echo/load", delayed=0, action=Non
         thread.start()
     result = None
     if action is not None:
-        wait_for(lambda: len(tally.clients) == clients, seconds,
-                 what="every load client to have an answer")
+        wait_for(
+            lambda: len(tally.clients) == clients,
+            seconds,
+            what="every load client to have an answer",
+        )
         result = action()
     for thread in threads:
         thread.join()
@@ -294,11 +327,17 @@ def run_load(stack, seconds, clients=4, path="/echo/load", delayed=0, action=Non
 
 def retried(access_log, marker):
     """nginx access-log lines for ``marker`` requests that went to more than one instance."""
-    return [line for line in access_log.splitlines() if marker in line
-            and "upstream=" in line and "," in line.split("upstream=", 1)[1].split()[0]]
+    return [
+        line
+        for line in access_log.splitlines()
+        if marker in line
+        and "upstream=" in line
+        and "," in line.split("upstream=", 1)[1].split()[0]
+    ]
 
 
 # -- the shipped files -----------------------------------------------------------------------
+
 
 def read(path):
     with open(path, encoding="utf-8") as handle:
@@ -309,11 +348,12 @@ def test_the_shipped_nginx_files_have_only_documented_placeholders():
     readme = read(os.path.join(PROJECT, "deploy", "README.md"))
     for source in NGINX_FILES:
         for name in set(PLACEHOLDER.findall(read(os.path.join(DEPLOY, source)))):
-            assert "${%s}" % name in readme, "%s: ${%s} is not in deploy/README.md" % (
-                source, name)
+            assert "${%s}" % name in readme, "%s: ${%s} is not in deploy/README.md" % (source, name)
     assert set(NGINX_FILES) | {"instance.ini"} == {
         os.path.relpath(os.path.join(folder, name), DEPLOY)
-        for folder, _, names in os.walk(DEPLOY) for name in names}
+        for folder, _, names in os.walk(DEPLOY)
+        for name in names
+    }
 
 
 def directives(source):
@@ -344,21 +384,25 @@ def test_the_values_nginx_and_the_instances_share_are_in_step():
     proxy = directives(os.path.join(DEPLOY, "wsgi-echo-proxy.conf"))
     # The same body limit at both layers, so nginx's 413 and ours agree.
     assert [size_bytes(value) for value in plain["client_max_body_size"]] == [
-        instance.server.max_request_bytes]
+        instance.server.max_request_bytes
+    ]
     # The TLS server takes clients exactly as the plain one does.
     for name in ("client_header_timeout", "client_body_timeout", "client_max_body_size"):
         assert tls[name] == plain[name], name
     # nginx closes idle upstream connections before an instance would.
-    assert [seconds(value) < instance.server.keepalive
-            for value in plain["keepalive_timeout"]] == [True]
+    assert [seconds(value) < instance.server.keepalive for value in plain["keepalive_timeout"]] == [
+        True
+    ]
     # nginx waits longer than the slowest answer an instance gives on purpose.
-    slowest = max(instance.server.timeout, instance.echo.max_delay_ms / 1000,
-                  instance.httpbin.max_delay)
+    slowest = max(
+        instance.server.timeout, instance.echo.max_delay_ms / 1000, instance.httpbin.max_delay
+    )
     for name in ("proxy_read_timeout", "proxy_send_timeout"):
         assert [seconds(value) > slowest for value in proxy[name]] == [True], name
 
 
 # -- spread, client address, scheme ---------------------------------------------------------
+
 
 def test_requests_are_spread_over_both_instances(stack):
     served = collections.Counter()
@@ -375,9 +419,14 @@ def test_requests_are_spread_over_both_instances(stack):
 
 
 def test_the_instances_see_the_client_not_nginx_nor_what_the_client_claims(stack):
-    status, headers, body = stack.get("/echo/who?x=1", headers={
-        "X-Forwarded-For": SPOOFED, "X-Forwarded-Proto": "https",
-        "X-Forwarded-Host": "evil.example"})
+    status, headers, body = stack.get(
+        "/echo/who?x=1",
+        headers={
+            "X-Forwarded-For": SPOOFED,
+            "X-Forwarded-Proto": "https",
+            "X-Forwarded-Host": "evil.example",
+        },
+    )
     echo = json.loads(body)
     assert status == 200
     # nginx appends the address it saw; wsgi-echo, trusting only nginx's
@@ -397,9 +446,14 @@ def test_the_instances_see_the_client_not_nginx_nor_what_the_client_claims(stack
 
 def test_over_the_tls_option_clients_get_http2_and_the_instances_see_https(stack):
     import ssl
+
     import httpx
-    transport = httpx.HTTPTransport(http2=True, local_address=CLIENT_ADDRESS,
-                                    verify=ssl.create_default_context(cafile=certs.where()))
+
+    transport = httpx.HTTPTransport(
+        http2=True,
+        local_address=CLIENT_ADDRESS,
+        verify=ssl.create_default_context(cafile=certs.where()),
+    )
     with httpx.Client(transport=transport, timeout=10) as client:
         base = "https://127.0.0.1:%d" % stack.tls_port
         answers = [client.get(base + "/echo/secure?n=%d" % n) for n in range(4)]
@@ -409,22 +463,36 @@ def test_over_the_tls_option_clients_get_http2_and_the_instances_see_https(stack
         assert echo["scheme"] == "https" and echo["secure"] is True
         assert echo["url"].startswith(base + "/echo/secure?n=")
         assert echo["remote_addr"] == CLIENT_ADDRESS
-        assert echo["http_version"] == "1.1"   # nginx to the instance
-        assert echo["tls"] is None             # TLS ended at nginx
+        assert echo["http_version"] == "1.1"  # nginx to the instance
+        assert echo["tls"] is None  # TLS ended at nginx
     assert {answer.headers["X-Served-By"] for answer in answers} == set(stack.names)
 
 
 # -- slow clients ----------------------------------------------------------------------------
 
+
 def test_clients_trickling_requests_to_nginx_do_not_delay_anyone(stack):
     """32 clients trickle request heads and 32 request bodies, a byte every
     0.3 s, for the 3 s of normal requests; those are answered as fast as ever."""
     latencies = []
-    with Trickler(stack.nginx, b"GET /echo/slow-head HTTP/1.1\r\nHost: x\r\nX-Slow: ",
-                  b"a" * 1000, count=32, interval=0.3, cap=30) as heads, \
-            Trickler(stack.nginx, b"POST /echo/slow-body HTTP/1.1\r\nHost: x\r\n"
-                     b"Content-Length: 1000\r\n\r\n", b"a" * 1000, count=32, interval=0.3,
-                     cap=30) as bodies:
+    with (
+        Trickler(
+            stack.nginx,
+            b"GET /echo/slow-head HTTP/1.1\r\nHost: x\r\nX-Slow: ",
+            b"a" * 1000,
+            count=32,
+            interval=0.3,
+            cap=30,
+        ) as heads,
+        Trickler(
+            stack.nginx,
+            b"POST /echo/slow-body HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n",
+            b"a" * 1000,
+            count=32,
+            interval=0.3,
+            cap=30,
+        ) as bodies,
+    ):
         assert heads.sending.wait(10) and bodies.sending.wait(10)
         with contextlib.closing(stack.connection()) as connection:
             end = time.monotonic() + 3.0
@@ -442,20 +510,30 @@ def test_clients_trickling_requests_to_nginx_do_not_delay_anyone(stack):
             assert "/echo/slow-" not in process.log()
     latencies.sort()
     p99 = latencies[int(len(latencies) * 0.99) - 1]
-    print("%s: %d normal requests while 64 clients trickled: p50 %.1f ms, p99 %.1f ms, "
-          "max %.1f ms" % (stack.kind, len(latencies), latencies[len(latencies) // 2] * 1000,
-                           p99 * 1000, latencies[-1] * 1000))
+    print(
+        "%s: %d normal requests while 64 clients trickled: p50 %.1f ms, p99 %.1f ms, "
+        "max %.1f ms"
+        % (
+            stack.kind,
+            len(latencies),
+            latencies[len(latencies) // 2] * 1000,
+            p99 * 1000,
+            latencies[-1] * 1000,
+        )
+    )
     assert len(latencies) >= 100
     assert p99 < 0.100
 
 
 # -- an instance restarted, an instance lost ------------------------------------------------
 
+
 def test_an_instance_restarted_gracefully_under_load_costs_no_request(stacks):
     """SIGTERM to one instance during 3.5 seconds of GETs from four clients,
     two of them asking for 200 ms answers, once all four have had an answer,
     so that requests are in flight at the signal; it drains, exits and starts
     again on the same port, and nginx takes it back."""
+
     def check(stack):
         stack.wait_until_both_serve()
         index = 1
@@ -470,24 +548,43 @@ def test_an_instance_restarted_gracefully_under_load_costs_no_request(stacks):
             old.stop()
             stack.start_instance(index)
             timings["started"] = time.time()
+
         tally, _ = run_load(stack, 3.5, path="/echo/restart", delayed=2, action=restart)
         # Back in the rotation: the next test needs both, and it is a figure.
         rejoined = stack.wait_until_both_serve()
         # Requests the stopping instance answered after the signal: drained, not dropped.
-        records = [json.loads(line) for line in stack.instances[index].log().splitlines()
-                   if line.startswith("{")]
-        drained = [record for record in records if record["target"].startswith("/echo/restart")
-                   and timings["term"] <= _epoch(record["time"]) <= timings["exited"]]
+        records = [
+            json.loads(line)
+            for line in stack.instances[index].log().splitlines()
+            if line.startswith("{")
+        ]
+        drained = [
+            record
+            for record in records
+            if record["target"].startswith("/echo/restart")
+            and timings["term"] <= _epoch(record["time"]) <= timings["exited"]
+        ]
         moved = retried(stack.access_log(), "/echo/restart")
-        print("%s: %d GETs, %d failed, %d retried on the other instance by nginx, slowest "
-              "%.0f ms, %d answered by the stopping instance after SIGTERM; down %.2f s "
-              "(drain %.2f s), back in nginx's rotation %.2f s after its restart"
-              % (stack.kind, tally.total(), len(tally.failures), len(moved),
-                 tally.slowest() * 1000, len(drained), timings["started"] - timings["term"],
-                 timings["exited"] - timings["term"], rejoined))
+        print(
+            "%s: %d GETs, %d failed, %d retried on the other instance by nginx, slowest "
+            "%.0f ms, %d answered by the stopping instance after SIGTERM; down %.2f s "
+            "(drain %.2f s), back in nginx's rotation %.2f s after its restart"
+            % (
+                stack.kind,
+                tally.total(),
+                len(tally.failures),
+                len(moved),
+                tally.slowest() * 1000,
+                len(drained),
+                timings["started"] - timings["term"],
+                timings["exited"] - timings["term"],
+                rejoined,
+            )
+        )
         assert tally.failures == [], tally.failures[:5]
         assert tally.total() >= 100
         return tally
+
     at_once(check, stacks)
 
 
@@ -508,20 +605,22 @@ def test_an_instance_killed_under_load_costs_no_idempotent_request(stacks):
     response's head and body in two writes, and a kill between the two cuts
     that answer short (IncompleteRead here).  Those are counted, bounded by
     the fast requests in flight, and reported (deploy/README.md)."""
+
     def check(stack):
         stack.wait_until_both_serve()
         victim = stack.instances[0]
 
         def kill():
-            os.killpg(victim.pid, signal.SIGKILL)   # the instance's own process group
+            os.killpg(victim.pid, signal.SIGKILL)  # the instance's own process group
             victim.wait(timeout=5)
             return time.monotonic()
+
         began = time.monotonic()
         try:
             tally, killed_at = run_load(stack, 3.0, path="/echo/kill", delayed=2, action=kill)
         finally:
-            victim.stop()                            # reaps what is left of it
-            stack.start_instance(0)                  # on the same port, for the next tests
+            victim.stop()  # reaps what is left of it
+            stack.start_instance(0)  # on the same port, for the next tests
         # Requests sent once the instance was gone (with a margin for the
         # load's own clock, started a moment after ``began``).
         after = tally.served_by(sent_after=killed_at - began + 0.05)
@@ -530,22 +629,38 @@ def test_an_instance_killed_under_load_costs_no_idempotent_request(stacks):
         # never came (or nginx had to close before it could pass the head
         # on).  nginx logs each as the instance failing "while reading
         # upstream", after the head; a failure before the head is retried.
-        cut = [failure for failure in tally.failures
-               if "IncompleteRead" in failure[1] or "RemoteDisconnected" in failure[1]]
+        cut = [
+            failure
+            for failure in tally.failures
+            if "IncompleteRead" in failure[1] or "RemoteDisconnected" in failure[1]
+        ]
         lost = [failure for failure in tally.failures if failure not in cut]
-        mid_body = [line for line in stack.nginx.log().splitlines()
-                    if "while reading upstream," in line and "/echo/kill" in line]
-        print("%s: %d GETs, %d failed (%d cut short mid-answer), %d retried on the other "
-              "instance by nginx (%d of them 200 ms ones), slowest %.0f ms; answers after "
-              "the kill: %s" % (stack.kind, tally.total(), len(tally.failures), len(cut),
-                                len(moved),
-                                sum("client=0" in line or "client=1" in line for line in moved),
-                                tally.slowest() * 1000, dict(after)))
+        mid_body = [
+            line
+            for line in stack.nginx.log().splitlines()
+            if "while reading upstream," in line and "/echo/kill" in line
+        ]
+        print(
+            "%s: %d GETs, %d failed (%d cut short mid-answer), %d retried on the other "
+            "instance by nginx (%d of them 200 ms ones), slowest %.0f ms; answers after "
+            "the kill: %s"
+            % (
+                stack.kind,
+                tally.total(),
+                len(tally.failures),
+                len(cut),
+                len(moved),
+                sum("client=0" in line or "client=1" in line for line in moved),
+                tally.slowest() * 1000,
+                dict(after),
+            )
+        )
         assert lost == [], lost[:5]
         assert len(cut) <= min(2, len(mid_body)), (cut, mid_body)  # the fast clients' at most
         assert tally.total() >= 100
         assert set(after) == {stack.names[1]}, after  # the survivor answered everything
         return tally
+
     at_once(check, stacks)
 
 
@@ -555,24 +670,21 @@ def test_an_instance_killed_under_load_costs_no_idempotent_request(stacks):
 # request pipelined behind it in the same write, which an instance reading
 # the other way would take for a request of its own.
 SMUGGLING = {
-    "content-length and chunked":
-        b"POST /echo/a HTTP/1.1\r\nHost: x\r\nContent-Length: 44\r\n"
-        b"Transfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /smuggled-1 HTTP/1.1\r\nHost: x\r\n\r\n",
-    "chunked and content-length":
-        b"POST /echo/a HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
-        b"Content-Length: 4\r\n\r\n5c\r\nGET /smuggled-2 HTTP/1.1\r\nHost: x\r\n\r\n0\r\n\r\n",
-    "two content-lengths":
-        b"POST /echo/a HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nContent-Length: 38\r\n\r\n"
-        b"GET /smuggled-3 HTTP/1.1\r\nHost: x\r\n\r\n",
-    "an unknown coding with content-length":
-        b"POST /echo/a HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n"
-        b"Transfer-Encoding: xchunked\r\n\r\n0\r\n\r\nGET /smuggled-4 HTTP/1.1\r\nHost: x\r\n\r\n",
-    "a space before the colon":
-        b"POST /echo/a HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n"
-        b"Transfer-Encoding : chunked\r\n\r\n0\r\n\r\nGET /smuggled-5 HTTP/1.1\r\nHost: x\r\n\r\n",
-    "chunked in HTTP/1.0":
-        b"POST /echo/a HTTP/1.0\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
-        b"Content-Length: 4\r\n\r\n0\r\n\r\nGET /smuggled-6 HTTP/1.1\r\nHost: x\r\n\r\n",
+    "content-length and chunked": b"POST /echo/a HTTP/1.1\r\nHost: x\r\n"
+    b"Content-Length: 44\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"
+    b"GET /smuggled-1 HTTP/1.1\r\nHost: x\r\n\r\n",
+    "chunked and content-length": b"POST /echo/a HTTP/1.1\r\nHost: x\r\n"
+    b"Transfer-Encoding: chunked\r\nContent-Length: 4\r\n\r\n5c\r\n"
+    b"GET /smuggled-2 HTTP/1.1\r\nHost: x\r\n\r\n0\r\n\r\n",
+    "two content-lengths": b"POST /echo/a HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n"
+    b"Content-Length: 38\r\n\r\nGET /smuggled-3 HTTP/1.1\r\nHost: x\r\n\r\n",
+    "an unknown coding with content-length": b"POST /echo/a HTTP/1.1\r\nHost: x\r\n"
+    b"Content-Length: 4\r\nTransfer-Encoding: xchunked\r\n\r\n0\r\n\r\n"
+    b"GET /smuggled-4 HTTP/1.1\r\nHost: x\r\n\r\n",
+    "a space before the colon": b"POST /echo/a HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n"
+    b"Transfer-Encoding : chunked\r\n\r\n0\r\n\r\nGET /smuggled-5 HTTP/1.1\r\nHost: x\r\n\r\n",
+    "chunked in HTTP/1.0": b"POST /echo/a HTTP/1.0\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+    b"Content-Length: 4\r\n\r\n0\r\n\r\nGET /smuggled-6 HTTP/1.1\r\nHost: x\r\n\r\n",
 }
 
 
@@ -585,9 +697,11 @@ def exchange(stack, data):
 def test_requests_framed_two_ways_are_refused_by_nginx_and_never_reach_an_instance(stack):
     answers = at_once(lambda data: exchange(stack, data), SMUGGLING)
     # The control: the same kind of pipelined pair, framed one way, is two requests.
-    control = exchange(stack,
-                       b"POST /echo/a HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nhi"
-                       b"GET /pipelined-control HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    control = exchange(
+        stack,
+        b"POST /echo/a HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nhi"
+        b"GET /pipelined-control HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    )
     assert control == [200, 200]
     for case, statuses in answers.items():
         assert len(statuses) == 1 and statuses[0] in (400, 501), (case, statuses)
@@ -596,7 +710,8 @@ def test_requests_framed_two_ways_are_refused_by_nginx_and_never_reach_an_instan
         """the control request in an instance's access log"""
         logs = [process.log() for process in stack.instances]
         return logs if any("/pipelined-control" in log for log in logs) else None
+
     # The control, sent after the attempts, is logged: so is what reached an instance before.
     logs = wait_for(control_logged, timeout=5)
-    for log in logs + [stack.access_log()]:
+    for log in [*logs, stack.access_log()]:
         assert "/smuggled-" not in log

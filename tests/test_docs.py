@@ -13,9 +13,15 @@ import pytest
 
 from conftest import PROJECT, settings_text
 
-PAGES = ["README.md", "deploy/README.md"] + sorted(
-    os.path.join("docs", name) for name in os.listdir(os.path.join(PROJECT, "docs"))
-    if name.endswith(".md"))
+PAGES = [
+    "README.md",
+    "deploy/README.md",
+    *sorted(
+        os.path.join("docs", name)
+        for name in os.listdir(os.path.join(PROJECT, "docs"))
+        if name.endswith(".md")
+    ),
+]
 README_LINES = 150
 LINK = re.compile(r"\[[^\]]*\]\(([^)\s]+)\)")
 FENCE = re.compile(r"^```(\w*)\n(.*?)^```", re.M | re.S)
@@ -42,12 +48,16 @@ def broken_links(page, text):
         if re.match(r"[a-z]+:", target):  # http:, https:, mailto:
             continue
         path, _, anchor = target.partition("#")
-        resolved = os.path.normpath(os.path.join(PROJECT, os.path.dirname(page), path)) \
-            if path else os.path.join(PROJECT, page)
-        if not os.path.exists(resolved):
-            broken.append(target)
-        elif anchor and resolved.endswith(".md") and anchor not in anchors(
-                open(resolved, encoding="utf-8").read()):
+        resolved = (
+            os.path.normpath(os.path.join(PROJECT, os.path.dirname(page), path))
+            if path
+            else os.path.join(PROJECT, page)
+        )
+        if not os.path.exists(resolved) or (
+            anchor
+            and resolved.endswith(".md")
+            and anchor not in anchors(read(os.path.relpath(resolved, PROJECT)))
+        ):
             broken.append(target)
     return broken
 
@@ -62,10 +72,11 @@ def test_every_relative_link_resolves(page):
 
 
 def test_the_link_check_sees_a_broken_file_and_a_broken_anchor():
-    text = "[a](docs/echo.md) [b](docs/missing.md) [c](docs/echo.md#the-keys-in-order) " \
-           "[d](docs/echo.md#no-such-heading) [e](https://example.com/x)"
-    assert broken_links("README.md", text) == ["docs/missing.md",
-                                               "docs/echo.md#no-such-heading"]
+    text = (
+        "[a](docs/echo.md) [b](docs/missing.md) [c](docs/echo.md#the-keys-in-order) "
+        "[d](docs/echo.md#no-such-heading) [e](https://example.com/x)"
+    )
+    assert broken_links("README.md", text) == ["docs/missing.md", "docs/echo.md#no-such-heading"]
 
 
 def examples():
@@ -97,8 +108,11 @@ def default_server(module_starter):
 
 @pytest.mark.server
 @pytest.mark.skipif(shutil.which("curl") is None, reason="curl is not installed")
-@pytest.mark.parametrize("page, command, shown", examples(),
-                         ids=["%s:%d" % (page, n) for n, (page, _, _) in enumerate(examples())])
+@pytest.mark.parametrize(
+    "page, command, shown",
+    examples(),
+    ids=["%s:%d" % (page, n) for n, (page, _, _) in enumerate(examples())],
+)
 def test_each_example_answers_with_the_keys_it_shows(default_server, page, command, shown):
     live = command.replace(EXAMPLE_HOST, "http://127.0.0.1:%d" % default_server.port)
     result = subprocess.run(["bash", "-c", live], capture_output=True, text=True, timeout=30)

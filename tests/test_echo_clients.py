@@ -15,8 +15,12 @@ ORIGIN = "https://app.example"
 
 
 def echo(tmp_path, **echo_settings):
-    return app_for(settings_text(server={"max_request_bytes": 1048576}, echo=echo_settings,
-                                 routes={"/": "echo"}), tmp_path)
+    return app_for(
+        settings_text(
+            server={"max_request_bytes": 1048576}, echo=echo_settings, routes={"/": "echo"}
+        ),
+        tmp_path,
+    )
 
 
 @pytest.fixture
@@ -33,6 +37,7 @@ def preflight(app, origin=ORIGIN, method="PUT", headers="x-custom, content-type"
 
 
 # -- CORS ------------------------------------------------------------------------------
+
 
 def test_a_preflight_is_204_with_what_the_browser_asked_for_and_no_body(app):
     response = preflight(app)
@@ -81,6 +86,7 @@ def test_listed_origins_are_reflected_with_vary_and_others_refused(tmp_path):
 
 def test_credentials_need_listed_origins_and_list_the_exposed_headers(tmp_path, ini):
     from wsgi_echo.settings import SettingsError, load
+
     with pytest.raises(SettingsError, match=r"\[echo\] cors_origins = \*: cors_credentials"):
         load(ini(settings_text(echo={"cors_credentials": "true"}, routes={"/": "echo"})))
     app = echo(tmp_path, cors_origins=ORIGIN, cors_credentials="true")
@@ -103,17 +109,20 @@ def test_private_network_preflights_are_allowed_for_allowed_origins(app):
     assert response.headers["Access-Control-Allow-Private-Network"] == "true"
 
 
-@pytest.mark.parametrize("method, headers", [("PU\x01T", "x"), ("PUT", "x\x00y, z"),
-                                             ("PUT", "a b")])
+@pytest.mark.parametrize(
+    "method, headers", [("PU\x01T", "x"), ("PUT", "x\x00y, z"), ("PUT", "a b")]
+)
 def test_preflight_values_no_browser_would_send_are_not_reflected(app, method, headers):
     response = preflight(app, method=method, headers=headers)
     assert response.status_int == 204
-    sent = response.headers.get("Access-Control-Allow-Methods", "") + \
-        response.headers.get("Access-Control-Allow-Headers", "")
+    sent = response.headers.get("Access-Control-Allow-Methods", "") + response.headers.get(
+        "Access-Control-Allow-Headers", ""
+    )
     assert "\x00" not in sent and "\x01" not in sent and "a b" not in sent
 
 
 # -- shaping from the query string ----------------------------------------------------------
+
 
 def test_status_and_delay_can_come_from_the_query(app):
     response = app.get("/hook?echo_status=202&echo_delay=5&x=1", status=202)
@@ -127,10 +136,15 @@ def test_the_header_wins_over_the_query(app):
     app.get("/hook?echo_status=nope", headers={"X-Echo-Status": "201"}, status=201)
 
 
-@pytest.mark.parametrize("query, parameter", [
-    ("echo_status=700", "echo_status"), ("echo_status=abc", "echo_status"),
-    ("echo_delay=-1", "echo_delay"), ("echo_delay=999999999", "echo_delay"),
-])
+@pytest.mark.parametrize(
+    "query, parameter",
+    [
+        ("echo_status=700", "echo_status"),
+        ("echo_status=abc", "echo_status"),
+        ("echo_delay=-1", "echo_delay"),
+        ("echo_delay=999999999", "echo_delay"),
+    ],
+)
 def test_a_bad_query_value_is_the_same_400_naming_the_parameter(app, query, parameter):
     response = app.get("/hook?" + query, status=400)
     assert response.json["parameter"] == parameter and parameter in response.json["detail"]
@@ -149,16 +163,29 @@ RAW = json.dumps(DOCUMENT).encode("utf-8")
 
 
 def post(app, body, coding, status=200, content_type="application/json"):
-    return app.request("/hook", method="POST", body=body, status=status,
-                       headers={"Content-Encoding": coding, "Content-Type": content_type})
+    return app.request(
+        "/hook",
+        method="POST",
+        body=body,
+        status=status,
+        headers={"Content-Encoding": coding, "Content-Type": content_type},
+    )
 
 
-@pytest.mark.parametrize("coding, encoded", [
-    ("gzip", gzip.compress(RAW, mtime=0)), ("x-gzip", gzip.compress(RAW, mtime=0)),
-    ("deflate", zlib.compress(RAW)), ("deflate", zlib.compress(RAW)[2:-4]),  # raw deflate too
-    ("br", brotli.compress(RAW)), ("gzip, br", brotli.compress(gzip.compress(RAW, mtime=0))),
-    ("identity", RAW), ("GZIP", gzip.compress(RAW, mtime=0)),
-], ids=["gzip", "x-gzip", "deflate", "raw-deflate", "br", "gzip-br", "identity", "GZIP"])
+@pytest.mark.parametrize(
+    "coding, encoded",
+    [
+        ("gzip", gzip.compress(RAW, mtime=0)),
+        ("x-gzip", gzip.compress(RAW, mtime=0)),
+        ("deflate", zlib.compress(RAW)),
+        ("deflate", zlib.compress(RAW)[2:-4]),  # raw deflate too
+        ("br", brotli.compress(RAW)),
+        ("gzip, br", brotli.compress(gzip.compress(RAW, mtime=0))),
+        ("identity", RAW),
+        ("GZIP", gzip.compress(RAW, mtime=0)),
+    ],
+    ids=["gzip", "x-gzip", "deflate", "raw-deflate", "br", "gzip-br", "identity", "GZIP"],
+)
 def test_encoded_bodies_are_decoded_before_json_form_and_body(app, coding, encoded):
     data = post(app, encoded, coding).json
     assert data["json"] == DOCUMENT
@@ -169,8 +196,9 @@ def test_encoded_bodies_are_decoded_before_json_form_and_body(app, coding, encod
 
 
 def test_a_decoded_form_is_parsed(app):
-    data = post(app, gzip.compress(b"a=1&a=2&b=3"), "gzip",
-                content_type="application/x-www-form-urlencoded").json
+    data = post(
+        app, gzip.compress(b"a=1&a=2&b=3"), "gzip", content_type="application/x-www-form-urlencoded"
+    ).json
     assert data["form"] == {"a": ["1", "2"], "b": "3"}
 
 
@@ -178,33 +206,48 @@ def test_a_body_without_encoding_reports_none_removed(app):
     assert app.post("/hook", params=b"x").json["content_encoding"] == []
 
 
-@pytest.mark.parametrize("coding, body", [
-    ("gzip", b"not gzip at all"), ("gzip", gzip.compress(RAW, mtime=0)[:-5]),
-    ("deflate", b"\x78\x9c garbage"), ("br", b"\xff\xff\xff"), ("br", brotli.compress(RAW)[:-3]),
-    ("gzip", gzip.compress(RAW, mtime=0) + b"trailing"),
-], ids=["not-gzip", "gzip-cut", "deflate-garbage", "br-garbage", "br-cut", "gzip-trailing"])
+@pytest.mark.parametrize(
+    "coding, body",
+    [
+        ("gzip", b"not gzip at all"),
+        ("gzip", gzip.compress(RAW, mtime=0)[:-5]),
+        ("deflate", b"\x78\x9c garbage"),
+        ("br", b"\xff\xff\xff"),
+        ("br", brotli.compress(RAW)[:-3]),
+        ("gzip", gzip.compress(RAW, mtime=0) + b"trailing"),
+    ],
+    ids=["not-gzip", "gzip-cut", "deflate-garbage", "br-garbage", "br-cut", "gzip-trailing"],
+)
 def test_a_corrupt_stream_is_400(app, coding, body):
     response = post(app, body, coding, status=400)
     assert response.json["encoding"] == coding and "cannot be decoded" in response.json["detail"]
 
 
-@pytest.mark.parametrize("coding, unknown", [("zstd", "zstd"), ("compress", "compress"),
-                                             ("gzip, zstd", "zstd")])
+@pytest.mark.parametrize(
+    "coding, unknown", [("zstd", "zstd"), ("compress", "compress"), ("gzip, zstd", "zstd")]
+)
 def test_an_unknown_coding_is_415_naming_it(app, coding, unknown):
     response = post(app, b"xxxx", coding, status=415)
     assert response.json["encoding"] == unknown
     assert unknown in response.json["detail"]
 
 
-@pytest.mark.parametrize("compress", [lambda data: gzip.compress(data, 9, mtime=0),
-                                      brotli.compress, lambda data: zlib.compress(data, 9)],
-                         ids=["gzip", "br", "deflate"])
+@pytest.mark.parametrize(
+    "compress",
+    [
+        lambda data: gzip.compress(data, 9, mtime=0),
+        brotli.compress,
+        lambda data: zlib.compress(data, 9),
+    ],
+    ids=["gzip", "br", "deflate"],
+)
 def test_a_bomb_is_413_naming_the_limit(tmp_path, compress):
-    app = app_for(settings_text(server={"max_request_bytes": 100000}, routes={"/": "echo"}),
-                  tmp_path)
+    app = app_for(
+        settings_text(server={"max_request_bytes": 100000}, routes={"/": "echo"}), tmp_path
+    )
     bomb = compress(b"\0" * 10_000_000)
     assert len(bomb) < 20_000
-    coding = {0x1f: "gzip", 0x78: "deflate"}.get(bomb[0], "br")
+    coding = {0x1F: "gzip", 0x78: "deflate"}.get(bomb[0], "br")
     response = post(app, bomb, coding, status=413)
     assert response.json["limit"] == 100000
     fits = compress(b"\0" * 100000)

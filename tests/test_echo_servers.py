@@ -6,9 +6,8 @@ import json
 
 import pytest
 
-from wsgi_echo.testing.clients import get_json, raw, request, status_of
-
 from conftest import SERVERS, echo_settings, settings_text
+from wsgi_echo.testing.clients import get_json, raw, request, status_of
 
 pytestmark = pytest.mark.server
 
@@ -17,16 +16,20 @@ LIMIT = 4096
 
 @pytest.fixture(scope="module")
 def servers(module_starter):
-    return module_starter.both(settings_text(
-        server={"workers": 1, "threads": 4, "max_request_bytes": LIMIT},
-        echo={"max_delay_ms": 1000}, routes={"/": "echo"}))
+    return module_starter.both(
+        settings_text(
+            server={"workers": 1, "threads": 4, "max_request_bytes": LIMIT},
+            echo={"max_delay_ms": 1000},
+            routes={"/": "echo"},
+        )
+    )
 
 
 BROWSER_HEADERS = {
     "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,"
-              "image/webp,*/*;q=0.8",
+    "image/webp,*/*;q=0.8",
     "User-Agent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
-                  "Chrome/156.0.0.0 Safari/537.36",
+    "Chrome/156.0.0.0 Safari/537.36",
     "Accept-Language": "en-US,en;q=0.9",
 }
 
@@ -48,9 +51,17 @@ def test_reference_get_index(server):
 
 
 def test_reference_post_method(server):
-    status, _, data = get_json(server, "POST", "/method?a=b&b=a", body=b'{"data": "value"}',
-                               headers={"Content-Type": "application/json",
-                                        "X-Header": "value", "Cookie": "xcookie=value"})
+    status, _, data = get_json(
+        server,
+        "POST",
+        "/method?a=b&b=a",
+        body=b'{"data": "value"}',
+        headers={
+            "Content-Type": "application/json",
+            "X-Header": "value",
+            "Cookie": "xcookie=value",
+        },
+    )
     assert status == 200
     assert data["method"] == "POST"
     assert data["path"] == "/method"
@@ -68,15 +79,18 @@ def comparable(data, server):
     return json.loads(text)
 
 
-@pytest.mark.parametrize("method, path, body, headers", [
-    ("GET", "/a/b%20c?x=1&x=2&y=", None, {"X-Api-Key": "k", "Cookie": "a=1; b=2"}),
-    ("POST", "/form", b"a=1&a=2&b=3", {"Content-Type": "application/x-www-form-urlencoded"}),
-    ("PUT", "/bin", bytes(range(256)), {"Content-Type": "application/octet-stream"}),
-    ("DELETE", "/x", None, {}),
-    ("PATCH", "/j", b'{"k": [1, 2]}', {"Content-Type": "application/json"}),
-    ("OPTIONS", "/o", None, {}),
-    ("PURGE", "/cache", None, {}),
-])
+@pytest.mark.parametrize(
+    "method, path, body, headers",
+    [
+        ("GET", "/a/b%20c?x=1&x=2&y=", None, {"X-Api-Key": "k", "Cookie": "a=1; b=2"}),
+        ("POST", "/form", b"a=1&a=2&b=3", {"Content-Type": "application/x-www-form-urlencoded"}),
+        ("PUT", "/bin", bytes(range(256)), {"Content-Type": "application/octet-stream"}),
+        ("DELETE", "/x", None, {}),
+        ("PATCH", "/j", b'{"k": [1, 2]}', {"Content-Type": "application/json"}),
+        ("OPTIONS", "/o", None, {}),
+        ("PURGE", "/cache", None, {}),
+    ],
+)
 def test_both_servers_answer_the_same_json(servers, method, path, body, headers):
     answers = []
     for kind in SERVERS:
@@ -90,8 +104,10 @@ def test_both_servers_answer_the_same_json(servers, method, path, body, headers)
 
 
 def test_repeated_header_lines_are_joined_with_comma_space(server):
-    reply = raw(server, b"GET /h HTTP/1.1\r\nHost: x\r\nX-Multi: a\r\nX-Multi: b,c\r\n"
-                        b"Connection: close\r\n\r\n")
+    reply = raw(
+        server,
+        b"GET /h HTTP/1.1\r\nHost: x\r\nX-Multi: a\r\nX-Multi: b,c\r\nConnection: close\r\n\r\n",
+    )
     body = json.loads(reply.split(b"\r\n\r\n", 1)[1])
     assert body["headers"]["X-Multi"] == "a, b,c"
 
@@ -103,15 +119,18 @@ def test_head_has_headers_and_no_body(server):
 
 
 def test_shaping_over_the_wire(server):
-    status, headers, _ = request(server, "GET", "/s", headers={
-        "X-Echo-Status": "418", "X-Echo-Header": "X-Test: yes"})
+    status, headers, _ = request(
+        server, "GET", "/s", headers={"X-Echo-Status": "418", "X-Echo-Header": "X-Test: yes"}
+    )
     assert status == 418 and headers["X-Test"] == "yes"
     status, _, body = request(server, "GET", "/s", headers={"X-Echo-Status": "204"})
     assert status == 204 and body == b""
 
 
-@pytest.mark.parametrize("name, value", [("X-Echo-Status", "700"), ("X-Echo-Delay", "5000"),
-                                         ("X-Echo-Header", "Connection: close")])
+@pytest.mark.parametrize(
+    "name, value",
+    [("X-Echo-Status", "700"), ("X-Echo-Delay", "5000"), ("X-Echo-Header", "Connection: close")],
+)
 def test_bad_shaping_header_is_400_naming_it(server, name, value):
     status, _, data = get_json(server, "GET", "/s", headers={name: value})
     assert status == 400 and data["header"] == name
@@ -129,14 +148,16 @@ def test_oversized_body_with_content_length_is_413_and_server_goes_on(server):
 def chunked(body, size=1000):
     out = b""
     for start in range(0, len(body), size):
-        piece = body[start:start + size]
+        piece = body[start : start + size]
         out += b"%x\r\n%s\r\n" % (len(piece), piece)
     return out + b"0\r\n\r\n"
 
 
 def test_oversized_chunked_body_is_413_and_server_goes_on(server):
-    head = (b"POST /big HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
-            b"Content-Type: text/plain\r\nConnection: close\r\n\r\n")
+    head = (
+        b"POST /big HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+        b"Content-Type: text/plain\r\nConnection: close\r\n\r\n"
+    )
     reply = raw(server, head + chunked(b"y" * (LIMIT * 2)))
     assert status_of(reply) == 413
     assert b'"status": 413' in reply
@@ -148,12 +169,15 @@ def test_oversized_chunked_body_is_413_and_server_goes_on(server):
     assert server.alive()
 
 
-@pytest.mark.parametrize("payload", [
-    b"GARBAGE\r\n\r\n",
-    b"GET /x HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n",
-    b"GET /x HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n",
-    b"POST /x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
-])
+@pytest.mark.parametrize(
+    "payload",
+    [
+        b"GARBAGE\r\n\r\n",
+        b"GET /x HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n",
+        b"GET /x HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n",
+        b"POST /x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+    ],
+)
 def test_malformed_requests_get_a_4xx_and_the_server_goes_on(server, payload):
     reply = raw(server, payload)
     assert reply.startswith(b"HTTP/1.")
@@ -193,11 +217,12 @@ def test_trailers_echo_header_is_400_not_500(server):
 
 # -- browsers, webhooks and compressed uploads, over the wire ----------------------------
 
+
 def rss_kb(server):
     total = 0
-    for pid in [server.pid] + server.children():
+    for pid in [server.pid, *server.children()]:
         with open("/proc/%d/status" % pid) as handle:
-            total += int([line for line in handle if line.startswith("VmRSS:")][0].split()[1])
+            total += int(next(line for line in handle if line.startswith("VmRSS:")).split()[1])
     return total
 
 
@@ -205,19 +230,25 @@ def test_a_decompression_bomb_is_413_and_never_reaches_memory(start_server, kind
     """10 MB of zeros gzipped into under 20 KB: the compressed body is well
     within the 1 MiB body limit, the decoded one far over it."""
     import gzip
+
     server = start_server(kind, echo_settings())  # max_request_bytes = 1048576
     bomb = gzip.compress(b"\0" * 10_000_000, 9)
     assert len(bomb) < 20_000
     request(server, "GET", "/warm-up")
     before = rss_kb(server)
     for _ in range(5):
-        status, _, body = request(server, "POST", "/bomb", body=bomb,
-                                  headers={"Content-Encoding": "gzip"})
+        status, _, body = request(
+            server, "POST", "/bomb", body=bomb, headers={"Content-Encoding": "gzip"}
+        )
         assert status == 413 and json.loads(body)["limit"] == 1048576
     assert rss_kb(server) - before < 20 * 1024
-    status, _, body = request(server, "POST", "/ok", body=gzip.compress(b'{"a": 1}'),
-                              headers={"Content-Encoding": "gzip",
-                                       "Content-Type": "application/json"})
+    status, _, body = request(
+        server,
+        "POST",
+        "/ok",
+        body=gzip.compress(b'{"a": 1}'),
+        headers={"Content-Encoding": "gzip", "Content-Type": "application/json"},
+    )
     data = json.loads(body)
     assert status == 200 and data["json"] == {"a": 1} and data["content_encoding"] == ["gzip"]
 
@@ -225,9 +256,16 @@ def test_a_decompression_bomb_is_413_and_never_reaches_memory(start_server, kind
 def test_query_shaping_and_a_cors_preflight_over_the_wire(server):
     status, headers, _ = request(server, "POST", "/hook?echo_status=202", body=b"x")
     assert status == 202 and headers["X-Content-Type-Options"] == "nosniff"
-    status, headers, body = request(server, "OPTIONS", "/x", headers={
-        "Origin": "http://app.example", "Access-Control-Request-Method": "PUT",
-        "Access-Control-Request-Headers": "x-custom"})
+    status, headers, body = request(
+        server,
+        "OPTIONS",
+        "/x",
+        headers={
+            "Origin": "http://app.example",
+            "Access-Control-Request-Method": "PUT",
+            "Access-Control-Request-Headers": "x-custom",
+        },
+    )
     assert status == 204 and body == b""
     assert headers["Access-Control-Allow-Origin"] == "*"
     assert headers["Access-Control-Allow-Headers"] == "x-custom"

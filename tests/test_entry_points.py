@@ -10,11 +10,10 @@ import sys
 
 import pytest
 
+from conftest import HTDOCS, PROJECT, free_port, settings_text
 from wsgi_echo.servers import READY
 from wsgi_echo.testing.clients import request
 from wsgi_echo.testing.process import ServerProcess
-
-from conftest import HTDOCS, PROJECT, free_port, settings_text
 
 pytestmark = pytest.mark.server
 
@@ -28,15 +27,27 @@ def launch(tmp_path):
     def run(argv, cwd=PROJECT, ready=READY):
         port = free_port()
         ini = tmp_path / "settings.ini"
-        ini.write_text(settings_text(server={"host": "127.0.0.1", "port": port, "workers": 1,
-                                             "threads": 2}, static={"root": HTDOCS}))
+        ini.write_text(
+            settings_text(
+                server={"host": "127.0.0.1", "port": port, "workers": 1, "threads": 2},
+                static={"root": HTDOCS},
+            )
+        )
         env = dict(os.environ, WSGI_ECHO_SETTINGS=str(ini))
         env.pop("MAKEFLAGS", None)
         env.pop("MAKELEVEL", None)
-        server = ServerProcess(argv, port, cwd=cwd, env=env,
-                               log_path=str(tmp_path / "server.log"), timeout=60, ready=ready)
+        server = ServerProcess(
+            argv,
+            port,
+            cwd=cwd,
+            env=env,
+            log_path=str(tmp_path / "server.log"),
+            timeout=60,
+            ready=ready,
+        )
         started.append(server)
         return server
+
     yield run
     for server in started:
         server.stop()
@@ -68,8 +79,11 @@ def test_plain_gunicorn_in_the_project_folder(launch):
 
 def test_waitress_serve(launch, tmp_path):
     # waitress-serve is waitress's own runner: it announces nothing of ours.
-    server = launch([os.path.join(BIN, "waitress-serve"), "--listen=127.0.0.1:{port}",
-                     "wsgi_echo:app"], cwd=str(tmp_path), ready="Serving on")
+    server = launch(
+        [os.path.join(BIN, "waitress-serve"), "--listen=127.0.0.1:{port}", "wsgi_echo:app"],
+        cwd=str(tmp_path),
+        ready="Serving on",
+    )
     assert serves_both_halves(server) == "waitress"
 
 
@@ -82,15 +96,27 @@ def test_gunicorn_on_a_unix_socket(tmp_path):
     """gunicorn.conf.py with a unix-socket bind: it starts, says where it
     serves, and answers over the socket."""
     import socket
+
     path = str(tmp_path / "echo.sock")
     ini = tmp_path / "settings.ini"
     ini.write_text(settings_text(server={"workers": 1}, routes={"/": "echo"}))
     # No TCP port: the start is over once the ready line names the socket.
-    with ServerProcess([os.path.join(BIN, "gunicorn"), "-c", "gunicorn.conf.py",
-                        "--bind", "unix:" + path, "wsgi_echo:app"], None, cwd=PROJECT,
-                       env=dict(os.environ, WSGI_ECHO_SETTINGS=str(ini)),
-                       log_path=str(tmp_path / "gunicorn.log"), timeout=20,
-                       ready="%shttp+unix://%s" % (READY, path)):
+    with ServerProcess(
+        [
+            os.path.join(BIN, "gunicorn"),
+            "-c",
+            "gunicorn.conf.py",
+            "--bind",
+            "unix:" + path,
+            "wsgi_echo:app",
+        ],
+        None,
+        cwd=PROJECT,
+        env=dict(os.environ, WSGI_ECHO_SETTINGS=str(ini)),
+        log_path=str(tmp_path / "gunicorn.log"),
+        timeout=20,
+        ready="%shttp+unix://%s" % (READY, path),
+    ):
         with socket.socket(socket.AF_UNIX) as sock:
             sock.settimeout(10)
             sock.connect(path)
@@ -103,14 +129,24 @@ def test_gunicorn_on_a_unix_socket(tmp_path):
 
 # -- from any folder --------------------------------------------------------------------
 
+
 @pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
 def test_make_run_takes_a_port(tmp_path):
     port = free_port()
-    env = {key: value for key, value in os.environ.items()
-           if key not in ("MAKEFLAGS", "MAKELEVEL", "WSGI_ECHO_SETTINGS")}
-    server = ServerProcess(["make", "--no-print-directory", "run", "PORT=%d" % port], port,
-                           cwd=PROJECT, env=env, log_path=str(tmp_path / "make.log"),
-                           timeout=60, ready=READY)
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("MAKEFLAGS", "MAKELEVEL", "WSGI_ECHO_SETTINGS")
+    }
+    server = ServerProcess(
+        ["make", "--no-print-directory", "run", "PORT=%d" % port],
+        port,
+        cwd=PROJECT,
+        env=env,
+        log_path=str(tmp_path / "make.log"),
+        timeout=60,
+        ready=READY,
+    )
     try:
         assert "serving on http://0.0.0.0:%d " % port in server.log()
         assert serves_both_halves(server) == "gunicorn"
@@ -121,8 +157,15 @@ def test_make_run_takes_a_port(tmp_path):
 def test_the_gunicorn_conf_module_from_an_empty_folder(launch, tmp_path):
     empty = tmp_path / "empty"
     empty.mkdir()
-    server = launch([os.path.join(BIN, "gunicorn"), "-c",
-                     "python:wsgi_echo.servers.gunicorn.conf", "wsgi_echo:app"], cwd=str(empty))
+    server = launch(
+        [
+            os.path.join(BIN, "gunicorn"),
+            "-c",
+            "python:wsgi_echo.servers.gunicorn.conf",
+            "wsgi_echo:app",
+        ],
+        cwd=str(empty),
+    )
     assert serves_both_halves(server) == "gunicorn"
     assert "(1 worker x 2 threads)" in server.log()
 
@@ -130,32 +173,48 @@ def test_the_gunicorn_conf_module_from_an_empty_folder(launch, tmp_path):
 def test_plain_gunicorn_elsewhere_warns_once_and_still_answers(launch, tmp_path):
     empty = tmp_path / "empty"
     empty.mkdir()
-    server = launch([os.path.join(BIN, "gunicorn"), "-b", "127.0.0.1:{port}", "wsgi_echo:app"],
-                    cwd=str(empty), ready="Booting worker")
+    server = launch(
+        [os.path.join(BIN, "gunicorn"), "-b", "127.0.0.1:{port}", "wsgi_echo:app"],
+        cwd=str(empty),
+        ready="Booting worker",
+    )
     assert serves_both_halves(server) == "gunicorn"
     warnings = [line for line in server.log().splitlines() if line.startswith("wsgi-echo:")]
-    assert warnings == ["wsgi-echo: warning: gunicorn is running without wsgi-echo's settings "
-                        "(worker, threads, deadlines, limits, logs); for those, start it with: "
-                        "gunicorn -c python:wsgi_echo.servers.gunicorn.conf wsgi_echo:app"]
+    assert warnings == [
+        "wsgi-echo: warning: gunicorn is running without wsgi-echo's settings "
+        "(worker, threads, deadlines, limits, logs); for those, start it with: "
+        "gunicorn -c python:wsgi_echo.servers.gunicorn.conf wsgi_echo:app"
+    ]
 
 
 @pytest.mark.parametrize("command", ["gunicorn-conf", "waitress-serve"])
 def test_a_busy_port_is_one_line_under_each_server_command(tmp_path, command):
     import socket
     import subprocess
+
     with socket.socket() as blocker:
         blocker.bind(("127.0.0.1", 0))
         blocker.listen(1)
         port = blocker.getsockname()[1]
         ini = tmp_path / "busy.ini"
         ini.write_text(settings_text(server={"host": "127.0.0.1", "port": port}))
-        argv = {"gunicorn-conf": [os.path.join(BIN, "gunicorn"), "-c",
-                                  "python:wsgi_echo.servers.gunicorn.conf", "wsgi_echo:app"],
-                "waitress-serve": [os.path.join(BIN, "waitress-serve"),
-                                   "--listen=127.0.0.1:%d" % port, "wsgi_echo:app"]}[command]
+        argv = {
+            "gunicorn-conf": [
+                os.path.join(BIN, "gunicorn"),
+                "-c",
+                "python:wsgi_echo.servers.gunicorn.conf",
+                "wsgi_echo:app",
+            ],
+            "waitress-serve": [
+                os.path.join(BIN, "waitress-serve"),
+                "--listen=127.0.0.1:%d" % port,
+                "wsgi_echo:app",
+            ],
+        }[command]
         env = dict(os.environ, WSGI_ECHO_SETTINGS=str(ini))
-        result = subprocess.run(argv, cwd=str(tmp_path), env=env, capture_output=True,
-                                text=True, timeout=60)
+        result = subprocess.run(
+            argv, cwd=str(tmp_path), env=env, capture_output=True, text=True, timeout=60
+        )
     assert result.returncode != 0 and result.stdout == ""
     assert len(result.stderr.splitlines()) == 1, result.stderr
     assert "the port is already in use; choose another with" in result.stderr

@@ -7,9 +7,8 @@ import json
 
 import pytest
 
-from wsgi_echo.testing.clients import exchange, raw, statuses_of
-
 from conftest import echo_settings
+from wsgi_echo.testing.clients import exchange, raw, statuses_of
 
 pytestmark = pytest.mark.server
 
@@ -22,23 +21,27 @@ def servers(module_starter):
     return module_starter.both(echo_settings())
 
 
-@pytest.mark.parametrize("version, framing, status", [
-    ("1.1", [b"Content-Length: 5", b"Transfer-Encoding: chunked"], 400),
-    ("1.1", [b"Transfer-Encoding: chunked", b"Content-Length: 21"], 400),
-    ("1.1", [b"Transfer-Encoding: chunked, chunked"], 400),
-    ("1.1", [b"Transfer-Encoding: chunked", b"Transfer-Encoding: chunked"], 400),
-    ("1.0", [b"Transfer-Encoding: chunked"], 400),
-    ("1.1", [b"Transfer-Encoding: gzip"], 400),
-    ("1.1", [b"Transfer-Encoding: identity"], 400),
-    ("1.1", [b"Transfer-Encoding: chunked, identity"], 400),
-    ("1.1", [b"Transfer-Encoding: chunked, gzip"], 400),
-    ("1.1", [b"Transfer-Encoding: gzip, chunked"], 501),
-    ("1.1", [b"Transfer-Encoding: x-custom, chunked"], 501),
-    ("1.1", [b"Content-Length: 5", b"Content-Length: 6"], 400),
-    ("1.1", [b"Content-Length: +5"], 400),
-])
-def test_untrustworthy_framing_is_refused_and_the_connection_closed(server, version, framing,
-                                                                    status):
+@pytest.mark.parametrize(
+    "version, framing, status",
+    [
+        ("1.1", [b"Content-Length: 5", b"Transfer-Encoding: chunked"], 400),
+        ("1.1", [b"Transfer-Encoding: chunked", b"Content-Length: 21"], 400),
+        ("1.1", [b"Transfer-Encoding: chunked, chunked"], 400),
+        ("1.1", [b"Transfer-Encoding: chunked", b"Transfer-Encoding: chunked"], 400),
+        ("1.0", [b"Transfer-Encoding: chunked"], 400),
+        ("1.1", [b"Transfer-Encoding: gzip"], 400),
+        ("1.1", [b"Transfer-Encoding: identity"], 400),
+        ("1.1", [b"Transfer-Encoding: chunked, identity"], 400),
+        ("1.1", [b"Transfer-Encoding: chunked, gzip"], 400),
+        ("1.1", [b"Transfer-Encoding: gzip, chunked"], 501),
+        ("1.1", [b"Transfer-Encoding: x-custom, chunked"], 501),
+        ("1.1", [b"Content-Length: 5", b"Content-Length: 6"], 400),
+        ("1.1", [b"Content-Length: +5"], 400),
+    ],
+)
+def test_untrustworthy_framing_is_refused_and_the_connection_closed(
+    server, version, framing, status
+):
     head = b"POST /first HTTP/%s\r\nHost: x\r\n" % version.encode() + b"\r\n".join(framing)
     reply, closed = exchange(server, head + b"\r\n\r\n" + CHUNKED_BODY + FOLLOW_UP, timeout=5)
     assert statuses_of(reply) == [status], reply[:300]
@@ -48,8 +51,10 @@ def test_untrustworthy_framing_is_refused_and_the_connection_closed(server, vers
 
 def test_sound_chunked_framing_keeps_the_connection_for_the_next_request(server):
     head = b"POST /first HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
-    reply = raw(server, head + CHUNKED_BODY + FOLLOW_UP.replace(b"\r\n\r\n",
-                                                                b"\r\nConnection: close\r\n\r\n"))
+    reply = raw(
+        server,
+        head + CHUNKED_BODY + FOLLOW_UP.replace(b"\r\n\r\n", b"\r\nConnection: close\r\n\r\n"),
+    )
     assert statuses_of(reply) == [200, 200]
     first, second = reply.split(b"HTTP/1.1 200")[1:]
     assert json.loads(first.split(b"\r\n\r\n", 1)[1].split(b"\n")[0])["body"] == "hello"

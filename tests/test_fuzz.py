@@ -10,13 +10,13 @@ fixed) choose how many and which; a failure names the seed and the request.
 
 import concurrent.futures
 import os
+import shutil
 
 import pytest
-
-from wsgi_echo.testing.clients import at_once, raw, request, status_lines
+from hostile_requests import generate
 
 from conftest import HTDOCS, settings_text
-from hostile_requests import generate
+from wsgi_echo.testing.clients import at_once, raw, request, status_lines
 
 pytestmark = pytest.mark.server
 
@@ -32,14 +32,24 @@ def servers(module_starter, tmp_path_factory):
     root = base / "site"
     (root / "about").mkdir(parents=True)
     for name in ("index.html", "style.css", "favicon.ico", "about/index.html"):
-        (root / name).write_bytes(open(os.path.join(HTDOCS, name), "rb").read())
+        shutil.copyfile(os.path.join(HTDOCS, name), str(root / name))
     (base / "secret.txt").write_bytes(SECRET)
     (root / ".env").write_bytes(SECRET)
-    return module_starter.both(settings_text(
-        server={"workers": 2, "threads": 4, "keepalive": 1, "body_timeout": 1,
-                "header_timeout": 1, "max_request_bytes": 65536},
-        static={"root": root}, echo={"max_delay_ms": 20},
-        httpbin={"max_delay": 0, "max_stream_lines": 20}))
+    return module_starter.both(
+        settings_text(
+            server={
+                "workers": 2,
+                "threads": 4,
+                "keepalive": 1,
+                "body_timeout": 1,
+                "header_timeout": 1,
+                "max_request_bytes": 65536,
+            },
+            static={"root": root},
+            echo={"max_delay_ms": 20},
+            httpbin={"max_delay": 0, "max_stream_lines": 20},
+        )
+    )
 
 
 def judge(server, number, hostile):
@@ -57,13 +67,14 @@ def judge(server, number, hostile):
 def fuzz(server):
     workers_before = sorted(server.children())
     with concurrent.futures.ThreadPoolExecutor(CLIENTS) as pool:
-        statuses = list(pool.map(lambda item: judge(server, *item),
-                                 enumerate(generate(SEED, REQUESTS))))
+        statuses = list(
+            pool.map(lambda item: judge(server, *item), enumerate(generate(SEED, REQUESTS)))
+        )
     assert request(server, "GET", "/echo/still-serving")[0] == 200
     assert sorted(server.children()) == workers_before, "a worker died or was replaced"
     assert server.alive()
     log = server.log()
-    assert "Traceback" not in log, log[log.index("Traceback") - 500:][:3000]
+    assert "Traceback" not in log, log[log.index("Traceback") - 500 :][:3000]
     return statuses
 
 

@@ -16,19 +16,19 @@ import time
 import zlib
 
 import pytest
-
-from wsgi_echo.testing.clients import Connection, at_once, message, raw, request
+from digest_client import challenge_params, digest_header
 
 from conftest import ACCESS_LINE, access_lines, settings_text
-from digest_client import challenge_params, digest_header
+from wsgi_echo.testing.clients import Connection, at_once, message, raw, request
 
 pytestmark = pytest.mark.server
 
 
 @pytest.fixture(scope="module")
 def servers(module_starter):
-    return module_starter.both(settings_text(
-        routes={"/": "httpbin"}, server={"workers": 1, "threads": 4}))
+    return module_starter.both(
+        settings_text(routes={"/": "httpbin"}, server={"workers": 1, "threads": 4})
+    )
 
 
 def as_json(body):
@@ -42,72 +42,205 @@ def _brotli(body):
 
 # (method, path, body, headers, status, check(headers, body, server))
 TABLE = [
-    ("GET", "/get?a=1&a=2", None, {"User-Agent": "table/1"}, 200,
-     lambda h, b, s: as_json(b) == {
-         "args": {"a": ["1", "2"]}, "origin": "127.0.0.1",
-         "headers": {"Host": "127.0.0.1:%d" % s.port, "User-Agent": "table/1",
-                     "Accept-Encoding": "identity"},
-         "url": "http://127.0.0.1:%d/get?a=1&a=2" % s.port}),
-    ("POST", "/post", b'{"k": [1, 2]}', {"Content-Type": "application/json"}, 200,
-     lambda h, b, s: as_json(b)["json"] == {"k": [1, 2]}
-     and as_json(b)["data"] == '{"k": [1, 2]}'),
-    ("POST", "/post", b"\x00\xffbin", {"Content-Type": "application/octet-stream"}, 200,
-     lambda h, b, s: as_json(b)["data"] == "data:application/octet-stream;base64,AP9iaW4="),
-    ("PUT", "/put", b"a=1&a=2", {"Content-Type": "application/x-www-form-urlencoded"}, 200,
-     lambda h, b, s: as_json(b)["form"] == {"a": ["1", "2"]}),
+    (
+        "GET",
+        "/get?a=1&a=2",
+        None,
+        {"User-Agent": "table/1"},
+        200,
+        lambda h, b, s: (
+            as_json(b)
+            == {
+                "args": {"a": ["1", "2"]},
+                "origin": "127.0.0.1",
+                "headers": {
+                    "Host": "127.0.0.1:%d" % s.port,
+                    "User-Agent": "table/1",
+                    "Accept-Encoding": "identity",
+                },
+                "url": "http://127.0.0.1:%d/get?a=1&a=2" % s.port,
+            }
+        ),
+    ),
+    (
+        "POST",
+        "/post",
+        b'{"k": [1, 2]}',
+        {"Content-Type": "application/json"},
+        200,
+        lambda h, b, s: (
+            as_json(b)["json"] == {"k": [1, 2]} and as_json(b)["data"] == '{"k": [1, 2]}'
+        ),
+    ),
+    (
+        "POST",
+        "/post",
+        b"\x00\xffbin",
+        {"Content-Type": "application/octet-stream"},
+        200,
+        lambda h, b, s: as_json(b)["data"] == "data:application/octet-stream;base64,AP9iaW4=",
+    ),
+    (
+        "PUT",
+        "/put",
+        b"a=1&a=2",
+        {"Content-Type": "application/x-www-form-urlencoded"},
+        200,
+        lambda h, b, s: as_json(b)["form"] == {"a": ["1", "2"]},
+    ),
     ("PURGE", "/anything/x", None, {}, 200, lambda h, b, s: as_json(b)["method"] == "PURGE"),
-    ("GET", "/headers", None, {"Via": "1.1 p", "X-Forwarded-For": "6.6.6.6"}, 200,
-     lambda h, b, s: "Via" not in as_json(b)["headers"]),
-    ("GET", "/ip", None, {"X-Forwarded-For": "6.6.6.6"}, 200,
-     lambda h, b, s: as_json(b) == {"origin": "127.0.0.1"}),
-    ("TRACE", "/status/418", None, {}, 418,
-     lambda h, b, s: b"teapot" in b and h["X-More-Info"]),
+    (
+        "GET",
+        "/headers",
+        None,
+        {"Via": "1.1 p", "X-Forwarded-For": "6.6.6.6"},
+        200,
+        lambda h, b, s: "Via" not in as_json(b)["headers"],
+    ),
+    (
+        "GET",
+        "/ip",
+        None,
+        {"X-Forwarded-For": "6.6.6.6"},
+        200,
+        lambda h, b, s: as_json(b) == {"origin": "127.0.0.1"},
+    ),
+    ("TRACE", "/status/418", None, {}, 418, lambda h, b, s: b"teapot" in b and h["X-More-Info"]),
     ("GET", "/status/204", None, {}, 204, lambda h, b, s: b == b""),
     ("GET", "/status/302", None, {}, 302, lambda h, b, s: h["Location"] == "/redirect/1"),
     ("GET", "/status/abc", None, {}, 400, lambda h, b, s: as_json(b)["parameter"] == "status code"),
-    ("GET", "/redirect/2", None, {}, 302,
-     lambda h, b, s: h["Location"] == "/relative-redirect/1"),
-    ("GET", "/absolute-redirect/1", None, {}, 302,
-     lambda h, b, s: h["Location"] == "http://127.0.0.1:%d/get" % s.port),
-    ("DELETE", "/redirect-to?url=/get&status_code=307", None, {}, 307,
-     lambda h, b, s: h["Location"] == "/get"),
-    ("GET", "/cookies/set?a=1&b=x%20y", None, {}, 302,
-     lambda h, b, s: h.get_all("Set-Cookie") == ["a=1; Path=/", 'b="x y"; Path=/']),
-    ("GET", "/cookies", None, {"Cookie": "a=1; b=2"}, 200,
-     lambda h, b, s: as_json(b) == {"cookies": {"a": "1", "b": "2"}}),
-    ("GET", "/response-headers?X-A=1&X-A=2", None, {}, 200,
-     lambda h, b, s: h.get_all("X-A") == ["1", "2"]
-     and as_json(b)["Content-Length"] == h["Content-Length"] == str(len(b))),
-    ("GET", "/gzip", None, {"Accept-Encoding": "gzip"}, 200,
-     lambda h, b, s: h["Content-Encoding"] == "gzip"
-     and as_json(gzip.decompress(b))["gzipped"] is True),
-    ("GET", "/deflate", None, {}, 200,
-     lambda h, b, s: as_json(zlib.decompress(b))["deflated"] is True),
+    ("GET", "/redirect/2", None, {}, 302, lambda h, b, s: h["Location"] == "/relative-redirect/1"),
+    (
+        "GET",
+        "/absolute-redirect/1",
+        None,
+        {},
+        302,
+        lambda h, b, s: h["Location"] == "http://127.0.0.1:%d/get" % s.port,
+    ),
+    (
+        "DELETE",
+        "/redirect-to?url=/get&status_code=307",
+        None,
+        {},
+        307,
+        lambda h, b, s: h["Location"] == "/get",
+    ),
+    (
+        "GET",
+        "/cookies/set?a=1&b=x%20y",
+        None,
+        {},
+        302,
+        lambda h, b, s: h.get_all("Set-Cookie") == ["a=1; Path=/", 'b="x y"; Path=/'],
+    ),
+    (
+        "GET",
+        "/cookies",
+        None,
+        {"Cookie": "a=1; b=2"},
+        200,
+        lambda h, b, s: as_json(b) == {"cookies": {"a": "1", "b": "2"}},
+    ),
+    (
+        "GET",
+        "/response-headers?X-A=1&X-A=2",
+        None,
+        {},
+        200,
+        lambda h, b, s: (
+            h.get_all("X-A") == ["1", "2"]
+            and as_json(b)["Content-Length"] == h["Content-Length"] == str(len(b))
+        ),
+    ),
+    (
+        "GET",
+        "/gzip",
+        None,
+        {"Accept-Encoding": "gzip"},
+        200,
+        lambda h, b, s: (
+            h["Content-Encoding"] == "gzip" and as_json(gzip.decompress(b))["gzipped"] is True
+        ),
+    ),
+    (
+        "GET",
+        "/deflate",
+        None,
+        {},
+        200,
+        lambda h, b, s: as_json(zlib.decompress(b))["deflated"] is True,
+    ),
     ("GET", "/brotli", None, {}, 200, lambda h, b, s: as_json(_brotli(b))["brotli"] is True),
-    ("GET", "/bytes/10?seed=0", None, {}, 200,
-     lambda h, b, s: b == b"\xc5\xd7\x14\x84\xf8\xcf\x9b\xf4\xb7o"),
-    ("GET", "/range/26", None, {"Range": "bytes=20-"}, 206,
-     lambda h, b, s: b == b"uvwxyz" and h["Content-Range"] == "bytes 20-25/26"),
-    ("GET", "/range/26", None, {"Range": "bytes=30-40"}, 416,
-     lambda h, b, s: h["Content-Range"] == "bytes */26"),
+    (
+        "GET",
+        "/bytes/10?seed=0",
+        None,
+        {},
+        200,
+        lambda h, b, s: b == b"\xc5\xd7\x14\x84\xf8\xcf\x9b\xf4\xb7o",
+    ),
+    (
+        "GET",
+        "/range/26",
+        None,
+        {"Range": "bytes=20-"},
+        206,
+        lambda h, b, s: b == b"uvwxyz" and h["Content-Range"] == "bytes 20-25/26",
+    ),
+    (
+        "GET",
+        "/range/26",
+        None,
+        {"Range": "bytes=30-40"},
+        416,
+        lambda h, b, s: h["Content-Range"] == "bytes */26",
+    ),
     ("GET", "/etag/abc", None, {"If-None-Match": '"abc"'}, 304, lambda h, b, s: h["ETag"] == "abc"),
-    ("GET", "/basic-auth/u/p", None, {"Authorization": "Basic dTpw"}, 200,
-     lambda h, b, s: as_json(b) == {"authenticated": True, "user": "u"}),
+    (
+        "GET",
+        "/basic-auth/u/p",
+        None,
+        {"Authorization": "Basic dTpw"},
+        200,
+        lambda h, b, s: as_json(b) == {"authenticated": True, "user": "u"},
+    ),
     ("GET", "/bearer", None, {}, 401, lambda h, b, s: h["WWW-Authenticate"] == "Bearer"),
-    ("GET", "/image", None, {"Accept": "image/webp"}, 200,
-     lambda h, b, s: h["Content-Type"] == "image/webp" and b[:4] == b"RIFF"),
+    (
+        "GET",
+        "/image",
+        None,
+        {"Accept": "image/webp"},
+        200,
+        lambda h, b, s: h["Content-Type"] == "image/webp" and b[:4] == b"RIFF",
+    ),
     ("GET", "/robots.txt", None, {}, 200, lambda h, b, s: b"Disallow: /deny" in b),
     ("GET", "/", None, {}, 200, lambda h, b, s: b'href="/get"' in b),
-    ("GET", "/nope", None, {"Origin": "https://o.example"}, 404,
-     lambda h, b, s: h["Access-Control-Allow-Origin"] == "https://o.example"),
+    (
+        "GET",
+        "/nope",
+        None,
+        {"Origin": "https://o.example"},
+        404,
+        lambda h, b, s: h["Access-Control-Allow-Origin"] == "https://o.example",
+    ),
     ("POST", "/get", None, {}, 405, lambda h, b, s: h["Allow"] == "GET, HEAD, OPTIONS"),
-    ("OPTIONS", "/post", None, {"Access-Control-Request-Headers": "X-Y"}, 200,
-     lambda h, b, s: h["Access-Control-Allow-Headers"] == "X-Y" and b == b""),
+    (
+        "OPTIONS",
+        "/post",
+        None,
+        {"Access-Control-Request-Headers": "X-Y"},
+        200,
+        lambda h, b, s: h["Access-Control-Allow-Headers"] == "X-Y" and b == b"",
+    ),
 ]
 
 
-@pytest.mark.parametrize("method, path, body, headers, status, check", TABLE,
-                         ids=["%s %s" % (row[0], row[1]) for row in TABLE])
+@pytest.mark.parametrize(
+    "method, path, body, headers, status, check",
+    TABLE,
+    ids=["%s %s" % (row[0], row[1]) for row in TABLE],
+)
 def test_table(server, method, path, body, headers, status, check):
     got_status, got_headers, got_body = request(server, method, path, body, headers)
     assert got_status == status, got_body[:300]
@@ -117,7 +250,7 @@ def test_table(server, method, path, body, headers, status, check):
 
 @pytest.mark.parametrize("path", ["/get", "/bytes/50", "/stream/2", "/status/418", "/json"])
 def test_head_has_gets_headers_and_no_body(server, path):
-    get_status, get_headers, get_body = request(server, "GET", path)
+    get_status, get_headers, _get_body = request(server, "GET", path)
     status, headers, body = request(server, "HEAD", path)
     assert status == get_status and body == b""
     assert headers.get("Content-Length") == get_headers.get("Content-Length")
@@ -138,9 +271,15 @@ def test_streams_are_chunked_on_the_wire(server, path, lines):
 
 
 def test_chunked_request_body_is_echoed(server):
-    reply = raw(server, message("POST", "/post", [("Content-Type", "text/plain"),
-                                                  ("Transfer-Encoding", "chunked")],
-                                b"5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n"))
+    reply = raw(
+        server,
+        message(
+            "POST",
+            "/post",
+            [("Content-Type", "text/plain"), ("Transfer-Encoding", "chunked")],
+            b"5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n",
+        ),
+    )
     assert json.loads(response_head(reply)[1])["data"] == "hello world"
 
 
@@ -162,35 +301,44 @@ def timed_chunks(server, path, until):
 
 def test_drip_spreads_its_bytes_over_the_duration(servers):
     def check(server):
-        arrivals, data = timed_chunks(server, "/drip?numbytes=4&duration=0.4",
-                                      lambda data: data.endswith(b"****"))
+        arrivals, data = timed_chunks(
+            server, "/drip?numbytes=4&duration=0.4", lambda data: data.endswith(b"****")
+        )
         head, body = response_head(data)
         assert "content-length: 4" in head and body == b"****"
         assert arrivals[0] < 0.2 <= 0.35 <= arrivals[-1] < 1.5
+
     at_once(check, servers)
 
 
 def test_sse_events_arrive_one_by_one(servers):
     def check(server):
-        arrivals, data = timed_chunks(server, "/sse?count=3&duration=0.3",
-                                      lambda data: data.count(b"event: ping") == 3)
+        _arrivals, data = timed_chunks(
+            server, "/sse?count=3&duration=0.3", lambda data: data.count(b"event: ping") == 3
+        )
         head, body = response_head(data)
         assert "content-type: text/event-stream; charset=utf-8" in head
         assert "transfer-encoding: chunked" in head
         stamps = [json.loads(found)["timestamp"] for found in re.findall(rb"data: (\{.*?\})", body)]
         assert [json.loads(found)["id"] for found in re.findall(rb"data: (\{.*?\})", body)] == [
-            0, 1, 2]
+            0,
+            1,
+            2,
+        ]
         assert 250 <= stamps[-1] - stamps[0] < 1500
+
     at_once(check, servers)
 
 
 def test_range_with_duration_streams_with_a_length(servers):
     def check(server):
         started = time.monotonic()
-        status, headers, body = request(server, "GET", "/range/100?duration=0.3&chunk_size=10",
-                                        headers={"Range": "bytes=50-99"})
+        status, headers, body = request(
+            server, "GET", "/range/100?duration=0.3&chunk_size=10", headers={"Range": "bytes=50-99"}
+        )
         assert status == 206 and headers["Content-Length"] == "50" and len(body) == 50
         assert 0.14 <= time.monotonic() - started < 1.5
+
     at_once(check, servers)
 
 
@@ -214,11 +362,17 @@ def test_a_client_that_hangs_up_mid_drip_frees_its_thread(servers):
         assert status == 200 and time.monotonic() - started < 1.0
         # Each line is written when the server closed the iterable, with the
         # time taken: far less than the 2 s the drip would have run.
-        lines = [ACCESS_LINE.match(line) for line in
-                 access_lines(server.log, 4, timeout=1.0, containing='"GET %s ' % path)]
-        durations = [int(line["millis"]) for line in lines
-                     if line["status"] == "200" and line["length"] == "200"]
+        lines = [
+            ACCESS_LINE.match(line)
+            for line in access_lines(server.log, 4, timeout=1.0, containing='"GET %s ' % path)
+        ]
+        durations = [
+            int(line["millis"])
+            for line in lines
+            if line["status"] == "200" and line["length"] == "200"
+        ]
         assert len(durations) == 4 and max(durations) < 1000, server.log()[-2000:]
+
     at_once(check, servers)
 
 
@@ -231,15 +385,20 @@ def test_digest_auth_round_trip(server):
         challenge = challenge_params(headers["www-authenticate"])
         assert challenge["algorithm"] == "SHA-256"
         authorization = digest_header(uri, "user", "passwd", challenge, "auth")
-        connection.send(message("GET", uri, [*authorization.items(),
-                                             ("Cookie", "fake=fake_value")]))
+        connection.send(
+            message("GET", uri, [*authorization.items(), ("Cookie", "fake=fake_value")])
+        )
         status, _, body = connection.read_response()
         assert status == 200 and json.loads(body) == {"authenticated": True, "user": "user"}
 
 
 def test_dump_request_shows_the_request_as_sent(server):
-    reply = raw(server, message("POST", "/dump/request?a=%20b", [("X-Test", "1"),
-                                                                 ("Content-Length", "2")], b"hi"))
+    reply = raw(
+        server,
+        message("POST", "/dump/request?a=%20b", [("X-Test", "1"), ("Content-Length", "2")], b"hi"),
+    )
     body = response_head(reply)[1]
-    assert body == (b"POST /dump/request?a=%20b HTTP/1.1\r\nHost: test\r\nConnection: close\r\n"
-                    b"Content-Length: 2\r\nX-Test: 1\r\n\r\nhi")
+    assert body == (
+        b"POST /dump/request?a=%20b HTTP/1.1\r\nHost: test\r\nConnection: close\r\n"
+        b"Content-Length: 2\r\nX-Test: 1\r\n\r\nhi"
+    )

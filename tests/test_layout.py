@@ -21,8 +21,11 @@ PACKAGE = os.path.dirname(wsgi_echo.__file__)
 SERVER_PACKAGES = ("gunicorn", "waitress", "gevent")
 RUNNER_NAMES = tuple(servers.NAMES)
 APPS = os.path.join(PACKAGE, "apps")
-APP_PACKAGES = tuple(sorted(name for name in os.listdir(APPS)
-                            if os.path.isfile(os.path.join(APPS, name, "__init__.py"))))
+APP_PACKAGES = tuple(
+    sorted(
+        name for name in os.listdir(APPS) if os.path.isfile(os.path.join(APPS, name, "__init__.py"))
+    )
+)
 
 
 def modules():
@@ -57,35 +60,51 @@ def server_references(path):
     found = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
-            found += [alias.name for alias in node.names
-                      if alias.name.split(".")[0] in SERVER_PACKAGES]
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            if node.module.split(".")[0] in SERVER_PACKAGES:
-                found.append(node.module)
-        elif isinstance(node, ast.Constant) and isinstance(node.value, str) \
-                and id(node) not in prose:
-            if node.value.startswith(tuple(name + "." for name in SERVER_PACKAGES)):
-                found.append(node.value)
-            elif node.value in RUNNER_NAMES or node.value in SERVER_PACKAGES:
-                found.append(node.value)
+            found += [
+                alias.name for alias in node.names if alias.name.split(".")[0] in SERVER_PACKAGES
+            ]
+        elif (
+            isinstance(node, ast.ImportFrom)
+            and node.level == 0
+            and node.module
+            and node.module.split(".")[0] in SERVER_PACKAGES
+        ):
+            found.append(node.module)
+        elif (
+            isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and id(node) not in prose
+            and (
+                node.value.startswith(tuple(name + "." for name in SERVER_PACKAGES))
+                or node.value in RUNNER_NAMES
+                or node.value in SERVER_PACKAGES
+            )
+        ):
+            found.append(node.value)
     return found
 
 
 def test_only_the_server_runners_import_reach_into_or_name_a_server():
-    offenders = {relative: server_references(path) for relative, path in modules()
-                 if not relative.startswith("servers" + os.sep)}
+    offenders = {
+        relative: server_references(path)
+        for relative, path in modules()
+        if not relative.startswith("servers" + os.sep)
+    }
     assert {name: refs for name, refs in offenders.items() if refs} == {}
 
 
 def test_the_server_check_sees_an_import_a_key_and_a_name(tmp_path):
     planted = tmp_path / "planted.py"
-    planted.write_text('"""Served by gunicorn or waitress: prose is fine."""\n'
-                       "import os\nfrom gunicorn.http import wsgi\nkey = 'gunicorn.socket'\n"
-                       "if os.name == 'nt':\n    kind = 'waitress'\n")
+    planted.write_text(
+        '"""Served by gunicorn or waitress: prose is fine."""\n'
+        "import os\nfrom gunicorn.http import wsgi\nkey = 'gunicorn.socket'\n"
+        "if os.name == 'nt':\n    kind = 'waitress'\n"
+    )
     assert server_references(str(planted)) == ["gunicorn.http", "gunicorn.socket", "waitress"]
 
 
 # -- no app imports another ----------------------------------------------------------
+
 
 def imported_names(tree, package):
     """The absolute dotted name each import in ``tree`` reaches, relative
@@ -98,7 +117,7 @@ def imported_names(tree, package):
             base = node.module or ""
             if node.level:
                 parent = package.split(".")
-                parent = parent[:len(parent) - node.level + 1]
+                parent = parent[: len(parent) - node.level + 1]
                 base = ".".join(parent + ([node.module] if node.module else []))
             yield from (base + "." + alias.name for alias in node.names)
 
@@ -110,8 +129,12 @@ def other_apps_imported(path, package):
     found = []
     for name in imported_names(parsed(path), package):
         parts = name.split(".")
-        if parts[:2] == ["wsgi_echo", "apps"] and len(parts) > 2 \
-                and parts[2] in APP_PACKAGES and parts[2] != own:
+        if (
+            parts[:2] == ["wsgi_echo", "apps"]
+            and len(parts) > 2
+            and parts[2] in APP_PACKAGES
+            and parts[2] != own
+        ):
             found.append(name)
     return found
 
@@ -121,34 +144,41 @@ def app_modules():
     for relative, path in modules():
         parts = relative.split(os.sep)
         if len(parts) > 2 and parts[0] == "apps" and parts[1] in APP_PACKAGES:
-            yield relative, path, ".".join(["wsgi_echo"] + parts[:-1])
+            yield relative, path, ".".join(["wsgi_echo", *parts[:-1]])
 
 
 def test_no_app_imports_another_app():
     assert len(APP_PACKAGES) > 1
-    offenders = {relative: other_apps_imported(path, package)
-                 for relative, path, package in app_modules()}
+    offenders = {
+        relative: other_apps_imported(path, package) for relative, path, package in app_modules()
+    }
     assert {name: found for name, found in offenders.items() if found} == {}
 
 
 def test_the_app_import_check_sees_relative_and_absolute_imports(tmp_path):
     planted = tmp_path / "planted.py"
-    planted.write_text('"""Reads forms as the echo\'s forms do: prose is fine."""\n'
-                       "from . import reply\n"
-                       "from ...request.multi import multi\n"
-                       "from .. import KINDS\n"
-                       "from ..echo.forms import form_and_files\n"
-                       "from .. import static\n"
-                       "import wsgi_echo.apps.echo.describe\n"
-                       "from wsgi_echo.apps.static import files\n"
-                       "def later():\n    from ...apps.echo import tls\n")
+    planted.write_text(
+        '"""Reads forms as the echo\'s forms do: prose is fine."""\n'
+        "from . import reply\n"
+        "from ...request.multi import multi\n"
+        "from .. import KINDS\n"
+        "from ..echo.forms import form_and_files\n"
+        "from .. import static\n"
+        "import wsgi_echo.apps.echo.describe\n"
+        "from wsgi_echo.apps.static import files\n"
+        "def later():\n    from ...apps.echo import tls\n"
+    )
     assert other_apps_imported(str(planted), "wsgi_echo.apps.httpbin") == [
-        "wsgi_echo.apps.echo.forms.form_and_files", "wsgi_echo.apps.static",
-        "wsgi_echo.apps.echo.describe", "wsgi_echo.apps.static.files",
-        "wsgi_echo.apps.echo.tls"]
+        "wsgi_echo.apps.echo.forms.form_and_files",
+        "wsgi_echo.apps.static",
+        "wsgi_echo.apps.echo.describe",
+        "wsgi_echo.apps.static.files",
+        "wsgi_echo.apps.echo.tls",
+    ]
 
 
 # -- every runner implements the runner interface ----------------------------------
+
 
 def interface():
     """{name: expected} from ``contract.Runner``: a type for attributes, the
@@ -174,13 +204,13 @@ def interface_gaps(module):
             if not callable(value):
                 gaps.append("%s is not a function" % name)
             elif list(inspect.signature(value).parameters) != expected:
-                gaps.append("%s%s should take (%s)" % (name, inspect.signature(value),
-                                                        ", ".join(expected)))
+                gaps.append(
+                    "%s%s should take (%s)" % (name, inspect.signature(value), ", ".join(expected))
+                )
         else:
             origin = typing.get_origin(expected) or expected
             if not isinstance(value, origin):
-                gaps.append("%s is a %s, not a %s" % (name, type(value).__name__,
-                                                      origin.__name__))
+                gaps.append("%s is a %s, not a %s" % (name, type(value).__name__, origin.__name__))
     if not gaps:
         if module.NAME not in servers.RUNNERS:
             gaps.append("NAME %r is not its line in servers.RUNNERS" % module.NAME)
@@ -191,23 +221,30 @@ def interface_gaps(module):
 
 
 def test_the_interface_is_what_the_contract_states():
-    assert set(interface()) == {"NAME", "CAPABILITIES", "version", "refuse_unsupported",
-                                "wrap", "run", "loaded_without_runner"}
+    assert set(interface()) == {
+        "NAME",
+        "CAPABILITIES",
+        "version",
+        "refuse_unsupported",
+        "wrap",
+        "run",
+        "loaded_without_runner",
+    }
 
 
 @pytest.mark.parametrize("name", servers.NAMES)
 def test_every_runner_implements_the_whole_interface(name):
     module = servers.runner(name)
     assert interface_gaps(module) == []
-    assert module.NAME == name
+    assert name == module.NAME
 
 
 def test_the_interface_check_sees_a_runner_with_a_gap():
     planted = types.ModuleType("planted_runner")
     planted.NAME = "gunicorn"
-    planted.CAPABILITIES = {"tls"}          # a set, not a frozenset
+    planted.CAPABILITIES = {"tls"}  # a set, not a frozenset
     planted.version = lambda: "x"
-    planted.wrap = lambda app: app         # settings missing
+    planted.wrap = lambda app: app  # settings missing
     planted.run = lambda app, settings, sock: None
     planted.loaded_without_runner = lambda: None
     assert interface_gaps(planted) == [

@@ -25,11 +25,13 @@ def test_a_header_name_cache_stops_remembering_at_its_limit(monkeypatch):
 
 
 def test_every_part_comes_with_its_name_filename_type_and_content():
-    body = (b'--B\r\nContent-Disposition: form-data; name="f"\r\n\r\nfield\r\n'
-            b'--B\r\nContent-Disposition: form-data; name="u"; filename=""\r\n'
-            b"Content-Type: image/png\r\n\r\n\x89PNG\r\n"
-            b"--B\r\nContent-Disposition: form-data\r\n\r\nnameless\r\n"
-            b"--B\r\n\r\nno headers\r\n--B--\r\n")
+    body = (
+        b'--B\r\nContent-Disposition: form-data; name="f"\r\n\r\nfield\r\n'
+        b'--B\r\nContent-Disposition: form-data; name="u"; filename=""\r\n'
+        b"Content-Type: image/png\r\n\r\n\x89PNG\r\n"
+        b"--B\r\nContent-Disposition: form-data\r\n\r\nnameless\r\n"
+        b"--B\r\n\r\nno headers\r\n--B--\r\n"
+    )
     assert parts(body, "B") == [
         Part("f", None, None, b"field"),
         Part("u", "", "image/png", b"\x89PNG"),
@@ -39,9 +41,13 @@ def test_every_part_comes_with_its_name_filename_type_and_content():
 
 
 def test_parts_end_at_the_closing_delimiter_and_a_part_never_closed_is_none():
-    closed = (b"preamble\r\n--B\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nx\r\n"
-              b"--B--\r\n--B\r\nContent-Disposition: form-data; name=\"b\"\r\n\r\ny\r\n--B--\r\n")
+    closed = (
+        b'preamble\r\n--B\r\nContent-Disposition: form-data; name="a"\r\n\r\nx\r\n'
+        b'--B--\r\n--B\r\nContent-Disposition: form-data; name="b"\r\n\r\ny\r\n--B--\r\n'
+    )
     assert parts(closed, "B") == [Part("a", None, None, b"x")]
-    cut_off = (b'--B\r\nContent-Disposition: form-data; name="a"\r\n\r\nx\r\n'
-               b'--B\r\nContent-Disposition: form-data; name="b"\r\n\r\ny')
+    cut_off = (
+        b'--B\r\nContent-Disposition: form-data; name="a"\r\n\r\nx\r\n'
+        b'--B\r\nContent-Disposition: form-data; name="b"\r\n\r\ny'
+    )
     assert parts(cut_off, "B") == [Part("a", None, None, b"x")]

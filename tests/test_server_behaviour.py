@@ -14,13 +14,21 @@ import time
 
 import pytest
 
-from wsgi_echo.testing.clients import (Connection, at_once, exchange, get_json, message, raw,
-                                       request, status_of)
+from conftest import ACCESS_LINE, access_lines, echo_settings, settings_text
+from wsgi_echo.testing.clients import (
+    Connection,
+    at_once,
+    exchange,
+    get_json,
+    message,
+    raw,
+    request,
+    status_of,
+)
 from wsgi_echo.testing.waiting import wait_for
 
-from conftest import ACCESS_LINE, access_lines, echo_settings, settings_text
-
 pytestmark = pytest.mark.server
+
 
 @pytest.fixture(scope="module")
 def servers(module_starter):
@@ -30,9 +38,11 @@ def servers(module_starter):
 
 # -- threads ---------------------------------------------------------------------------
 
+
 def timed_parallel(server, count, delay_ms):
     def one(_):
         return request(server, "GET", "/slow", headers={"X-Echo-Delay": str(delay_ms)})[0]
+
     started = time.monotonic()
     with concurrent.futures.ThreadPoolExecutor(count) as pool:
         statuses = list(pool.map(one, range(count)))
@@ -49,10 +59,12 @@ def test_threads_is_exactly_how_many_requests_run_at_once(start_server):
         assert timed_parallel(server, 3, int(delay * 1000)) < 2 * delay
         # ... and a fourth needs a second round: not four threads, exactly three.
         assert timed_parallel(server, 4, int(delay * 1000)) >= 2 * delay
+
     at_once(check, servers)
 
 
 # -- keep-alive and Connection: close ------------------------------------------------
+
 
 def test_several_requests_share_one_connection(server):
     with Connection(server) as connection:
@@ -62,8 +74,9 @@ def test_several_requests_share_one_connection(server):
             assert status == 200 and json.loads(body)["path"] == "/ka/%d" % number
             assert headers.get("connection", "keep-alive").lower() != "close"
         # Pipelined: three requests in one write, three answers in order.
-        connection.send(b"".join(message("GET", "/p/%d" % number, close=False)
-                                 for number in (1, 2, 3)))
+        connection.send(
+            b"".join(message("GET", "/p/%d" % number, close=False) for number in (1, 2, 3))
+        )
         paths = [json.loads(connection.read_response()[2])["path"] for _ in range(3)]
         assert paths == ["/p/1", "/p/2", "/p/3"]
 
@@ -83,6 +96,7 @@ def test_idle_keepalive_connection_lives_for_the_keepalive_seconds(start_server)
             started = time.monotonic()
             assert connection.closed_by_server(wait=6.0)
             assert time.monotonic() - started >= 2.0
+
     at_once(check, servers)
 
 
@@ -117,8 +131,12 @@ def test_client_connection_close_is_honoured(server):
 
 # -- limits ---------------------------------------------------------------------------
 
-LIMITS = echo_settings(limit_request_line=200, limit_request_fields=10,
-                       limit_request_field_size=300, max_request_bytes=1000)
+LIMITS = echo_settings(
+    limit_request_line=200,
+    limit_request_fields=10,
+    limit_request_field_size=300,
+    max_request_bytes=1000,
+)
 
 
 @pytest.fixture(scope="module")
@@ -148,8 +166,10 @@ def test_long_header_field_is_431(limited, kind):
 
 def test_header_field_size_limit_counts_alike_under_both(limited, kind):
     server = limited[kind]  # limit_request_field_size = 300, CRLF included
+
     def field(total):
         return ("X-L", "v" * (total - len("X-L: \r\n")))
+
     assert status_of(raw(server, message("GET", "/", [field(300)]))) == 200
     assert status_of(raw(server, message("GET", "/", [field(301)]))) == 431
 
@@ -158,8 +178,15 @@ def test_body_limit_is_413_under_both_servers(limited, kind):
     server = limited[kind]
     status, _, body = request(server, "POST", "/b", body=b"x" * 1001)
     assert status == 413 and json.loads(body)["limit"] == 1000
-    reply = raw(server, message("POST", "/b", [("Transfer-Encoding", "chunked")],
-                                b"7d0\r\n" + b"y" * 2000 + b"\r\n0\r\n\r\n"))
+    reply = raw(
+        server,
+        message(
+            "POST",
+            "/b",
+            [("Transfer-Encoding", "chunked")],
+            b"7d0\r\n" + b"y" * 2000 + b"\r\n0\r\n\r\n",
+        ),
+    )
     assert status_of(reply) == 413 and b'"limit": 1000' in reply
 
 
@@ -179,15 +206,24 @@ def test_other_clients_are_served_while_one_misbehaves(limited, kind):
 
 # -- access log -----------------------------------------------------------------------
 
+
 def test_access_log_to_stdout_has_date_ip_path_status(server, kind):
     request(server, "GET", "/logged/%s?q=1" % kind)
     request(server, "POST", "/other/%s" % kind, body=b"x", headers={"X-Echo-Status": "201"})
-    first, second = (ACCESS_LINE.match(line)
-                     for line in access_lines(server.log, 2, containing="/%s" % kind))
-    assert (first["ip"], first["method"], first["target"], first["status"]) == \
-        ("127.0.0.1", "GET", "/logged/%s?q=1" % kind, "200")
-    assert (second["method"], second["target"], second["status"]) == \
-        ("POST", "/other/%s" % kind, "201")
+    first, second = (
+        ACCESS_LINE.match(line) for line in access_lines(server.log, 2, containing="/%s" % kind)
+    )
+    assert (first["ip"], first["method"], first["target"], first["status"]) == (
+        "127.0.0.1",
+        "GET",
+        "/logged/%s?q=1" % kind,
+        "200",
+    )
+    assert (second["method"], second["target"], second["status"]) == (
+        "POST",
+        "/other/%s" % kind,
+        "201",
+    )
     logged = time.strptime(first["date"].split()[0], "%d/%b/%Y:%H:%M:%S")
     assert abs(time.mktime(logged) - time.mktime(time.localtime())) < 120
 
@@ -225,13 +261,17 @@ def test_access_log_lines_are_the_same_under_both_servers(start_server):
         request(server, "POST", "/big", body=b"x" * 100000)
         raw(server, message("GET", "/" + "a" * 200))
         request(server, "HEAD", "/last")
-        logged[kind] = [ACCESS_LINE.match(line).group("ip", "method", "target", "status")
-                        for line in access_lines(server.log, 4)]
+        logged[kind] = [
+            ACCESS_LINE.match(line).group("ip", "method", "target", "status")
+            for line in access_lines(server.log, 4)
+        ]
     assert logged["gunicorn"] == logged["waitress"]
-    assert logged["gunicorn"] == [("127.0.0.1", "GET", "/fine?x=1", "200"),
-                                  ("127.0.0.1", "GET", "/bad", "400"),
-                                  ("127.0.0.1", "POST", "/big", "413"),
-                                  ("127.0.0.1", "HEAD", "/last", "200")]
+    assert logged["gunicorn"] == [
+        ("127.0.0.1", "GET", "/fine?x=1", "200"),
+        ("127.0.0.1", "GET", "/bad", "400"),
+        ("127.0.0.1", "POST", "/big", "413"),
+        ("127.0.0.1", "HEAD", "/last", "200"),
+    ]
 
 
 def holding(server, path):
@@ -263,9 +303,13 @@ def test_usr1_reopens_the_access_log(start_server, kind, tmp_path):
     # The master passes the signal on to its workers; the rotation is done
     # once no process has the rotated file open any more (each has opened a
     # new one by the old name, or will at its next line, as waitress does).
-    wait_for(lambda: not holding(server, rotated),
-             what=lambda: "every server process to close the rotated log; %s still hold it"
-             % sorted(holding(server, rotated)))
+    wait_for(
+        lambda: not holding(server, rotated),
+        what=lambda: (
+            "every server process to close the rotated log; %s still hold it"
+            % sorted(holding(server, rotated))
+        ),
+    )
     request(server, "GET", "/after")
     lines = access_lines(log.read_text, 1)
     assert [ACCESS_LINE.match(line)["target"] for line in lines] == ["/after"]
@@ -274,14 +318,15 @@ def test_usr1_reopens_the_access_log(start_server, kind, tmp_path):
 
 # -- TLS ------------------------------------------------------------------------------
 
+
 def test_gunicorn_serves_https_with_the_configured_certificate(start_server, certificate):
     cert, key = certificate
-    server = start_server("gunicorn", echo_settings() + "[tls]\ncertfile = %s\nkeyfile = %s\n"
-                          % (cert, key))
+    server = start_server(
+        "gunicorn", echo_settings() + "[tls]\ncertfile = %s\nkeyfile = %s\n" % (cert, key)
+    )
     context = ssl.create_default_context(cafile=str(cert))
     context.check_hostname = False
-    connection = http.client.HTTPSConnection(server.host, server.port, context=context,
-                                             timeout=10)
+    connection = http.client.HTTPSConnection(server.host, server.port, context=context, timeout=10)
     try:
         connection.request("GET", "/tls?x=1")
         response = connection.getresponse()
@@ -299,14 +344,19 @@ def test_gunicorn_serves_https_with_the_configured_certificate(start_server, cer
 
 # -- proxies --------------------------------------------------------------------------
 
-FORWARDED = {"X-Forwarded-For": "203.0.113.9, 127.0.0.1", "X-Forwarded-Proto": "https",
-             "X-Forwarded-Host": "public.example"}
+FORWARDED = {
+    "X-Forwarded-For": "203.0.113.9, 127.0.0.1",
+    "X-Forwarded-Proto": "https",
+    "X-Forwarded-Host": "public.example",
+}
 
 
 @pytest.fixture(scope="module")
 def behind_proxy(module_starter):
-    return {trusted: module_starter.both(echo_settings() + "[proxy]\ntrusted = %s\n" % trusted)
-            for trusted in ("127.0.0.1", "10.0.0.0/8")}
+    return {
+        trusted: module_starter.both(echo_settings() + "[proxy]\ntrusted = %s\n" % trusted)
+        for trusted in ("127.0.0.1", "10.0.0.0/8")
+    }
 
 
 def test_forwarded_headers_honoured_from_a_trusted_proxy(behind_proxy, kind):
@@ -339,10 +389,14 @@ def test_forwarded_headers_ignored_when_no_proxy_is_trusted(server):
 
 # -- lifecycle ------------------------------------------------------------------------
 
+
 def test_sigterm_lets_an_in_flight_request_finish(start_server):
-    servers = start_server.both(settings_text(
-        server={"workers": 1, "threads": 4, "timeout": 10},
-        routes={"/httpbin": "httpbin", "/": "echo"}))
+    servers = start_server.both(
+        settings_text(
+            server={"workers": 1, "threads": 4, "timeout": 10},
+            routes={"/httpbin": "httpbin", "/": "echo"},
+        )
+    )
 
     def check(server):
         with Connection(server) as connection:
@@ -356,6 +410,7 @@ def test_sigterm_lets_an_in_flight_request_finish(start_server):
         assert server.wait(timeout=15) == 0
         with pytest.raises(OSError):
             socket.create_connection((server.host, server.port), timeout=1).close()
+
     at_once(check, servers)
 
 

@@ -14,21 +14,27 @@ waitress = pytest.importorskip("waitress")
 
 def has(owner, name, why):
     assert hasattr(owner, name), "%s.%s is gone; %s" % (
-        getattr(owner, "__name__", type(owner).__name__), name, why)
+        getattr(owner, "__name__", type(owner).__name__),
+        name,
+        why,
+    )
 
 
 def test_waitress_parser_seams():
     from waitress.adjustments import Adjustments
     from waitress.parser import HTTPRequestParser, ParsingError
+
     for name in ("parse_header", "received"):
         has(HTTPRequestParser, name, "servers/waitress/parser.py Parser overrides it")
     parser = HTTPRequestParser(Adjustments())
     for name in ("error", "completed", "headers_finished", "body_rcv", "version", "headers"):
         has(parser, name, "servers/waitress/parser.py Parser reads it")
+
     # A ParsingError from parse_header becomes parser.error (then made JSON).
     class Refusing(HTTPRequestParser):
         def parse_header(self, header_plus):
             raise ParsingError("no")
+
     refusing = Refusing(Adjustments())
     refusing.received(b"GET / HTTP/1.1\r\n\r\n")
     assert refusing.completed and refusing.error is not None and refusing.error.code == 400
@@ -38,27 +44,41 @@ def test_waitress_channel_and_task_seams():
     from waitress.channel import HTTPChannel
     from waitress.task import ErrorTask, Task, WSGITask
     from waitress.utilities import Error
+
     for name in ("parser_class", "task_class", "error_task_class", "readable", "received"):
         has(HTTPChannel, name, "servers/waitress/channel.py Channel sets or overrides it")
     has(WSGITask, "build_response_header", "CloseEachResponse overrides it")
     has(Task, "set_close_on_finish", "CloseEachResponse calls it")
     has(ErrorTask, "service", "LoggedErrorTask overrides it")
-    assert list(inspect.signature(Error.to_response).parameters) == ["self", "ident"], \
+    assert list(inspect.signature(Error.to_response).parameters) == ["self", "ident"], (
         "waitress.utilities.Error.to_response(ident) changed; JSONError implements it"
+    )
 
 
 def test_waitress_server_seams():
     from waitress.server import create_server
+
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     sock.listen(1)
     server = create_server(lambda environ, start_response: [], sockets=[sock])
     try:
-        for name in ("channel_class", "pull_trigger", "active_channels", "_map",
-                     "task_dispatcher", "accepting", "del_channel"):
+        for name in (
+            "channel_class",
+            "pull_trigger",
+            "active_channels",
+            "_map",
+            "task_dispatcher",
+            "accepting",
+            "del_channel",
+        ):
             has(server, name, "servers/waitress/__init__.py create/run/drain use it")
-        for name in ("asyncore_loop_timeout", "asyncore_use_poll", "connection_limit",
-                     "channel_timeout"):
+        for name in (
+            "asyncore_loop_timeout",
+            "asyncore_use_poll",
+            "connection_limit",
+            "channel_timeout",
+        ):
             has(server.adj, name, "servers/waitress/__init__.py passes it through")
     finally:
         server.close()
@@ -68,6 +88,7 @@ def test_waitress_server_seams():
 def test_gunicorn_request_seams():
     from gunicorn.config import Config
     from gunicorn.http.parser import RequestParser
+
     left, right = socket.socketpair()
     try:
         left.sendall(b"POST //x HTTP/1.1\r\nHost: h\r\nContent-Length: 2\r\n\r\nab")
@@ -76,8 +97,9 @@ def test_gunicorn_request_seams():
         has(req.unreader, "sock", "servers/gunicorn/hooks.py BodyDeadline shuts its read side")
         assert req.unreader.sock is right
         has(req, "force_close", "servers/gunicorn/hooks.py BodyDeadline closes the connection")
-        assert req.path == "//x" and ("CONTENT-LENGTH", "2") in req.headers, \
+        assert req.path == "//x" and ("CONTENT-LENGTH", "2") in req.headers, (
             "gunicorn's Request.path / .headers changed; servers/gunicorn/hooks.py edits them"
+        )
     finally:
         left.close()
         right.close()
@@ -85,7 +107,17 @@ def test_gunicorn_request_seams():
 
 def test_gunicorn_hooks_and_settings_exist():
     from gunicorn.config import Config
+
     settings = Config().settings
-    for name in ("pre_request", "post_request", "when_ready", "worker_connections",
-                 "control_socket_disable", "forwarded_allow_ips", "secure_scheme_headers"):
-        assert name in settings, "gunicorn setting %s is gone; servers/gunicorn/__init__.py sets it" % name
+    for name in (
+        "pre_request",
+        "post_request",
+        "when_ready",
+        "worker_connections",
+        "control_socket_disable",
+        "forwarded_allow_ips",
+        "secure_scheme_headers",
+    ):
+        assert name in settings, (
+            "gunicorn setting %s is gone; servers/gunicorn/__init__.py sets it" % name
+        )

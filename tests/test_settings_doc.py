@@ -6,10 +6,10 @@ import os
 
 import pytest
 
-from wsgi_echo import settings as declared, settings_doc
-from wsgi_echo.servers import cli
-
 from conftest import PROJECT, run_cli
+from wsgi_echo import settings as declared
+from wsgi_echo import settings_doc
+from wsgi_echo.servers import cli
 
 
 def read(name):
@@ -20,14 +20,16 @@ def read(name):
 def test_shipped_settings_ini_is_the_rendered_declarations():
     assert read("settings.ini") == settings_doc.render_ini(), (
         "settings.ini differs from the declarations: edit wsgi_echo/settings/declarations.py, then "
-        "run python -m wsgi_echo.settings_doc")
+        "run python -m wsgi_echo.settings_doc"
+    )
 
 
 def test_the_docs_settings_table_is_the_rendered_declarations():
     page = read(settings_doc.TABLE_PAGE)
     assert settings_doc.page_with_table(page) == page, (
         "docs/settings.md's table differs from the declarations: run "
-        "python -m wsgi_echo.settings_doc")
+        "python -m wsgi_echo.settings_doc"
+    )
 
 
 def test_a_hand_edit_of_either_file_is_caught():
@@ -42,8 +44,11 @@ def test_shipped_file_loads_to_the_built_in_defaults():
     builtin = declared.build(declared.BUILTIN, PROJECT, {})
     for section in declared.SECTIONS:
         assert getattr(shipped, section) == getattr(builtin, section), section
-    assert shipped.routes == builtin.routes == (
-        ("/httpbin", "httpbin"), ("/echo", "echo"), ("/", "static"))
+    assert (
+        shipped.routes
+        == builtin.routes
+        == (("/httpbin", "httpbin"), ("/echo", "echo"), ("/", "static"))
+    )
 
 
 def test_every_declaration_is_in_its_section_object_and_nothing_else():

@@ -10,10 +10,9 @@ import time
 
 import pytest
 
+from conftest import echo_settings
 from wsgi_echo.testing.clients import at_once, request, status_of
 from wsgi_echo.testing.trickle import Trickler
-
-from conftest import echo_settings
 
 pytestmark = pytest.mark.server
 
@@ -40,8 +39,9 @@ def normal_latencies(server, seconds):
 def trickling(server, head, rest):
     """2 x threads slow clients, and normal requests meanwhile:
     (normal latencies, the slow connections)."""
-    with Trickler(server, head, rest, count=2 * THREADS, interval=TRICKLE_INTERVAL,
-                  cap=20) as tricklers:
+    with Trickler(
+        server, head, rest, count=2 * THREADS, interval=TRICKLE_INTERVAL, cap=20
+    ) as tricklers:
         assert tricklers.sending.wait(10), "the slow clients never sent a byte"
         latencies = normal_latencies(server, 2 * DEADLINE + 1)
         tricklers.join(20)
@@ -67,8 +67,9 @@ def silent(server, data):
 
 SILENT_BODY = b"POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n12345"
 # A chunk size no body will reach (2**96 bytes), then silence.
-ENDLESS_CHUNK = (b"POST /x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
-                 b"ffffffffffffffffffffffff\r\n")
+ENDLESS_CHUNK = (
+    b"POST /x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nffffffffffffffffffffffff\r\n"
+)
 
 
 def silent_bodies(server):
@@ -96,7 +97,8 @@ def outcomes(module_starter):
         ("gunicorn", "endless chunk"): lambda server: silent(server, ENDLESS_CHUNK),
         ("waitress", "endless chunk"): lambda server: silent(server, ENDLESS_CHUNK),
         ("waitress", "silent headers"): lambda server: silent(
-            server, b"GET /x HTTP/1.1\r\nHost: x\r\n"),
+            server, b"GET /x HTTP/1.1\r\nHost: x\r\n"
+        ),
     }
     servers = {key: module_starter(key[0], SETTINGS) for key in scenarios}
     return at_once(lambda key: scenarios[key](servers[key]), {key: key for key in scenarios})
@@ -118,8 +120,10 @@ def test_trickled_bodies_are_cut_at_the_body_deadline(outcomes):
         for trickler in tricklers:
             assert status_of(trickler.reply) == 408, (kind, trickler.reply[:80])
             assert b"Connection: close" in trickler.reply, kind
-            assert DEADLINE <= trickler.closed_after < waves * DEADLINE + 1.5, \
-                (kind, trickler.closed_after)
+            assert DEADLINE <= trickler.closed_after < waves * DEADLINE + 1.5, (
+                kind,
+                trickler.closed_after,
+            )
         if kind == "waitress":
             assert max(latencies) < 1.0, latencies
         else:

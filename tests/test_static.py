@@ -9,10 +9,9 @@ import pytest
 from webob import Request
 from webtest import TestApp
 
+from conftest import HTDOCS, app_for, settings_text
 from wsgi_echo import settings as settings_module
 from wsgi_echo.apps.static import StaticApp, cache, files
-
-from conftest import HTDOCS, app_for, settings_text
 
 SECRET = b"TOP SECRET - must never be served\n"
 
@@ -58,12 +57,17 @@ def site(tmp_path):
 
 
 def static_app(root, extra="", tmp_path=None):
-    return app_for("""
+    return app_for(
+        """
         [static]
         root = %s
         cache_max_age = 120
         %s
-    """ % (root, extra), os.path.dirname(str(root)), name="static.ini")
+    """
+        % (root, extra),
+        os.path.dirname(str(root)),
+        name="static.ini",
+    )
 
 
 @pytest.fixture
@@ -80,6 +84,7 @@ def raw_path(app, path_info, method="GET", **environ):
 
 
 # -- index files and redirects ------------------------------------------------------
+
 
 def test_root_serves_its_index(app):
     response = app.get("/")
@@ -108,12 +113,14 @@ def test_file_asked_for_as_a_directory_is_404(app):
 
 # -- the allow-list -------------------------------------------------------------------
 
+
 def test_allowed_extensions_are_case_insensitive(app):
     assert app.get("/UPPER.HTML").body == b"<p>upper</p>"
 
 
-@pytest.mark.parametrize("path", ["/secret.py", "/noext", "/missing.py", "/missing",
-                                  "/sub/nothing.exe", "/notes.txt.gz"])
+@pytest.mark.parametrize(
+    "path", ["/secret.py", "/noext", "/missing.py", "/missing", "/sub/nothing.exe", "/notes.txt.gz"]
+)
 def test_disallowed_extension_is_403_whether_or_not_it_exists(app, path):
     response = app.get(path, status=403)
     assert response.content_type == "text/html"
@@ -132,6 +139,7 @@ def test_allow_list_comes_from_settings(site):
 
 
 # -- error pages ----------------------------------------------------------------------
+
 
 def test_custom_error_pages_with_placeholders_escaped(site):
     (site / "404.html").write_text("<title>{{status}} {{reason}}</title>missing: {{path}}")
@@ -163,6 +171,7 @@ def test_project_htdocs_error_pages(tmp_path):
 
 # -- headers ----------------------------------------------------------------------------
 
+
 def test_file_headers(app, site):
     response = app.get("/a.txt")
     headers = response.headers
@@ -174,13 +183,19 @@ def test_file_headers(app, site):
     assert headers["ETag"].startswith('"') and headers["ETag"].endswith('"')
     mtime = os.stat(site / "a.txt").st_mtime
     from email.utils import parsedate_to_datetime
+
     assert parsedate_to_datetime(headers["Last-Modified"]).timestamp() == int(mtime)
 
 
-@pytest.mark.parametrize("path, expected", [
-    ("/style.css", "text/css; charset=utf-8"), ("/data.json", "application/json"),
-    ("/image.png", "image/png"), ("/", "text/html; charset=utf-8"),
-])
+@pytest.mark.parametrize(
+    "path, expected",
+    [
+        ("/style.css", "text/css; charset=utf-8"),
+        ("/data.json", "application/json"),
+        ("/image.png", "image/png"),
+        ("/", "text/html; charset=utf-8"),
+    ],
+)
 def test_content_types(app, path, expected):
     assert app.get(path).headers["Content-Type"] == expected
 
@@ -233,8 +248,7 @@ def test_memory_budget_is_respected(site, tmp_path, monkeypatch):
     assert static_files.cache.memory_used <= 17000
 
 
-def test_file_rewritten_after_its_freshness_check_is_sent_as_it_now_is(site, tmp_path,
-                                                                       monkeypatch):
+def test_file_rewritten_after_its_freshness_check_is_sent_as_it_now_is(site, tmp_path, monkeypatch):
     """The race a busy server meets: the cache entry passed its stat check,
     then the file changed before it was opened.  Headers and bytes must come
     from the same open file, not a 404 and not the old length."""
@@ -286,6 +300,7 @@ def test_deleted_file_becomes_404(app, site):
 
 # -- conditional and range requests ---------------------------------------------
 
+
 def test_if_none_match_gives_304(app):
     etag = app.get("/a.txt").headers["ETag"]
     response = app.get("/a.txt", headers={"If-None-Match": etag}, status=304)
@@ -297,8 +312,7 @@ def test_if_none_match_gives_304(app):
 def test_if_modified_since_gives_304(app):
     last_modified = app.get("/a.txt").headers["Last-Modified"]
     app.get("/a.txt", headers={"If-Modified-Since": last_modified}, status=304)
-    app.get("/a.txt", headers={"If-Modified-Since": "Mon, 01 Jan 2001 00:00:00 GMT"},
-            status=200)
+    app.get("/a.txt", headers={"If-Modified-Since": "Mon, 01 Jan 2001 00:00:00 GMT"}, status=200)
 
 
 def test_range_gives_206(app, site):
@@ -331,6 +345,7 @@ def test_if_match_mismatch_gives_412(app):
 
 # -- methods --------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("method", ["POST", "PUT", "DELETE", "PATCH", "OPTIONS"])
 def test_other_methods_get_405_with_allow(app, method):
     response = app.request("/a.txt", method=method, status=405)
@@ -338,6 +353,7 @@ def test_other_methods_get_405_with_allow(app, method):
 
 
 # -- precompressed siblings -----------------------------------------------------------
+
 
 def undecoded(app, path, **headers):
     """The response as sent (WebTest would undo the Content-Encoding)."""
@@ -381,14 +397,35 @@ def test_compressed_variant_has_its_own_etag(app):
 # -- containment ----------------------------------------------------------------------
 
 TRAVERSALS = [
-    "/../outside/secret.txt", "/sub/../../outside/secret.txt", "/..", "/../",
-    "/%2e%2e/outside/secret.txt", "/..%2foutside%2fsecret.txt", "/..%2Foutside/index.html",
-    "/sub/..%2f..%2foutside%2fsecret.txt", "/..\\outside\\secret.txt", "/sub\\..\\..\\a.txt",
-    "/a.txt%00.html", "/index.html%00", "//etc/passwd", "/etc/passwd",
-    "/%2fetc%2fpasswd", "/" + "a" * 300 + ".html", "/" + "/".join(["d"] * 2000) + "/x.html",
-    "/link-out.txt", "/linkdir/", "/linkdir", "/linkdir/index.html", "/linkdir/page.html",
-    "/link-to-dotfile.txt", "/.env", "/.git/config.txt", "/.git/", "/.hidden-dir/page.html",
-    "/sub/.%2e/.%2e/outside/secret.txt", "/%c0%ae%c0%ae/outside/secret.txt",
+    "/../outside/secret.txt",
+    "/sub/../../outside/secret.txt",
+    "/..",
+    "/../",
+    "/%2e%2e/outside/secret.txt",
+    "/..%2foutside%2fsecret.txt",
+    "/..%2Foutside/index.html",
+    "/sub/..%2f..%2foutside%2fsecret.txt",
+    "/..\\outside\\secret.txt",
+    "/sub\\..\\..\\a.txt",
+    "/a.txt%00.html",
+    "/index.html%00",
+    "//etc/passwd",
+    "/etc/passwd",
+    "/%2fetc%2fpasswd",
+    "/" + "a" * 300 + ".html",
+    "/" + "/".join(["d"] * 2000) + "/x.html",
+    "/link-out.txt",
+    "/linkdir/",
+    "/linkdir",
+    "/linkdir/index.html",
+    "/linkdir/page.html",
+    "/link-to-dotfile.txt",
+    "/.env",
+    "/.git/config.txt",
+    "/.git/",
+    "/.hidden-dir/page.html",
+    "/sub/.%2e/.%2e/outside/secret.txt",
+    "/%c0%ae%c0%ae/outside/secret.txt",
 ]
 
 
@@ -400,11 +437,20 @@ def test_traversal_attempts_never_reach_outside(app, path):
     assert b"PASSWORD" not in response.body and b"[core]" not in response.body
 
 
-@pytest.mark.parametrize("path_info", [
-    "/../outside/secret.txt", "/sub/../../outside/index.html", "/..\\outside\\secret.txt",
-    "/a.txt\x00.html", "/" + "\xc3" + ".html", "/" + "é" * 3000 + ".html",
-    os.sep + "..", "/linkdir/", "/.git/config.txt",
-])
+@pytest.mark.parametrize(
+    "path_info",
+    [
+        "/../outside/secret.txt",
+        "/sub/../../outside/index.html",
+        "/..\\outside\\secret.txt",
+        "/a.txt\x00.html",
+        "/" + "\xc3" + ".html",
+        "/" + "é" * 3000 + ".html",
+        os.sep + "..",
+        "/linkdir/",
+        "/.git/config.txt",
+    ],
+)
 def test_decoded_paths_as_servers_give_them(app, path_info):
     response = raw_path(app, path_info)
     assert response.status_int in (403, 404)
@@ -451,5 +497,7 @@ def test_if_none_match_star_is_304_for_a_file_that_exists(app):
 def test_several_ranges_are_ignored_and_the_whole_file_sent(app, site):
     response = app.get("/image.png", headers={"Range": "bytes=0-0,5-6"}, status=200)
     assert response.body == (site / "image.png").read_bytes()
-    assert app.get("/image.png", headers={"Range": "bytes=5-6"}, status=206).body == \
-        (site / "image.png").read_bytes()[5:7]
+    assert (
+        app.get("/image.png", headers={"Range": "bytes=5-6"}, status=206).body
+        == (site / "image.png").read_bytes()[5:7]
+    )

@@ -15,17 +15,16 @@ import time
 
 import pytest
 
+from conftest import settings_text
 from wsgi_echo.testing.churn import FileChurn
 from wsgi_echo.testing.clients import Connection, at_once, message
-
-from conftest import settings_text
 
 pytestmark = pytest.mark.server
 
 CLIENTS = 4
 SECONDS = 2.0
-SMALL = 10 * 1024          # answered from memory
-LARGE = 400 * 1024         # sent from disk (sendfile under gunicorn)
+SMALL = 10 * 1024  # answered from memory
+LARGE = 400 * 1024  # sent from disk (sendfile under gunicorn)
 
 
 def versions(size):
@@ -49,8 +48,9 @@ def fetch_repeatedly(server, path, contents, until):
                 connection.close()
                 connection = Connection(server, timeout=3)
                 continue
-            assert response.ending != "timeout", \
+            assert response.ending != "timeout", (
                 "a response stalled on an open connection (body shorter than its Content-Length?)"
+            )
             statuses.append(response.status)
             # A version caught mid-rewrite may mix two versions, and a body cut
             # short ends where the server closed: only the file's bytes, still.
@@ -73,20 +73,27 @@ def race(server, folder):
         with FileChurn(os.path.join(folder, name), contents, "both", interval=0.006) as churn:
             until = time.monotonic() + SECONDS / 2
             with concurrent.futures.ThreadPoolExecutor(CLIENTS) as pool:
-                futures = [pool.submit(fetch_repeatedly, server, "/" + name, contents,
-                                       until) for _ in range(CLIENTS)]
+                futures = [
+                    pool.submit(fetch_repeatedly, server, "/" + name, contents, until)
+                    for _ in range(CLIENTS)
+                ]
             outcomes = [future.result() for future in futures]
         results[name] = (outcomes, churn.changes)
     return results
 
 
 def test_a_file_changing_under_load_is_never_a_5xx_404_or_a_stalled_short_body(
-        module_starter, tmp_path_factory):
-    folders = {kind: str(tmp_path_factory.mktemp("race-" + kind))
-               for kind in ("gunicorn", "waitress")}
-    servers = {kind: module_starter(kind, settings_text(
-        server={"workers": 1, "threads": 4}, static={"root": folder}))
-        for kind, folder in folders.items()}
+    module_starter, tmp_path_factory
+):
+    folders = {
+        kind: str(tmp_path_factory.mktemp("race-" + kind)) for kind in ("gunicorn", "waitress")
+    }
+    servers = {
+        kind: module_starter(
+            kind, settings_text(server={"workers": 1, "threads": 4}, static={"root": folder})
+        )
+        for kind, folder in folders.items()
+    }
     results = at_once(lambda server: race(server, folders[server.kind]), servers)
     for kind, per_file in results.items():
         for name, (outcomes, changes) in per_file.items():

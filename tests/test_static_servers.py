@@ -5,12 +5,12 @@ not WebTest, decode them)."""
 
 import hashlib
 import os
+import pathlib
 
 import pytest
 
-from wsgi_echo.testing.clients import raw, request, status_of
-
 from conftest import HTDOCS, SERVERS, settings_text
+from wsgi_echo.testing.clients import raw, request, status_of
 
 pytestmark = pytest.mark.server
 
@@ -20,8 +20,9 @@ SECRET = b"SECRET-OUTSIDE-THE-ROOT"
 
 @pytest.fixture(scope="module")
 def servers(module_starter, tmp_path_factory):
-    return module_starter.both(settings_text(server={"workers": 1, "threads": 4},
-                                             static={"root": HTDOCS}))
+    return module_starter.both(
+        settings_text(server={"workers": 1, "threads": 4}, static={"root": HTDOCS})
+    )
 
 
 @pytest.fixture(scope="module")
@@ -39,8 +40,9 @@ def jailed(module_starter, tmp_path_factory):
     os.symlink(base / "secret.txt", root / "link.txt")
     os.symlink(base / "outside", root / "linkdir")
     os.symlink(base / "outside" / "index.html", root / "sub" / "index.html")
-    return module_starter.both(settings_text(server={"workers": 1, "threads": 4},
-                                             static={"root": root}))
+    return module_starter.both(
+        settings_text(server={"workers": 1, "threads": 4}, static={"root": root})
+    )
 
 
 def sha256_of(path):
@@ -48,20 +50,31 @@ def sha256_of(path):
         return hashlib.sha256(handle.read()).hexdigest()
 
 
-@pytest.mark.parametrize("name, content_type", [
-    ("image.jpg", "image/jpeg"), ("image.png", "image/png"), ("image.gif", "image/gif")])
+@pytest.mark.parametrize(
+    "name, content_type",
+    [("image.jpg", "image/jpeg"), ("image.png", "image/png"), ("image.gif", "image/gif")],
+)
 def test_images_are_byte_exact(server, name, content_type):
     status, headers, body = request(server, "GET", "/" + name)
     assert status == 200
     assert headers["Content-Type"] == content_type
-    assert int(headers["Content-Length"]) == len(body) == os.path.getsize(
-        os.path.join(HTDOCS, name))
+    assert (
+        int(headers["Content-Length"]) == len(body) == os.path.getsize(os.path.join(HTDOCS, name))
+    )
     assert hashlib.sha256(body).hexdigest() == sha256_of(os.path.join(HTDOCS, name))
 
 
-@pytest.mark.parametrize("path, status", [("/", 200), ("/style.css", 200), ("/app.js", 200),
-                                          ("/missing.html", 404), ("/settings.ini", 403),
-                                          ("/echo/x", 200)])
+@pytest.mark.parametrize(
+    "path, status",
+    [
+        ("/", 200),
+        ("/style.css", 200),
+        ("/app.js", 200),
+        ("/missing.html", 404),
+        ("/settings.ini", 403),
+        ("/echo/x", 200),
+    ],
+)
 def test_every_response_carries_the_basic_headers(server, path, status):
     got, headers, body = request(server, "GET", path)
     assert got == status
@@ -73,20 +86,30 @@ def test_every_response_carries_the_basic_headers(server, path, status):
 
 
 def test_file_validators_and_conditional_requests(server):
-    _, headers, body = request(server, "GET", "/index.html")
-    for name in ("Last-Modified", "ETag", "Accept-Ranges", "X-Content-Type-Options",
-                 "Cache-Control"):
+    _, headers, _body = request(server, "GET", "/index.html")
+    for name in (
+        "Last-Modified",
+        "ETag",
+        "Accept-Ranges",
+        "X-Content-Type-Options",
+        "Cache-Control",
+    ):
         assert headers[name], name
-    status, _, empty = request(server, "GET", "/index.html",
-                               headers={"If-None-Match": headers["ETag"]})
+    status, _, empty = request(
+        server, "GET", "/index.html", headers={"If-None-Match": headers["ETag"]}
+    )
     assert status == 304 and empty == b""
-    status, _, _ = request(server, "GET", "/index.html",
-                           headers={"If-Modified-Since": headers["Last-Modified"]})
+    status, _, _ = request(
+        server, "GET", "/index.html", headers={"If-Modified-Since": headers["Last-Modified"]}
+    )
     assert status == 304
 
 
+IMAGE_PNG = pathlib.Path(HTDOCS, "image.png")
+
+
 def test_range_and_unsatisfiable_range(server):
-    data = open(os.path.join(HTDOCS, "image.png"), "rb").read()
+    data = IMAGE_PNG.read_bytes()
     status, headers, body = request(server, "GET", "/image.png", headers={"Range": "bytes=10-19"})
     assert status == 206 and body == data[10:20]
     assert headers["Content-Range"] == "bytes 10-19/%d" % len(data)
@@ -109,14 +132,33 @@ def test_directory_redirect_and_index_over_the_wire(server):
     assert status == 200 and b"<h1>About</h1>" in body
 
 
-@pytest.mark.parametrize("target", [
-    b"/../secret.txt", b"/%2e%2e/secret.txt", b"/..%2fsecret.txt", b"/..%2Fsecret.txt",
-    b"/sub/..%2f..%2fsecret.txt", b"/..\\secret.txt", b"/..%5csecret.txt",
-    b"/%2e%2e%5csecret.txt", b"/index.html%00.txt", b"/link.txt%00", b"//../secret.txt",
-    b"/../outside/index.html", b"/../outside/", b"/%2e%2e/outside/", b"/linkdir/",
-    b"/linkdir/index.html", b"/link.txt", b"/sub/", b"/.env.txt", b"/%2eenv.txt",
-    b"/sub/%2e%2e/%2e%2e/secret.txt", b"/" + b"a" * 4000 + b".txt",
-])
+@pytest.mark.parametrize(
+    "target",
+    [
+        b"/../secret.txt",
+        b"/%2e%2e/secret.txt",
+        b"/..%2fsecret.txt",
+        b"/..%2Fsecret.txt",
+        b"/sub/..%2f..%2fsecret.txt",
+        b"/..\\secret.txt",
+        b"/..%5csecret.txt",
+        b"/%2e%2e%5csecret.txt",
+        b"/index.html%00.txt",
+        b"/link.txt%00",
+        b"//../secret.txt",
+        b"/../outside/index.html",
+        b"/../outside/",
+        b"/%2e%2e/outside/",
+        b"/linkdir/",
+        b"/linkdir/index.html",
+        b"/link.txt",
+        b"/sub/",
+        b"/.env.txt",
+        b"/%2eenv.txt",
+        b"/sub/%2e%2e/%2e%2e/secret.txt",
+        b"/" + b"a" * 4000 + b".txt",
+    ],
+)
 @pytest.mark.parametrize("kind", SERVERS)
 def test_traversal_over_the_wire(jailed, kind, target):
     server = jailed[kind]
@@ -129,8 +171,9 @@ def test_traversal_over_the_wire(jailed, kind, target):
 
 @pytest.mark.parametrize("kind", SERVERS)
 def test_absolute_form_request_target_stays_inside(jailed, kind):
-    reply = raw(jailed[kind], b"GET http://x/../secret.txt HTTP/1.1\r\nHost: x\r\n"
-                              b"Connection: close\r\n\r\n")
+    reply = raw(
+        jailed[kind], b"GET http://x/../secret.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    )
     assert SECRET not in reply
     assert status_of(reply) in (400, 404)
 
@@ -143,21 +186,28 @@ def test_redirect_never_points_at_another_host(server):
         assert location[0].split(b":", 1)[1].strip().startswith(b"/about/"), location
 
 
-@pytest.mark.parametrize("headers", [
-    {"If-Modified-Since": "Fri, 01 Jan 99999 00:00:00 GMT"},
-    {"If-Modified-Since": "Fri, 31 Dec 9999 23:59:59 -0001"},
-    {"Range": "bytes=-"}, {"Range": "bytes=--1"}, {"Range": "bytes=5-1"},
-    {"Range": "bytes=0-1", "If-Range": "Mon, 01 Jan 10000 00:00:00 GMT"},
-    {"If-None-Match": "\"unterminated"}, {"If-Unmodified-Since": "yesterday"},
-])
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"If-Modified-Since": "Fri, 01 Jan 99999 00:00:00 GMT"},
+        {"If-Modified-Since": "Fri, 31 Dec 9999 23:59:59 -0001"},
+        {"Range": "bytes=-"},
+        {"Range": "bytes=--1"},
+        {"Range": "bytes=5-1"},
+        {"Range": "bytes=0-1", "If-Range": "Mon, 01 Jan 10000 00:00:00 GMT"},
+        {"If-None-Match": '"unterminated'},
+        {"If-Unmodified-Since": "yesterday"},
+    ],
+)
 def test_malformed_conditional_headers_are_ignored(server, headers):
     status, _, body = request(server, "GET", "/image.png", headers=headers)
     assert status == 200
-    assert body == open(os.path.join(HTDOCS, "image.png"), "rb").read()
+    assert body == IMAGE_PNG.read_bytes()
 
 
 def test_empty_suffix_range_is_416(server):
     status, headers, _ = request(server, "GET", "/image.png", headers={"Range": "bytes=-0"})
     assert status == 416
     assert headers["Content-Range"] == "bytes */%d" % os.path.getsize(
-        os.path.join(HTDOCS, "image.png"))
+        os.path.join(HTDOCS, "image.png")
+    )

@@ -32,8 +32,12 @@ def pki(tmp_path_factory):
     server = authority.issue_cert("127.0.0.1", "localhost")
     client = authority.issue_cert("client@example.com", common_name="alice")
     outsider = stranger.issue_cert("mallory@example.com", common_name="mallory")
-    files = {"ca": folder / "ca.pem", "server": folder / "server.pem",
-             "client": folder / "client.pem", "outsider": folder / "outsider.pem"}
+    files = {
+        "ca": folder / "ca.pem",
+        "server": folder / "server.pem",
+        "client": folder / "client.pem",
+        "outsider": folder / "outsider.pem",
+    }
     authority.cert_pem.write_to_path(str(files["ca"]))
     server.private_key_and_cert_chain_pem.write_to_path(str(files["server"]))
     client.private_key_and_cert_chain_pem.write_to_path(str(files["client"]))
@@ -63,8 +67,10 @@ def site(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def servers(module_starter, pki, site):
-    return {mode: module_starter("gunicorn", tls_settings(pki, mode, site=site))
-            for mode in ("off", "optional", "required")}
+    return {
+        mode: module_starter("gunicorn", tls_settings(pki, mode, site=site))
+        for mode in ("off", "optional", "required")
+    }
 
 
 def client_context(pki, cert=None, alpn=("h2", "http/1.1")):
@@ -82,6 +88,7 @@ def get(server, path, pki, cert=None, http2=True, **kwargs):
 
 
 # -- protocol negotiation ----------------------------------------------------------------
+
 
 def test_http2_is_negotiated_by_alpn_and_reported_by_the_echo(servers, pki):
     response = get(servers["off"], "/echo/x", pki)
@@ -130,6 +137,7 @@ def test_plain_http_has_a_null_tls_key(start_server):
 
 # -- the tls object and client certificates ----------------------------------------------
 
+
 def test_the_tls_object_describes_the_connection(servers, pki):
     tls = get(servers["off"], "/echo/x", pki).json()["tls"]
     assert tls["version"] in ("TLSv1.2", "TLSv1.3")
@@ -151,10 +159,14 @@ def test_an_optional_client_certificate_is_described_when_sent(servers, pki):
     assert cert["san"] == ["email:client@example.com"]
     assert cert["not_before"].endswith("Z") and cert["not_after"] > cert["not_before"]
     from cryptography import x509
+
     parsed = x509.load_pem_x509_certificate(pki["client_der"])
     assert int(cert["serial"], 16) == parsed.serial_number
-    der = parsed.public_bytes(encoding=__import__("cryptography.hazmat.primitives.serialization",
-                                                  fromlist=["Encoding"]).Encoding.DER)
+    der = parsed.public_bytes(
+        encoding=__import__(
+            "cryptography.hazmat.primitives.serialization", fromlist=["Encoding"]
+        ).Encoding.DER
+    )
     assert cert["sha256"] == hashlib.sha256(der).hexdigest()
 
 
@@ -178,35 +190,46 @@ def test_a_required_certificate_that_is_missing_ends_the_handshake(servers, pki)
 
 # -- HTTP/2 streams and the other apps -----------------------------------------------------
 
+
 def test_several_streams_share_one_http2_connection(servers, pki):
     """Ten requests on one connection, sent before any answer is read; each
     answer carries its own stream's path."""
     context = client_context(pki, alpn=("h2",))
-    with socket.create_connection(("127.0.0.1", servers["off"].port), timeout=10) as raw:
-        with context.wrap_socket(raw, server_hostname="127.0.0.1") as sock:
-            assert sock.selected_alpn_protocol() == "h2"
-            connection = h2.connection.H2Connection()
-            connection.initiate_connection()
-            streams = {}
-            for number in range(10):
-                stream_id = connection.get_next_available_stream_id()
-                streams[stream_id] = "/echo/stream/%d" % number
-                connection.send_headers(stream_id, [
-                    (":method", "GET"), (":path", streams[stream_id]), (":scheme", "https"),
-                    (":authority", "127.0.0.1")], end_stream=True)
+    with (
+        socket.create_connection(("127.0.0.1", servers["off"].port), timeout=10) as raw,
+        context.wrap_socket(raw, server_hostname="127.0.0.1") as sock,
+    ):
+        assert sock.selected_alpn_protocol() == "h2"
+        connection = h2.connection.H2Connection()
+        connection.initiate_connection()
+        streams = {}
+        for number in range(10):
+            stream_id = connection.get_next_available_stream_id()
+            streams[stream_id] = "/echo/stream/%d" % number
+            connection.send_headers(
+                stream_id,
+                [
+                    (":method", "GET"),
+                    (":path", streams[stream_id]),
+                    (":scheme", "https"),
+                    (":authority", "127.0.0.1"),
+                ],
+                end_stream=True,
+            )
+        sock.sendall(connection.data_to_send())
+        bodies, ended = {stream: b"" for stream in streams}, set()
+        while len(ended) < len(streams):
+            data = sock.recv(65536)
+            assert data, "the server closed the connection"
+            for event in connection.receive_data(data):
+                if isinstance(event, h2.events.DataReceived):
+                    bodies[event.stream_id] += event.data
+                    connection.acknowledge_received_data(
+                        event.flow_controlled_length, event.stream_id
+                    )
+                elif isinstance(event, h2.events.StreamEnded):
+                    ended.add(event.stream_id)
             sock.sendall(connection.data_to_send())
-            bodies, ended = {stream: b"" for stream in streams}, set()
-            while len(ended) < len(streams):
-                data = sock.recv(65536)
-                assert data, "the server closed the connection"
-                for event in connection.receive_data(data):
-                    if isinstance(event, h2.events.DataReceived):
-                        bodies[event.stream_id] += event.data
-                        connection.acknowledge_received_data(event.flow_controlled_length,
-                                                             event.stream_id)
-                    elif isinstance(event, h2.events.StreamEnded):
-                        ended.add(event.stream_id)
-                sock.sendall(connection.data_to_send())
     for stream_id, path in streams.items():
         answer = json.loads(bodies[stream_id])
         assert answer["path"] == path and answer["http_version"] == "2"
@@ -215,12 +238,17 @@ def test_several_streams_share_one_http2_connection(servers, pki):
 def test_concurrent_requests_from_an_http2_client_are_all_answered(servers, pki):
     async def many():
         async with httpx.AsyncClient(http2=True, verify=client_context(pki)) as client:
-            return await asyncio.gather(*[
-                client.get("https://127.0.0.1:%d/echo/c/%d" % (servers["off"].port, number))
-                for number in range(20)])
+            return await asyncio.gather(
+                *[
+                    client.get("https://127.0.0.1:%d/echo/c/%d" % (servers["off"].port, number))
+                    for number in range(20)
+                ]
+            )
+
     responses = asyncio.run(many())
-    assert [response.json()["path"] for response in responses] == \
-        ["/echo/c/%d" % number for number in range(20)]
+    assert [response.json()["path"] for response in responses] == [
+        "/echo/c/%d" % number for number in range(20)
+    ]
     assert {response.http_version for response in responses} == {"HTTP/2"}
 
 
@@ -230,12 +258,14 @@ def test_static_files_over_http2_keep_validators_ranges_and_variants(servers, pk
     assert whole.http_version == "HTTP/2" and whole.content == b"0123456789" * 100
     etag = whole.headers["etag"]
     assert get(server, "/page.txt", pki, headers={"If-None-Match": etag}).status_code == 304
-    part = get(server, "/page.txt", pki,
-               headers={"Range": "bytes=5-14", "Accept-Encoding": "identity"})
+    part = get(
+        server, "/page.txt", pki, headers={"Range": "bytes=5-14", "Accept-Encoding": "identity"}
+    )
     assert part.status_code == 206 and part.content == b"5678901234"
     with httpx.Client(http2=True, verify=client_context(pki)) as client:
-        raw = client.get("https://127.0.0.1:%d/page.txt" % server.port,
-                         headers={"Accept-Encoding": "gzip"})
+        raw = client.get(
+            "https://127.0.0.1:%d/page.txt" % server.port, headers={"Accept-Encoding": "gzip"}
+        )
         assert raw.headers["content-encoding"] == "gzip"
         assert raw.content == b"0123456789" * 100  # httpx decoded our .gz sibling
 
@@ -251,10 +281,15 @@ def test_the_access_log_shows_the_protocol(servers, pki):
 
 # -- cleartext HTTP/2 behind a proxy, and refusals -------------------------------------------
 
+
 @pytest.mark.parametrize("trusted, version", [("127.0.0.1", "HTTP/2"), ("10.0.0.0/8", None)])
 def test_cleartext_http2_is_accepted_from_trusted_proxies_only(start_server, trusted, version):
-    server = start_server("gunicorn", settings_text(
-        proxy={"trusted": trusted, "http2_cleartext": "prior-knowledge"}, routes={"/": "echo"}))
+    server = start_server(
+        "gunicorn",
+        settings_text(
+            proxy={"trusted": trusted, "http2_cleartext": "prior-knowledge"}, routes={"/": "echo"}
+        ),
+    )
     url = "http://127.0.0.1:%d/h2c" % server.port
     if version:
         with httpx.Client(http1=False, http2=True) as client:
@@ -267,33 +302,48 @@ def test_cleartext_http2_is_accepted_from_trusted_proxies_only(start_server, tru
         assert httpx.get(url).json()["http_version"] == "1.1"
 
 
-@pytest.mark.parametrize("section, key, value", [
-    ("tls", "certfile", None), ("proxy", "http2_cleartext", "prior-knowledge")])
+@pytest.mark.parametrize(
+    "section, key, value",
+    [("tls", "certfile", None), ("proxy", "http2_cleartext", "prior-knowledge")],
+)
 def test_waitress_refuses_tls_and_http2_settings_in_one_line(ini, pki, section, key, value):
     if section == "tls":
         path = ini(tls_settings(pki))
         expected = "[tls] certfile = %s: waitress cannot serve HTTPS" % pki["server"]
     else:
-        path = ini(settings_text(proxy={"trusted": "127.0.0.1", key: value},
-                                 routes={"/": "echo"}))
+        path = ini(settings_text(proxy={"trusted": "127.0.0.1", key: value}, routes={"/": "echo"}))
         expected = "[proxy] http2_cleartext = prior-knowledge: waitress cannot serve HTTP/2"
     result = run_cli("--config", path, "--server", "waitress")
     assert result.returncode == 2
     assert expected in result.stderr and len(result.stderr.strip().splitlines()) == 1
 
 
-@pytest.mark.parametrize("tls, error", [
-    ({"client_cert": "required"}, "[tls] client_cert = required: needs certfile and keyfile"),
-    ({"client_cert": "optional", "certfile": "SERVER", "keyfile": "SERVER"},
-     "[tls] client_ca = \"\": client_cert = optional needs the CA bundle"),
-    ({"client_cert": "required", "client_ca": "SERVER_KEYLESS", "certfile": "SERVER",
-      "keyfile": "SERVER"}, "[tls] client_ca = "),
-])
+@pytest.mark.parametrize(
+    "tls, error",
+    [
+        ({"client_cert": "required"}, "[tls] client_cert = required: needs certfile and keyfile"),
+        (
+            {"client_cert": "optional", "certfile": "SERVER", "keyfile": "SERVER"},
+            '[tls] client_ca = "": client_cert = optional needs the CA bundle',
+        ),
+        (
+            {
+                "client_cert": "required",
+                "client_ca": "SERVER_KEYLESS",
+                "certfile": "SERVER",
+                "keyfile": "SERVER",
+            },
+            "[tls] client_ca = ",
+        ),
+    ],
+)
 def test_bad_client_certificate_settings_are_refused(ini, pki, tmp_path, tls, error):
     junk = tmp_path / "junk.pem"
     junk.write_text("not a certificate")
-    values = {key: {"SERVER": pki["server"], "SERVER_KEYLESS": junk}.get(value, value)
-              for key, value in tls.items()}
+    values = {
+        key: {"SERVER": pki["server"], "SERVER_KEYLESS": junk}.get(value, value)
+        for key, value in tls.items()
+    }
     result = run_cli("--config", ini(settings_text(tls=values, routes={"/": "echo"})))
     assert result.returncode == 2 and error in result.stderr
 
@@ -305,8 +355,9 @@ TRICKLE_EVERY = 0.4  # seconds between the slow client's bytes; the deadline is 
 
 def trickle_over_http11(port, pki):
     context = client_context(pki, alpn=("http/1.1",))
-    with context.wrap_socket(socket.create_connection(("127.0.0.1", port), timeout=10),
-                             server_hostname="127.0.0.1") as sock:
+    with context.wrap_socket(
+        socket.create_connection(("127.0.0.1", port), timeout=10), server_hostname="127.0.0.1"
+    ) as sock:
         sock.sendall(b"POST /slow HTTP/1.1\r\nHost: x\r\nContent-Length: 50\r\n\r\n")
         sock.settimeout(TRICKLE_EVERY)
         reply = b""
@@ -328,14 +379,23 @@ def trickle_over_http2(port, pki):
     """A body sent a byte at a time on one HTTP/2 stream: the :status the
     server answered with, and whether it then ended the connection."""
     import time
+
     context = client_context(pki, alpn=("h2",))
-    with context.wrap_socket(socket.create_connection(("127.0.0.1", port), timeout=10),
-                             server_hostname="127.0.0.1") as sock:
+    with context.wrap_socket(
+        socket.create_connection(("127.0.0.1", port), timeout=10), server_hostname="127.0.0.1"
+    ) as sock:
         connection = h2.connection.H2Connection()
         connection.initiate_connection()
-        connection.send_headers(1, [(":method", "POST"), (":path", "/slow"),
-                                    (":scheme", "https"), (":authority", "127.0.0.1"),
-                                    ("content-length", "50")])
+        connection.send_headers(
+            1,
+            [
+                (":method", "POST"),
+                (":path", "/slow"),
+                (":scheme", "https"),
+                (":authority", "127.0.0.1"),
+                ("content-length", "50"),
+            ],
+        )
         sock.sendall(connection.data_to_send())
         sock.settimeout(0.1)
         status, ended = None, False
@@ -366,6 +426,7 @@ def test_a_trickled_body_over_tls_gets_its_408_at_the_deadline(start_server, pki
     """Over TLS the deadline still ends the read, and the 408 still reaches
     the client (HTTP/1.1), or ends the connection after it (HTTP/2)."""
     import time
+
     server = start_server("gunicorn", tls_settings(pki, body_timeout=1))
     started = time.monotonic()
     reply = trickle_over_http11(server.port, pki)
@@ -378,7 +439,7 @@ def test_a_trickled_body_over_tls_gets_its_408_at_the_deadline(start_server, pki
 
 
 def test_non_ascii_header_values_read_the_same_over_http2_and_http11(servers, pki):
-    value = "café €".encode("utf-8")
+    value = "café €".encode()
     for http2 in (True, False):
         response = get(servers["off"], "/echo/x", pki, http2=http2, headers={"X-A": value})
         assert response.status_code == 200
@@ -389,6 +450,7 @@ def test_non_ascii_header_values_read_the_same_over_http2_and_http11(servers, pk
 
 def test_plain_http_sent_to_the_https_port_gets_a_400_naming_the_https_url(servers, pki):
     from wsgi_echo.testing.clients import raw
+
     server = servers["off"]
     warnings_before = server.log().count("WARNING")
     reply = raw(server, b"GET /echo/x?a=1 HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n\r\n" % server.port)
@@ -397,7 +459,8 @@ def test_plain_http_sent_to_the_https_port_gets_a_400_naming_the_https_url(serve
     assert b"Connection: close" in head
     assert json.loads(body)["detail"] == (
         "this port serves HTTPS, and the request was plain HTTP; use "
-        "https://127.0.0.1:%d/echo/x?a=1" % server.port)
+        "https://127.0.0.1:%d/echo/x?a=1" % server.port
+    )
     # An HTTPS client on the same port still gets its answer, and the log has
     # no warning about a failed handshake (it used to: "[SSL: HTTP_REQUEST]").
     assert get(server, "/echo/after", pki).status_code == 200

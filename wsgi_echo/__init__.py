@@ -8,7 +8,7 @@ bad file in one line before any server imports the app.
 """
 
 __version__ = "0.1.0"
-__all__ = ["app", "make_app", "__version__"]
+__all__ = ["__version__", "app", "make_app"]
 
 
 _configured = None
@@ -28,7 +28,9 @@ def configure(settings, wrap=None):
 
 def make_app(settings=None):
     """A new WSGI app for ``settings`` (by default: configured, else found on disk)."""
-    from . import application, settings as settings_module
+    from . import application
+    from . import settings as settings_module
+
     if settings is None:
         if _configured is not None:
             app = application.make_app(_configured)
@@ -40,14 +42,17 @@ def make_app(settings=None):
 def __getattr__(name):
     if name == "app":
         from .settings import SettingsError
+
         try:
             if _configured is None:
                 from .servers import warn_if_loaded_without_runner
+
                 warn_if_loaded_without_runner()
             wsgi_app = make_app()
         except SettingsError as exc:
             # Imported by a server command: one line, not a traceback.
             from .servers import refuse_to_load
+
             refuse_to_load(exc)
         globals()["app"] = wsgi_app
         return wsgi_app

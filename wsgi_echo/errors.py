@@ -39,9 +39,12 @@ def json_error(environ, start_response, status, detail, headers=(), **fields):
     HEAD gets the same headers and no body (RFC 9110 section 9.3.2).
     """
     body = json_error_body(status, detail, **fields)
-    start_response(status_line(status), [
-        ("Content-Type", "application/json"),
-        ("Content-Length", str(len(body))),
-        *headers,
-    ])
+    start_response(
+        status_line(status),
+        [
+            ("Content-Type", "application/json"),
+            ("Content-Length", str(len(body))),
+            *headers,
+        ],
+    )
     return [] if environ.get("REQUEST_METHOD") == "HEAD" else [body]

@@ -15,8 +15,9 @@ class Router:
         """``mounts``: (prefix, wsgi app) pairs; order does not matter."""
         table = sorted(mounts, key=lambda mount: len(mount[0]), reverse=True)
         # (prefix, prefix + "/", app); "/" is stored as "" so it matches all.
-        self.table = tuple((prefix.rstrip("/"), prefix.rstrip("/") + "/", app)
-                           for prefix, app in table)
+        self.table = tuple(
+            (prefix.rstrip("/"), prefix.rstrip("/") + "/", app) for prefix, app in table
+        )
 
     def __call__(self, environ, start_response):
         path = environ.get("PATH_INFO", "")
@@ -24,7 +25,6 @@ class Router:
             if path.startswith(prefix_slash) or path == prefix:
                 if prefix:
                     environ["SCRIPT_NAME"] = environ.get("SCRIPT_NAME", "") + prefix
-                    environ["PATH_INFO"] = path[len(prefix):]
+                    environ["PATH_INFO"] = path[len(prefix) :]
                 return app(environ, start_response)
-        return errors.json_error(environ, start_response, 404,
-                                 "no app is mounted at this path")
+        return errors.json_error(environ, start_response, 404, "no app is mounted at this path")

@@ -9,8 +9,21 @@ everyone behind the same proxy.
 """
 
 # Lower-cased, as the apps compare them.
-REFUSED_HEADERS = frozenset(name.lower() for name in (
-    "Connection", "Keep-Alive", "Proxy-Connection", "Transfer-Encoding", "TE",
-    "Trailer", "Trailers", "Upgrade", "Content-Length", "Proxy-Authenticate",
-    "Proxy-Authorization", "Date", "Server",
-))
+REFUSED_HEADERS = frozenset(
+    name.lower()
+    for name in (
+        "Connection",
+        "Keep-Alive",
+        "Proxy-Connection",
+        "Transfer-Encoding",
+        "TE",
+        "Trailer",
+        "Trailers",
+        "Upgrade",
+        "Content-Length",
+        "Proxy-Authenticate",
+        "Proxy-Authorization",
+        "Date",
+        "Server",
+    )
+)

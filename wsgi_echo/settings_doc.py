@@ -44,15 +44,18 @@ def _cell(text):
 
 
 def render_table():
-    rows = [BEGIN_TABLE,
-            "| section | key | default | flag | meaning |",
-            "|---|---|---|---|---|"]
+    rows = [BEGIN_TABLE, "| section | key | default | flag | meaning |", "|---|---|---|---|---|"]
     for setting in declared.DECLARATIONS:
-        rows.append("| `[%s]` | `%s` | %s | %s | %s |" % (
-            setting.section, setting.key,
-            "`%s`" % setting.default if setting.default else "(empty)",
-            "`%s`" % setting.flag if setting.flag else "",
-            _cell(setting.doc)))
+        rows.append(
+            "| `[%s]` | `%s` | %s | %s | %s |"
+            % (
+                setting.section,
+                setting.key,
+                "`%s`" % setting.default if setting.default else "(empty)",
+                "`%s`" % setting.flag if setting.flag else "",
+                _cell(setting.doc),
+            )
+        )
     routes = ", ".join("`%s = %s`" % pair for pair in declared.DEFAULT_ROUTES)
     rows.append("| `[routes]` | a path prefix | %s | | %s |" % (routes, _cell(declared.ROUTES_DOC)))
     rows.append(END_TABLE)

@@ -23,15 +23,19 @@ PROBES = {"slow": slow, "multipart": multipart, "churn": churn}
 
 def versions():
     names = ("gunicorn", "waitress")
-    return "python %s, %s" % (platform.python_version(), ", ".join(
-        "%s %s" % (name, importlib.metadata.version(name)) for name in names))
+    return "python %s, %s" % (
+        platform.python_version(),
+        ", ".join("%s %s" % (name, importlib.metadata.version(name)) for name in names),
+    )
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m bench.probes",
-                                     description=__doc__.split("\n\n")[0])
-    parser.add_argument("--only", default=",".join(PROBES),
-                        help="probes to run, of %s" % ", ".join(PROBES))
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.probes", description=__doc__.split("\n\n")[0]
+    )
+    parser.add_argument(
+        "--only", default=",".join(PROBES), help="probes to run, of %s" % ", ".join(PROBES)
+    )
     parser.add_argument("--keep", action="store_true", help="keep the scratch folder")
     args = parser.parse_args(argv)
     only = [name.strip() for name in args.only.split(",") if name.strip()]

@@ -27,9 +27,11 @@ INTERVAL = 0.006  # seconds between changes of the file
 STALL = 2.0  # a response that stops this long on an open connection is a stall
 SMALL = [bytes([65 + n]) * 10 * 1024 for n in range(3)]
 LARGE = [b"L" * 400 * 1024, b"s" * 130 * 1024]
-CASES = (("10 KB replaced by rename", "renamed.txt", SMALL, "rename"),
-         ("10 KB rewritten in place", "inplace.txt", SMALL, "in place"),
-         ("400/130 KB rewritten in place", "large.txt", LARGE, "in place"))
+CASES = (
+    ("10 KB replaced by rename", "renamed.txt", SMALL, "rename"),
+    ("10 KB rewritten in place", "inplace.txt", SMALL, "in place"),
+    ("400/130 KB rewritten in place", "large.txt", LARGE, "in place"),
+)
 
 
 def fetch(server, path, until, tally):
@@ -51,8 +53,11 @@ def fetch(server, path, until, tally):
             tally["status %d" % response.status] += 1
             if response.ending != "complete":
                 tally["stalls" if response.ending == "timeout" else "closed short"] += 1
-        closing = response is None or response.ending != "complete" or \
-            response.headers.get("connection", "").lower() == "close"
+        closing = (
+            response is None
+            or response.ending != "complete"
+            or response.headers.get("connection", "").lower() == "close"
+        )
         if closing and connection is not None:
             connection.close()
             connection = None
@@ -68,8 +73,10 @@ def churn(server, name, contents, mode):
     request(server, "GET", "/" + name)  # cached before the churn starts
     with writer:
         until = time.monotonic() + SECONDS
-        clients = [threading.Thread(target=fetch, args=(server, "/" + name, until, tally))
-                   for tally in tallies]
+        clients = [
+            threading.Thread(target=fetch, args=(server, "/" + name, until, tally))
+            for tally in tallies
+        ]
         for client in clients:
             client.start()
         for client in clients:
@@ -84,10 +91,21 @@ def run(table, workdir):
         with running(table, kind, "churn", workdir) as server:
             for label, name, contents, mode in CASES:
                 tally = churn(server, name, contents, mode)
-                others = ", ".join("%d x %s" % (count, key[7:])
-                                   for key, count in sorted(tally.items())
-                                   if key.startswith("status ") and key != "status 200")
-                table.record("churn", "%s, %g s: responses / closed short / stalls"
-                             % (label, SECONDS), kind, "%d / %d / %d%s (%d changes)" % (
-                                 tally["responses"], tally["closed short"], tally["stalls"],
-                                 "; " + others if others else "", tally["changes"]))
+                others = ", ".join(
+                    "%d x %s" % (count, key[7:])
+                    for key, count in sorted(tally.items())
+                    if key.startswith("status ") and key != "status 200"
+                )
+                table.record(
+                    "churn",
+                    "%s, %g s: responses / closed short / stalls" % (label, SECONDS),
+                    kind,
+                    "%d / %d / %d%s (%d changes)"
+                    % (
+                        tally["responses"],
+                        tally["closed short"],
+                        tally["stalls"],
+                        "; " + others if others else "",
+                        tally["changes"],
+                    ),
+                )

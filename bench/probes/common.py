@@ -46,11 +46,15 @@ class Table:
                 order.append((probe, measurement))
                 cells[probe, measurement] = {}
             cells[probe, measurement][kind] = value.replace("|", "\\|")
-        lines = ["| probe | measurement | %s |" % " | ".join(KINDS),
-                 "|---|---|" + "---|" * len(KINDS)]
+        lines = [
+            "| probe | measurement | %s |" % " | ".join(KINDS),
+            "|---|---|" + "---|" * len(KINDS),
+        ]
         for key in order:
-            lines.append("| %s | %s | %s |" % (key[0], key[1], " | ".join(
-                cells[key].get(kind, "-") for kind in KINDS)))
+            lines.append(
+                "| %s | %s | %s |"
+                % (key[0], key[1], " | ".join(cells[key].get(kind, "-") for kind in KINDS))
+            )
         return "\n".join(lines + ["- " + note for note in self.notes])
 
 
@@ -61,16 +65,22 @@ def start(table, kind, label, workdir):
     ``workdir``; under gunicorn, once every worker accepts."""
     folder = tempfile.mkdtemp(prefix="%s-%s-" % (label, kind), dir=workdir)
     os.mkdir(os.path.join(folder, "site"))
-    config = write_settings(os.path.join(folder, "settings.ini"),
-                            server={"workers": WORKERS, "threads": THREADS},
-                            static={"root": os.path.join(folder, "site")}, log={"access_log": ""})
+    config = write_settings(
+        os.path.join(folder, "settings.ini"),
+        server={"workers": WORKERS, "threads": THREADS},
+        static={"root": os.path.join(folder, "site")},
+        log={"access_log": ""},
+    )
     server = Server(config, server=kind, workdir=folder, name=label, probe=WARM_UP)
     if kind == "gunicorn":
         # The probe request proves one worker; every one must be accepting
         # before a figure that depends on how connections spread.
         try:
-            wait_for(lambda: len(accepting(server.children(), server.port)) == WORKERS,
-                     timeout=30, what="%d gunicorn workers to accept" % WORKERS)
+            wait_for(
+                lambda: len(accepting(server.children(), server.port)) == WORKERS,
+                timeout=30,
+                what="%d gunicorn workers to accept" % WORKERS,
+            )
         except WaitTimeout:
             server.stop()
             raise
@@ -91,11 +101,11 @@ def idle_cpu_seconds(server, table):
         now = cpu_seconds(server.pids())
         previous, readings[0] = readings[0], now
         return (now,) if now == previous else None
+
     try:
         return wait_for(steady, timeout=10, interval=0.1)[0]
     except WaitTimeout:
-        table.note("%s (%s) never went idle; CPU figures include that"
-                   % (server.kind, server.name))
+        table.note("%s (%s) never went idle; CPU figures include that" % (server.kind, server.name))
         return readings[0]
 
 
@@ -107,11 +117,18 @@ def stop(server, table):
     if not alive:
         table.note("%s (%s) had exited before the stop" % (server.kind, server.name))
     elif "Traceback" in log:
-        kinds = collections.Counter(re.findall(
-            r"^([A-Za-z_][\w.]*(?:Error|Exception|Exit|Interrupt))\b", log, re.M))
-        table.note("%s (%s): %d traceback(s) in the server log (%s)" % (
-            server.kind, server.name, log.count("Traceback"),
-            ", ".join("%s x%d" % item for item in kinds.most_common())))
+        kinds = collections.Counter(
+            re.findall(r"^([A-Za-z_][\w.]*(?:Error|Exception|Exit|Interrupt))\b", log, re.M)
+        )
+        table.note(
+            "%s (%s): %d traceback(s) in the server log (%s)"
+            % (
+                server.kind,
+                server.name,
+                log.count("Traceback"),
+                ", ".join("%s x%d" % item for item in kinds.most_common()),
+            )
+        )
 
 
 @contextlib.contextmanager

@@ -30,8 +30,10 @@ SAMPLE_EVERY = 0.05  # seconds between memory readings while the posters run
 
 def multipart_body(parts, total):
     """``parts`` fields in a body of ``total`` bytes (values padded evenly)."""
-    heads = [b'--%s\r\nContent-Disposition: form-data; name="f%05d"\r\n\r\n' % (BOUNDARY, n)
-             for n in range(parts)]
+    heads = [
+        b'--%s\r\nContent-Disposition: form-data; name="f%05d"\r\n\r\n' % (BOUNDARY, n)
+        for n in range(parts)
+    ]
     tail = b"--%s--\r\n" % BOUNDARY
     room = total - sum(len(head) + 2 for head in heads) - len(tail)
     if room < parts:
@@ -98,30 +100,49 @@ def mib(value):
 def run(table, workdir):
     tiny = HOSTILE_BYTES / HOSTILE_PARTS
     capped = multipart_body(1000, int(tiny * 1000))
-    bodies = [("10,000 tiny parts in 1 MiB", multipart_body(HOSTILE_PARTS, HOSTILE_BYTES)),
-              ("1,000 tiny parts", capped),
-              ("1,000 parts filling 1 MiB", multipart_body(1000, HOSTILE_BYTES))]
-    linear = [(1000, capped), (500, multipart_body(500, int(tiny * 500))),
-              (1, multipart_body(1, 200))]
+    bodies = [
+        ("10,000 tiny parts in 1 MiB", multipart_body(HOSTILE_PARTS, HOSTILE_BYTES)),
+        ("1,000 tiny parts", capped),
+        ("1,000 parts filling 1 MiB", multipart_body(1000, HOSTILE_BYTES)),
+    ]
+    linear = [
+        (1000, capped),
+        (500, multipart_body(500, int(tiny * 500))),
+        (1, multipart_body(1, 200)),
+    ]
     for kind in KINDS:
         for index, (label, body) in enumerate(bodies):
             with running(table, kind, "multipart", workdir) as server:
                 post(server, multipart_body(3, 300))  # first-use imports, not counted
                 status, size, cpu = cpu_per_post(server, table, body)
-                table.record("multipart", "%s, one post: status, response, CPU" % label, kind,
-                             "%s, %d bytes, %.0f ms CPU" % (status, size, cpu * 1000))
+                table.record(
+                    "multipart",
+                    "%s, one post: status, response, CPU" % label,
+                    kind,
+                    "%s, %d bytes, %.0f ms CPU" % (status, size, cpu * 1000),
+                )
                 if index == 0:
-                    means = [cpu_per_post(server, table, data, MEAN_OF)[2] * 1000
-                             for _, data in linear]
-                    table.record("multipart", "CPU per post, 1,000 / 500 / 1 tiny parts "
-                                 "(mean of %d)" % MEAN_OF, kind,
-                                 "%.1f / %.1f / %.1f ms" % tuple(means))
+                    means = [
+                        cpu_per_post(server, table, data, MEAN_OF)[2] * 1000 for _, data in linear
+                    ]
+                    table.record(
+                        "multipart",
+                        "CPU per post, 1,000 / 500 / 1 tiny parts (mean of %d)" % MEAN_OF,
+                        kind,
+                        "%.1f / %.1f / %.1f ms" % tuple(means),
+                    )
                 started = time.monotonic()
                 statuses, idle, peak, final = posters(server, table, body)
-                table.record("multipart", "%s, %d posters x %d: RSS peak / final"
-                             % (label, POSTERS, POSTS_EACH), kind,
-                             "%s / %s (idle %s; %s; %.1f s)" % (
-                                 mib(peak), mib(final), mib(idle), ", ".join(
-                                     "%s x%d" % item for item in sorted(statuses.items(),
-                                                                         key=str)),
-                                 time.monotonic() - started))
+                table.record(
+                    "multipart",
+                    "%s, %d posters x %d: RSS peak / final" % (label, POSTERS, POSTS_EACH),
+                    kind,
+                    "%s / %s (idle %s; %s; %.1f s)"
+                    % (
+                        mib(peak),
+                        mib(final),
+                        mib(idle),
+                        ", ".join("%s x%d" % item for item in sorted(statuses.items(), key=str)),
+                        time.monotonic() - started,
+                    ),
+                )

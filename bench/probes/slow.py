@@ -26,16 +26,27 @@ from .common import started, stop
 
 NORMAL_TIMEOUT = 10.0
 PACE = 1.0  # seconds between a trickler's bytes: a slow client's speed
-BODY_HEAD = (b"POST /echo/x HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\n"
-             b"Content-Length: 100000\r\n\r\n")
+BODY_HEAD = (
+    b"POST /echo/x HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\n"
+    b"Content-Length: 100000\r\n\r\n"
+)
 HEADER_REST = b"GET /echo/slow HTTP/1.1\r\nHost: x\r\nX-Slow: " + b"h" * 4000
 SCENARIOS = (
-    ("body", "16 body tricklers, 7 GETs 1.4 s apart",
-     dict(count=16, head=BODY_HEAD, rest=b"b" * 100000, normal=7, interval=1.4, cap=30)),
-    ("headers", "16 header tricklers, 20 GETs 0.5 s apart",
-     dict(count=16, head=b"", rest=HEADER_REST, normal=20, interval=0.5, cap=20)),
-    ("110 headers", "110 header tricklers, 20 GETs 0.5 s apart",
-     dict(count=110, head=b"", rest=HEADER_REST, normal=20, interval=0.5, cap=20)),
+    (
+        "body",
+        "16 body tricklers, 7 GETs 1.4 s apart",
+        dict(count=16, head=BODY_HEAD, rest=b"b" * 100000, normal=7, interval=1.4, cap=30),
+    ),
+    (
+        "headers",
+        "16 header tricklers, 20 GETs 0.5 s apart",
+        dict(count=16, head=b"", rest=HEADER_REST, normal=20, interval=0.5, cap=20),
+    ),
+    (
+        "110 headers",
+        "110 header tricklers, 20 GETs 0.5 s apart",
+        dict(count=110, head=b"", rest=HEADER_REST, normal=20, interval=0.5, cap=20),
+    ),
 )
 
 
@@ -53,6 +64,7 @@ def normal_requests(server, count, interval):
         took = time.monotonic() - began
         if status == 200 and took <= NORMAL_TIMEOUT:
             latencies[index] = took
+
     threads = []
     for index in range(count):
         threads.append(threading.Thread(target=one, args=(index,), daemon=True))
@@ -74,15 +86,21 @@ def normal_summary(latencies):
 
 def trickler_summary(tricklers, cap):
     closed = sorted(c.closed_after for c in tricklers.connections if c.closed_after is not None)
-    statuses = collections.Counter(c.status for c in tricklers.connections
-                                   if c.closed_after is not None)
-    said = ", ".join("%s x%d" % (status or "no answer", count)
-                     for status, count in sorted(statuses.items(), key=str))
+    statuses = collections.Counter(
+        c.status for c in tricklers.connections if c.closed_after is not None
+    )
+    said = ", ".join(
+        "%s x%d" % (status or "no answer", count)
+        for status, count in sorted(statuses.items(), key=str)
+    )
     total = len(tricklers.connections)
     if not closed:
         return "0/%d closed, all open at %d s" % (total, cap)
-    span = "%.1f s" % closed[0] if closed[-1] - closed[0] < 0.05 else "%.1f-%.1f s" % (
-        closed[0], closed[-1])
+    span = (
+        "%.1f s" % closed[0]
+        if closed[-1] - closed[0] < 0.05
+        else "%.1f-%.1f s" % (closed[0], closed[-1])
+    )
     return "%d/%d closed after %s [%s]" % (len(closed), total, span, said)
 
 
@@ -90,8 +108,11 @@ def scenario(server, count, head, rest, normal, interval, cap):
     """(normal requests, tricklers, connections per process) for one scenario."""
     with Trickler(server, head, rest, count=count, interval=PACE, cap=cap) as tricklers:
         try:  # every trickler accepted: then they hold what they hold
-            wait_for(lambda: sum(connections(server.pids(), server.port).values()) >= count,
-                     timeout=10, what="%d connections accepted" % count)
+            wait_for(
+                lambda: sum(connections(server.pids(), server.port).values()) >= count,
+                timeout=10,
+                what="%d connections accepted" % count,
+            )
         except WaitTimeout:
             pass  # a server may hold fewer: the spread below says how many
         spread = sorted(connections(server.pids(), server.port).values(), reverse=True)
@@ -105,7 +126,7 @@ def run(table, workdir):
     for name, label, options in SCENARIOS:
         servers = started(table, "slow-" + name.replace(" ", "-"), workdir)
         try:
-            results = at_once(lambda server: scenario(server, **options), servers)
+            results = at_once(lambda server, options=options: scenario(server, **options), servers)
         finally:
             for server in servers.values():
                 stop(server, table)

@@ -29,8 +29,9 @@ def run(argv, **kwargs):
 def clean_copy(folder):
     """The project's files (tracked, or new and not ignored) copied to
     ``folder``: a build there cannot pick up a stale ``build/`` folder."""
-    listed = run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-                 cwd=PROJECT).stdout
+    listed = run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=PROJECT
+    ).stdout
     for name in filter(None, listed.split("\0")):
         source = os.path.join(PROJECT, name)
         if os.path.isfile(source):
@@ -57,8 +58,18 @@ def make_venv(folder, wheel, extras="[pytest]"):
     """A fresh venv with ``wheel`` (and ``extras``) installed; its bin folder."""
     venv.EnvBuilder(with_pip=True).create(str(folder))
     bin_dir = folder / ("Scripts" if os.name == "nt" else "bin")
-    run([str(bin_dir / "python"), "-m", "pip", "install", "--disable-pip-version-check",
-         "-q", "%s%s" % (wheel, extras), "pytest"])
+    run(
+        [
+            str(bin_dir / "python"),
+            "-m",
+            "pip",
+            "install",
+            "--disable-pip-version-check",
+            "-q",
+            "%s%s" % (wheel, extras),
+            "pytest",
+        ]
+    )
     return bin_dir
 
 
@@ -79,16 +90,23 @@ def without_parts(wheel, prefixes, out):
             data = source.read(item)
             if item.filename.endswith(".dist-info/RECORD"):
                 lost = tuple(prefix.encode() for prefix in prefixes)
-                data = b"".join(line + b"\n" for line in data.splitlines()
-                                if not line.startswith(lost))
+                data = b"".join(
+                    line + b"\n" for line in data.splitlines() if not line.startswith(lost)
+                )
             copy.writestr(item, data)
     return target
 
 
 def user_environment(**extra):
     environment = dict(os.environ, **extra)
-    for name in ("PYTHONPATH", "WSGI_ECHO_SETTINGS", "MAKEFLAGS", "MAKELEVEL",
-                 "VIRTUAL_ENV", "GUNICORN_CMD_ARGS"):
+    for name in (
+        "PYTHONPATH",
+        "WSGI_ECHO_SETTINGS",
+        "MAKEFLAGS",
+        "MAKELEVEL",
+        "VIRTUAL_ENV",
+        "GUNICORN_CMD_ARGS",
+    ):
         if name not in extra:
             environment.pop(name, None)
     return environment
@@ -115,16 +133,29 @@ class Launcher:
         port = port or free_port()
         argv = [self.command(argv[0])] + [arg.replace("{port}", str(port)) for arg in argv[1:]]
         log = str(self.logs / ("%s-%d.log" % (os.path.basename(argv[0]), port)))
-        server = ServerProcess(argv, port, cwd=str(self.folder), log_path=log, ready=ready,
-                               env=user_environment(**(env or {})), timeout=60)
+        server = ServerProcess(
+            argv,
+            port,
+            cwd=str(self.folder),
+            log_path=log,
+            ready=ready,
+            env=user_environment(**(env or {})),
+            timeout=60,
+        )
         self.started.append(server)
         return server
 
     def finish(self, argv, env=None, timeout=60):
         """Run a command to its end in the empty folder: (status, stdout, stderr)."""
-        argv = [self.command(argv[0])] + list(argv[1:])
-        done = subprocess.run(argv, cwd=str(self.folder), env=user_environment(**(env or {})),
-                              capture_output=True, text=True, timeout=timeout)
+        argv = [self.command(argv[0]), *list(argv[1:])]
+        done = subprocess.run(
+            argv,
+            cwd=str(self.folder),
+            env=user_environment(**(env or {})),
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
         return done.returncode, done.stdout, done.stderr
 
     def stop_all(self):
@@ -139,4 +170,4 @@ def launch(installed, empty, tmp_path):
     launcher.stop_all()
 
 
-__all__ = ["StartError", "shutil", "without_parts", "make_venv", "Launcher"]
+__all__ = ["Launcher", "StartError", "make_venv", "shutil", "without_parts"]

@@ -13,8 +13,8 @@ import urllib.request
 import zipfile
 
 import pytest
-from conftest import READY, Launcher, make_venv, without_parts
 
+from conftest import READY, Launcher, make_venv, without_parts
 from wsgi_echo.testing.process import free_port
 
 # What the default setup needs from the wheel, by the file that proves it is there.
@@ -54,13 +54,15 @@ def first_line(server):
 
 def site_packages_root(launch):
     """The demo site's folder inside the venv, as the ready line names it."""
-    code, out, _ = launch.finish(["python", "-c", "import wsgi_echo, os; "
-                                  "print(os.path.dirname(wsgi_echo.__file__))"])
+    code, out, _ = launch.finish(
+        ["python", "-c", "import wsgi_echo, os; print(os.path.dirname(wsgi_echo.__file__))"]
+    )
     assert code == 0
     return os.path.join(out.strip(), "htdocs")
 
 
 # -- the wheel ----------------------------------------------------------------------------
+
 
 def test_the_sdist_builds_the_same_wheel(dist):
     from_sdist, from_tree, _ = dist
@@ -73,19 +75,28 @@ def test_the_sdist_builds_the_same_wheel(dist):
 def test_the_wheel_carries_the_demo_site_the_gunicorn_conf_the_samples_and_the_plugin(dist):
     with zipfile.ZipFile(dist[0]) as wheel:
         names = wheel.namelist()
-        entry_points = next(wheel.read(name).decode() for name in names
-                            if name.endswith(".dist-info/entry_points.txt"))
-        metadata = next(wheel.read(name).decode() for name in names
-                        if name.endswith(".dist-info/METADATA"))
+        entry_points = next(
+            wheel.read(name).decode()
+            for name in names
+            if name.endswith(".dist-info/entry_points.txt")
+        )
+        metadata = next(
+            wheel.read(name).decode() for name in names if name.endswith(".dist-info/METADATA")
+        )
     assert DEMO_SITE + "index.html" in names and DEMO_SITE + "about/index.html" in names
     assert GUNICORN_CONF in names
     assert SAMPLES + "image.png" in names
     assert "wsgi_echo/testing/plugin.py" in names
     assert "wsgi-echo = wsgi_echo.servers.cli:main" in entry_points
     assert "wsgi_echo = wsgi_echo.testing.plugin" in entry_points
-    for field in ("Requires-Python: >=3.9", "License: MIT", "Project-URL: Documentation",
-                  "Classifier: Framework :: Pytest", "Provides-Extra: pytest",
-                  "Description-Content-Type: text/markdown"):
+    for field in (
+        "Requires-Python: >=3.9",
+        "License: MIT",
+        "Project-URL: Documentation",
+        "Classifier: Framework :: Pytest",
+        "Provides-Extra: pytest",
+        "Description-Content-Type: text/markdown",
+    ):
         assert field in metadata
 
 
@@ -98,8 +109,17 @@ def test_the_venv_imports_the_wheel_not_the_checkout(launch):
 
 ENTRY_POINTS = {
     "wsgi-echo": ["wsgi-echo", "--host", "127.0.0.1", "--port", "{port}"],
-    "python -m wsgi_echo": ["python", "-m", "wsgi_echo", "--host", "127.0.0.1",
-                            "--port", "{port}", "--server", "waitress"],
+    "python -m wsgi_echo": [
+        "python",
+        "-m",
+        "wsgi_echo",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        "{port}",
+        "--server",
+        "waitress",
+    ],
     "gunicorn -c python:...conf": ["gunicorn", "-c", CONF_MODULE, "wsgi_echo:app"],
 }
 
@@ -118,29 +138,37 @@ def test_each_entry_point_serves_the_demo_site_from_the_wheel(launch, name, tmp_
 
 
 def test_plain_gunicorn_serves_and_warns_once_naming_the_command(launch):
-    server = launch(["gunicorn", "-b", "127.0.0.1:{port}", "wsgi_echo:app"],
-                    ready="Booting worker")
+    server = launch(["gunicorn", "-b", "127.0.0.1:{port}", "wsgi_echo:app"], ready="Booting worker")
     assert serves_the_default_setup(server) == "gunicorn"
     warnings = [line for line in server.log().splitlines() if "warning" in line]
-    assert warnings == ["wsgi-echo: warning: gunicorn is running without wsgi-echo's settings "
-                        "(worker, threads, deadlines, limits, logs); for those, start it with: "
-                        "gunicorn -c %s wsgi_echo:app" % CONF_MODULE]
+    assert warnings == [
+        "wsgi-echo: warning: gunicorn is running without wsgi-echo's settings "
+        "(worker, threads, deadlines, limits, logs); for those, start it with: "
+        "gunicorn -c %s wsgi_echo:app" % CONF_MODULE
+    ]
 
 
 def test_waitress_serve_serves(launch):
-    server = launch(["waitress-serve", "--listen=127.0.0.1:{port}", "wsgi_echo:app"],
-                    ready="Serving on")
+    server = launch(
+        ["waitress-serve", "--listen=127.0.0.1:{port}", "wsgi_echo:app"], ready="Serving on"
+    )
     assert serves_the_default_setup(server) == "waitress"
 
 
 def test_make_app_from_the_settings_found(launch):
-    code, out, err = launch.finish(["python", "-c", textwrap.dedent("""
+    code, out, err = launch.finish(
+        [
+            "python",
+            "-c",
+            textwrap.dedent("""
         from webob import Request
         from wsgi_echo import make_app, settings
         app = make_app(settings.load())
         print(Request.blank("/").get_response(app).status,
               Request.blank("/echo/x").get_response(app).json["path"])
-    """)])
+    """),
+        ]
+    )
     # stdout also has the two access-log lines ([log] access_log = -).
     assert (code, out.splitlines()[-1], err) == (0, "200 OK /echo/x", "")
 
@@ -155,20 +183,24 @@ def test_root_flag_serves_that_folder_and_a_missing_one_is_one_line(launch, tmp_
     code, out, err = launch.finish(["wsgi-echo", "--root", str(tmp_path / "missing")])
     assert code == 2 and out == ""
     assert err == "wsgi-echo: command line: [static] root = %s: is not a directory\n" % (
-        tmp_path / "missing")
+        tmp_path / "missing"
+    )
 
 
 def test_tls_settings_kept_beside_their_certificates(launch, tmp_path):
     import trustme
+
     folder = tmp_path / "tls"
     folder.mkdir()
     authority = trustme.CA()
     authority.issue_cert("127.0.0.1").private_key_and_cert_chain_pem.write_to_path(
-        str(folder / "server.pem"))
+        str(folder / "server.pem")
+    )
     port = free_port()
     (folder / "tls.ini").write_text(
         "[server]\nhost = 127.0.0.1\nport = %d\nworkers = 1\n[tls]\ncertfile = server.pem\n"
-        "keyfile = server.pem\n" % port)
+        "keyfile = server.pem\n" % port
+    )
     server = launch(["wsgi-echo", "--config", str(folder / "tls.ini")], port=port)
     context = ssl.create_default_context()
     authority.configure_trust(context)
@@ -177,6 +209,7 @@ def test_tls_settings_kept_beside_their_certificates(launch, tmp_path):
 
 
 # -- errors: one line, non-zero ----------------------------------------------------------
+
 
 def test_a_settings_error_is_one_line_under_wsgi_echo_and_the_gunicorn_conf(launch, tmp_path):
     bad = tmp_path / "bad.ini"
@@ -200,17 +233,25 @@ def test_a_busy_port_is_one_line_naming_what_changes_it(launch, busy_port, tmp_p
     settings.write_text("[server]\nhost = 127.0.0.1\nport = %d\n" % busy_port)
     env = {"WSGI_ECHO_SETTINGS": str(settings)}
     cases = {
-        "wsgi-echo": (["wsgi-echo"], 2, "wsgi-echo: cannot listen on 127.0.0.1:%d: the port is "
-                      "already in use; choose another with --port PORT or [server] port in %s"
-                      % (busy_port, settings)),
-        "gunicorn": (["gunicorn", "-c", CONF_MODULE, "wsgi_echo:app"], 2,
-                     "wsgi-echo: cannot listen on 127.0.0.1:%d: the port is already in use; "
-                     "choose another with [server] port in %s, or gunicorn's --bind"
-                     % (busy_port, settings)),
-        "waitress-serve": (["waitress-serve", "--listen=127.0.0.1:%d" % busy_port,
-                            "wsgi_echo:app"], 1,
-                           "wsgi-echo: waitress-serve cannot listen: the port is already in "
-                           "use; choose another with --port PORT or --listen HOST:PORT"),
+        "wsgi-echo": (
+            ["wsgi-echo"],
+            2,
+            "wsgi-echo: cannot listen on 127.0.0.1:%d: the port is "
+            "already in use; choose another with --port PORT or [server] port in %s"
+            % (busy_port, settings),
+        ),
+        "gunicorn": (
+            ["gunicorn", "-c", CONF_MODULE, "wsgi_echo:app"],
+            2,
+            "wsgi-echo: cannot listen on 127.0.0.1:%d: the port is already in use; "
+            "choose another with [server] port in %s, or gunicorn's --bind" % (busy_port, settings),
+        ),
+        "waitress-serve": (
+            ["waitress-serve", "--listen=127.0.0.1:%d" % busy_port, "wsgi_echo:app"],
+            1,
+            "wsgi-echo: waitress-serve cannot listen: the port is already in "
+            "use; choose another with --port PORT or --listen HOST:PORT",
+        ),
     }
     for name, (argv, status, line) in cases.items():
         code, out, err = launch.finish(argv, env=env)
@@ -219,18 +260,26 @@ def test_a_busy_port_is_one_line_naming_what_changes_it(launch, busy_port, tmp_p
 
 # -- the testing API and the pytest fixtures ----------------------------------------------
 
+
 def test_server_with_no_arguments_is_a_pure_httpbin(launch):
-    code, out, err = launch.finish(["python", "-c", textwrap.dedent("""
+    code, out, err = launch.finish(
+        [
+            "python",
+            "-c",
+            textwrap.dedent("""
         import json, urllib.request
         from wsgi_echo.testing import Server
         with Server() as server:
             print(json.load(urllib.request.urlopen(server + "/get?a=1"))["args"])
-    """)])
+    """),
+        ]
+    )
     assert (code, out.strip()) == (0, "{'a': '1'}"), err
 
 
 def test_the_fixtures_in_a_project_of_their_own(launch):
-    (launch.folder / "test_client.py").write_text(textwrap.dedent("""
+    (launch.folder / "test_client.py").write_text(
+        textwrap.dedent("""
         import json, ssl, urllib.request
 
         def test_httpbin(httpbin):
@@ -248,9 +297,11 @@ def test_the_fixtures_in_a_project_of_their_own(launch):
         def test_wsgi_echo(wsgi_echo):
             answer = json.load(urllib.request.urlopen(wsgi_echo + "/echo/hi"))
             assert answer["path"] == "/echo/hi"
-    """))
-    code, out, err = launch.finish(["python", "-m", "pytest", "-q", "-p", "no:cacheprovider"],
-                                   timeout=180)
+    """)
+    )
+    code, out, err = launch.finish(
+        ["python", "-m", "pytest", "-q", "-p", "no:cacheprovider"], timeout=180
+    )
     assert code == 0 and "4 passed" in out, out + err
 
 
@@ -259,8 +310,11 @@ def test_the_fixtures_in_a_project_of_their_own(launch):
 # part -> (its files, the entry point that needs it, what the failure says)
 LOST_PARTS = {
     "demo site": (DEMO_SITE, ENTRY_POINTS["wsgi-echo"], "htdocs: is not a directory"),
-    "gunicorn conf": (GUNICORN_CONF, ENTRY_POINTS["gunicorn -c python:...conf"],
-                      "wsgi_echo.servers.gunicorn.conf"),
+    "gunicorn conf": (
+        GUNICORN_CONF,
+        ENTRY_POINTS["gunicorn -c python:...conf"],
+        "wsgi_echo.servers.gunicorn.conf",
+    ),
     "httpbin samples": (SAMPLES, ENTRY_POINTS["wsgi-echo"], "samples/page.html"),
 }
 
@@ -275,8 +329,9 @@ def test_a_wheel_without_it_fails_the_checks(dist, part, tmp_path):
     settings.write_text("[server]\nhost = 127.0.0.1\nport = %d\nworkers = 1\n" % port)
     try:
         with pytest.raises((AssertionError, RuntimeError)) as failure:
-            serves_the_default_setup(launch(argv, env={"WSGI_ECHO_SETTINGS": str(settings)},
-                                            port=port))
+            serves_the_default_setup(
+                launch(argv, env={"WSGI_ECHO_SETTINGS": str(settings)}, port=port)
+            )
         assert reason in str(failure.value)
     finally:
         launch.stop_all()

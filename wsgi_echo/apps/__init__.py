@@ -10,8 +10,12 @@ import importlib
 # kind -> (module under wsgi_echo.apps, class, its section,
 #          {keyword: (section, key)} for values from other sections)
 _BUILDERS = {
-    "echo": ("echo", "EchoApp", "echo", {"max_body": ("server", "max_request_bytes"),
-                                         "instance": ("server", "instance")}),
+    "echo": (
+        "echo",
+        "EchoApp",
+        "echo",
+        {"max_body": ("server", "max_request_bytes"), "instance": ("server", "instance")},
+    ),
     "static": ("static", "StaticApp", "static", {}),
     "httpbin": ("httpbin", "HttpbinApp", "httpbin", {}),
 }
@@ -22,6 +26,8 @@ def build(kind, settings):
     """A new WSGI app of ``kind`` configured by its section of ``settings``."""
     module_name, class_name, section, borrowed = _BUILDERS[kind]
     module = importlib.import_module("%s.%s" % (__name__, module_name))
-    values = {keyword: getattr(getattr(settings, other), key)
-              for keyword, (other, key) in borrowed.items()}
+    values = {
+        keyword: getattr(getattr(settings, other), key)
+        for keyword, (other, key) in borrowed.items()
+    }
     return getattr(module, class_name)(getattr(settings, section), **values)

@@ -49,18 +49,29 @@ def iso_now():
 
 def text_line(fields):
     return '%s %s "%s %s %s" %s %s %dms' % (
-        clf_now(), fields["client"] or "-", fields["method"] or "-", fields["target"] or "-",
-        fields["protocol"] or "-", fields["status"], fields["length"],
-        int(fields["seconds"] * 1000))
+        clf_now(),
+        fields["client"] or "-",
+        fields["method"] or "-",
+        fields["target"] or "-",
+        fields["protocol"] or "-",
+        fields["status"],
+        fields["length"],
+        int(fields["seconds"] * 1000),
+    )
 
 
 def json_line(fields):
     record = {
-        "time": iso_now(), "client": fields["client"], "method": fields["method"],
-        "target": fields["target"], "protocol": fields["protocol"],
+        "time": iso_now(),
+        "client": fields["client"],
+        "method": fields["method"],
+        "target": fields["target"],
+        "protocol": fields["protocol"],
         "status": int(fields["status"]) if fields["status"].isdigit() else fields["status"],
-        "bytes": fields["bytes"], "duration_ms": round(fields["seconds"] * 1000, 3),
-        "user_agent": fields["user_agent"], "instance": fields["instance"],
+        "bytes": fields["bytes"],
+        "duration_ms": round(fields["seconds"] * 1000, 3),
+        "user_agent": fields["user_agent"],
+        "instance": fields["instance"],
     }
     if "headers" in fields:
         record["headers"] = fields["headers"]
@@ -82,13 +93,17 @@ class AccessLogger:
         """``config``: the ``[log]`` settings; ``instance``: this server's name."""
         self.format = FORMATS[config.access_log_format]
         self.instance = instance
-        self.skip_exact = frozenset(path for path in config.access_log_skip
-                                    if not path.endswith("*"))
-        self.skip_prefixes = tuple(path[:-1] for path in config.access_log_skip
-                                   if path.endswith("*"))
+        self.skip_exact = frozenset(
+            path for path in config.access_log_skip if not path.endswith("*")
+        )
+        self.skip_prefixes = tuple(
+            path[:-1] for path in config.access_log_skip if path.endswith("*")
+        )
         redacted = {name.lower() for name in ALWAYS_REDACTED + tuple(config.redact_headers)}
-        self.kept_headers = tuple((name, _environ_key(name), name.lower() in redacted)
-                                  for name in config.access_log_headers)
+        self.kept_headers = tuple(
+            (name, _environ_key(name), name.lower() in redacted)
+            for name in config.access_log_headers
+        )
         self.logger = logging.getLogger(LOGGER_NAME)
         for handler in self.logger.handlers:
             handler.close()
@@ -104,8 +119,9 @@ class AccessLogger:
         self.logger.addHandler(handler)
 
     def skips(self, path):
-        return path in self.skip_exact or (self.skip_prefixes and
-                                           path.startswith(self.skip_prefixes))
+        return path in self.skip_exact or (
+            self.skip_prefixes and path.startswith(self.skip_prefixes)
+        )
 
     def headers_of(self, environ):
         kept = {}
@@ -198,6 +214,7 @@ def _then(first, second):
                 first()
         finally:
             second()
+
     return both
 
 

@@ -49,18 +49,25 @@ class RequestBody:
             others = [item for item in codings if item != "chunked"]
             if others:
                 return errors.json_error(
-                    environ, start_response, 501,
+                    environ,
+                    start_response,
+                    501,
                     "Transfer-Encoding %s is not implemented; send the body with "
                     "Content-Encoding instead" % ", ".join(others),
-                    header="Transfer-Encoding")
+                    header="Transfer-Encoding",
+                )
             chunked = not length
         if not chunked and (not length or length == "0"):
             return self.app(environ, start_response)
         if length:
             if not length.isdigit() or not length.isascii():
-                return errors.json_error(environ, start_response, 400,
-                                         "Content-Length must be a whole number",
-                                         header="Content-Length")
+                return errors.json_error(
+                    environ,
+                    start_response,
+                    400,
+                    "Content-Length must be a whole number",
+                    header="Content-Length",
+                )
             if int(length) > self.max_bytes:
                 return self.too_large(environ, start_response)
         wanted = self.max_bytes + 1 if chunked else int(length)
@@ -70,16 +77,23 @@ class RequestBody:
         except Exception as exc:  # each server has its own (NoMoreData, OSError, ...)
             if self.past_deadline(started):
                 return self.too_slow(environ, start_response)
-            return errors.json_error(environ, start_response, 400,
-                                     "the request body could not be read: %s"
-                                     % (str(exc) or type(exc).__name__))
+            return errors.json_error(
+                environ,
+                start_response,
+                400,
+                "the request body could not be read: %s" % (str(exc) or type(exc).__name__),
+            )
         if chunked and len(body) > self.max_bytes:
             return self.too_large(environ, start_response)
         if not chunked and len(body) < wanted:
             if self.past_deadline(started):
                 return self.too_slow(environ, start_response)
-            return errors.json_error(environ, start_response, 400,
-                                     "the body ended after %d of %d bytes" % (len(body), wanted))
+            return errors.json_error(
+                environ,
+                start_response,
+                400,
+                "the body ended after %d of %d bytes" % (len(body), wanted),
+            )
         environ["wsgi.input"] = io.BytesIO(body)
         environ["CONTENT_LENGTH"] = str(len(body))
         environ.pop("HTTP_TRANSFER_ENCODING", None)
@@ -90,12 +104,18 @@ class RequestBody:
 
     def too_slow(self, environ, start_response):
         return errors.json_error(
-            environ, start_response, 408,
+            environ,
+            start_response,
+            408,
             "the request body did not arrive within %d seconds" % self.timeout,
-            limit=self.timeout)
+            limit=self.timeout,
+        )
 
     def too_large(self, environ, start_response):
         return errors.json_error(
-            environ, start_response, 413,
+            environ,
+            start_response,
+            413,
             "the request body is larger than the limit of %d bytes" % self.max_bytes,
-            limit=self.max_bytes)
+            limit=self.max_bytes,
+        )

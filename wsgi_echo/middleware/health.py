@@ -17,17 +17,23 @@ class Health:
         self.app = app
         self.path = path
         self.body = (json.dumps({"status": "ok", "instance": instance}) + "\n").encode("utf-8")
-        self.headers = [("Content-Type", "application/json"),
-                        ("Content-Length", str(len(self.body))),
-                        ("Cache-Control", "no-store")]
+        self.headers = [
+            ("Content-Type", "application/json"),
+            ("Content-Length", str(len(self.body))),
+            ("Cache-Control", "no-store"),
+        ]
 
     def __call__(self, environ, start_response):
         if environ.get("PATH_INFO") != self.path:
             return self.app(environ, start_response)
         method = environ["REQUEST_METHOD"]
         if method not in ("GET", "HEAD"):
-            return errors.json_error(environ, start_response, 405,
-                                     "the health path answers GET and HEAD",
-                                     headers=[("Allow", "GET, HEAD")])
+            return errors.json_error(
+                environ,
+                start_response,
+                405,
+                "the health path answers GET and HEAD",
+                headers=[("Allow", "GET, HEAD")],
+            )
         start_response("200 OK", list(self.headers))
         return [] if method == "HEAD" else [self.body]

@@ -40,6 +40,7 @@ def count_parts(content_type, body):
     boundary = boundary_of(content_type)
     if boundary is None:
         return 0
-    delimiter = re.compile(rb"(?:\A|\r\n)--%s[ \t]*(?=\r\n)"
-                           % re.escape(boundary.encode("latin-1", "replace")))
+    delimiter = re.compile(
+        rb"(?:\A|\r\n)--%s[ \t]*(?=\r\n)" % re.escape(boundary.encode("latin-1", "replace"))
+    )
     return len(delimiter.findall(body))

@@ -25,7 +25,7 @@ class HeaderNames:
     this replaces.
     """
 
-    __slots__ = ("known", "_name_of")
+    __slots__ = ("_name_of", "known")
 
     def __init__(self, name_of):
         self.known = {}

@@ -38,8 +38,10 @@ def _disposition(value):
     header["Content-Disposition"] = value
     name = header.get_param("name", header="content-disposition")
     filename = header.get_param("filename", header="content-disposition")
-    return (name if isinstance(name, str) else None,
-            filename if isinstance(filename, str) else None)
+    return (
+        name if isinstance(name, str) else None,
+        filename if isinstance(filename, str) else None,
+    )
 
 
 def parts(body, boundary):
@@ -51,7 +53,7 @@ def parts(body, boundary):
     for this, following in zip(delimiters, delimiters[1:]):
         if this.group(1):  # the closing delimiter: the epilogue follows
             break
-        part = body[this.end():following.start()]
+        part = body[this.end() : following.start()]
         head, separator, content = part.partition(b"\r\n\r\n")
         if not separator:
             head, content = (b"", part[2:]) if part.startswith(b"\r\n") else (part, b"")

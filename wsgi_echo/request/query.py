@@ -16,8 +16,13 @@ from ..wsgi_text import decoded
 # werkzeug keeps a percent-escape that is not UTF-8 as it was sent ("%FF")
 # where urllib would put U+FFFD; this error handler does the same.
 KEEP_ESCAPED = "wsgi_echo.request.keep_escaped"
-codecs.register_error(KEEP_ESCAPED, lambda error: (
-    "".join("%%%02X" % byte for byte in error.object[error.start:error.end]), error.end))
+codecs.register_error(
+    KEEP_ESCAPED,
+    lambda error: (
+        "".join("%%%02X" % byte for byte in error.object[error.start : error.end]),
+        error.end,
+    ),
+)
 
 
 def parse_query(query_string):

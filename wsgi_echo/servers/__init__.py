@@ -72,7 +72,7 @@ def address(host, port):
 
 
 def counted(number, noun):
-    """"1 worker", "8 threads"."""
+    """ "1 worker", "8 threads"."""
     return "%d %s%s" % (number, noun, "" if number == 1 else "s")
 
 
@@ -89,8 +89,9 @@ def announce_ready(url, server_name, detail="", settings=None):
     """The ready line: where, by what, and what is mounted where (so the
     static root served is never a guess)."""
     served = ": %s" % mounts(settings) if settings is not None else ""
-    print("%s%s with %s%s%s" % (READY, url, server_name, detail, served),
-          file=sys.stderr, flush=True)
+    print(
+        "%s%s with %s%s%s" % (READY, url, server_name, detail, served), file=sys.stderr, flush=True
+    )
 
 
 # A server that imported ``wsgi_echo:app`` itself (``gunicorn wsgi_echo:app``,

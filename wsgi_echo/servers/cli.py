@@ -39,8 +39,9 @@ def current_values(config):
         raw = declared.read(path)
     except SettingsError:
         return {}, path
-    return {(section, key): value for section, keys in raw.items()
-            for key, value in keys.items()}, path
+    return {
+        (section, key): value for section, keys in raw.items() for key, value in keys.items()
+    }, path
 
 
 def parse_args(argv):
@@ -49,19 +50,26 @@ def parse_args(argv):
     parser = argparse.ArgumentParser(
         prog="wsgi-echo",
         description="An HTTP echo, static file and httpbin-compatible server. Settings come "
-                    "from a settings file; these flags override it.")
-    parser.add_argument("--config", metavar="FILE",
-                        help="settings file (default: $%s, else ./%s, else built-in defaults)"
-                             % (declared.ENV_VAR, declared.LOCAL_FILE))
+        "from a settings file; these flags override it.",
+    )
+    parser.add_argument(
+        "--config",
+        metavar="FILE",
+        help="settings file (default: $%s, else ./%s, else built-in defaults)"
+        % (declared.ENV_VAR, declared.LOCAL_FILE),
+    )
     for flag, setting in declared.FLAGS.items():
         name = (setting.section, setting.key)
         if name in values:
             now = "now %s, from %s" % (values[name].strip() or "empty", source)
         else:
             now = "default %s" % (setting.default or "empty")
-        parser.add_argument(flag, dest="%s.%s" % name, metavar=setting.key.upper(),
-                            help="%s (overrides [%s] %s; %s)"
-                                 % (setting.doc, setting.section, setting.key, now))
+        parser.add_argument(
+            flag,
+            dest="%s.%s" % name,
+            metavar=setting.key.upper(),
+            help="%s (overrides [%s] %s; %s)" % (setting.doc, setting.section, setting.key, now),
+        )
     return parser.parse_args(argv)
 
 
@@ -73,16 +81,17 @@ def port_advice(settings):
 
 def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
-    overrides = {tuple(name.split(".", 1)): value for name, value in vars(args).items()
-                 if "." in name}
+    overrides = {
+        tuple(name.split(".", 1)): value for name, value in vars(args).items() if "." in name
+    }
     try:
         settings = declared.load(args.config, overrides)
         server = runner(settings.server.server)
         server.refuse_unsupported(settings)
         from ..application import make_app
+
         app = make_app(settings)
-        sock = listen.bind(settings.server.host, settings.server.port,
-                           advice=port_advice(settings))
+        sock = listen.bind(settings.server.host, settings.server.port, advice=port_advice(settings))
     except (SettingsError, listen.StartupError) as exc:
         print("wsgi-echo: %s" % exc, file=sys.stderr)
         return USAGE_ERROR

@@ -12,21 +12,30 @@ request asks its environ (``protocol``), where a runner that can do more
 than PEP 3333 puts what it offers.
 """
 
-from typing import Callable, FrozenSet, Optional, Protocol
+from typing import Callable, Optional, Protocol
 
 # -- capabilities: what a runner can do beyond serving HTTP/1.1 over TCP ----------
 
-TLS = "tls"                          # serves HTTPS itself ([tls] certfile, keyfile)
-HTTP2 = "http2"                      # HTTP/2 over TLS, chosen by ALPN ([tls] http2)
-CLEARTEXT_HTTP2 = "h2c"              # cleartext HTTP/2 from trusted proxies
+TLS = "tls"  # serves HTTPS itself ([tls] certfile, keyfile)
+HTTP2 = "http2"  # HTTP/2 over TLS, chosen by ALPN ([tls] http2)
+CLEARTEXT_HTTP2 = "h2c"  # cleartext HTTP/2 from trusted proxies
 CLIENT_CERTIFICATES = "client_certs"  # asks for and verifies client certificates
 HEADER_DEADLINE = "header_deadline"  # a deadline over a request's whole header block
-TRAILERS = "trailers"                # response trailers (environ: protocol.SEND_TRAILERS)
+TRAILERS = "trailers"  # response trailers (environ: protocol.SEND_TRAILERS)
 CONNECTION_CONTROL = "connection_control"  # the app may cut or reset its connection
-                                           # (environ: protocol.CONNECTION)
+# (environ: protocol.CONNECTION)
 
-CAPABILITIES = frozenset((TLS, HTTP2, CLEARTEXT_HTTP2, CLIENT_CERTIFICATES, HEADER_DEADLINE,
-                          TRAILERS, CONNECTION_CONTROL))
+CAPABILITIES = frozenset(
+    (
+        TLS,
+        HTTP2,
+        CLEARTEXT_HTTP2,
+        CLIENT_CERTIFICATES,
+        HEADER_DEADLINE,
+        TRAILERS,
+        CONNECTION_CONTROL,
+    )
+)
 
 
 class Runner(Protocol):
@@ -35,7 +44,7 @@ class Runner(Protocol):
     #: The runner's name, as ``[server] server`` and ``--server`` spell it.
     NAME: str
     #: What it can do, from ``CAPABILITIES`` above.
-    CAPABILITIES: FrozenSet[str]
+    CAPABILITIES: frozenset[str]
 
     def version(self) -> str:
         """The server's name and version, for the ready line (``waitress 3.0.2``)."""
@@ -65,10 +74,20 @@ class Runner(Protocol):
 # (capability, section, key, in use?, what the runner would have to do)
 NEEDED_BY_SETTINGS = (
     (TLS, "tls", "certfile", lambda settings: settings.tls.enabled, "serve HTTPS"),
-    (CLIENT_CERTIFICATES, "tls", "client_cert",
-     lambda settings: settings.tls.client_cert != "off", "ask for client certificates"),
-    (CLEARTEXT_HTTP2, "proxy", "http2_cleartext",
-     lambda settings: settings.proxy.http2_cleartext != "off", "serve HTTP/2"),
+    (
+        CLIENT_CERTIFICATES,
+        "tls",
+        "client_cert",
+        lambda settings: settings.tls.client_cert != "off",
+        "ask for client certificates",
+    ),
+    (
+        CLEARTEXT_HTTP2,
+        "proxy",
+        "http2_cleartext",
+        lambda settings: settings.proxy.http2_cleartext != "off",
+        "serve HTTP/2",
+    ),
 )
 
 
@@ -77,6 +96,7 @@ def refuse_missing_capabilities(name, capabilities, settings, able):
     a capability the runner lacks stops start-up, naming the runners that
     have it (``able(capability)``)."""
     from ..settings import SettingsError
+
     for capability, section, key, in_use, what in NEEDED_BY_SETTINGS:
         if capability not in capabilities and in_use(settings):
             value = getattr(getattr(settings, section), key)
@@ -84,5 +104,10 @@ def refuse_missing_capabilities(name, capabilities, settings, able):
             advice = "; use %s" % others
             if capability == TLS:
                 advice += ", or terminate TLS at a proxy in front of %s" % name
-            raise SettingsError(settings.origin(section, key), section, key, value,
-                                "%s cannot %s%s" % (name, what, advice))
+            raise SettingsError(
+                settings.origin(section, key),
+                section,
+                key,
+                value,
+                "%s cannot %s%s" % (name, what, advice),
+            )

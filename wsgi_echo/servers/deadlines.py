@@ -48,8 +48,9 @@ class Deadlines:
             if self.thread is None or not self.thread.is_alive():
                 # Started on first use, in the process that uses it (a
                 # thread does not survive a fork into a worker process).
-                self.thread = threading.Thread(target=self._watch, name="wsgi-echo-deadlines",
-                                               daemon=True)
+                self.thread = threading.Thread(
+                    target=self._watch, name="wsgi-echo-deadlines", daemon=True
+                )
                 self.thread.start()
         self.armed.set()
         return Deadline(self, token)

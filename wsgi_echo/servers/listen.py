@@ -51,4 +51,3 @@ def bind(host, port, backlog=2048, advice=""):
         raise StartupError("cannot listen on %r:%d: %s" % (host, port, exc)) from None
     sock.set_inheritable(True)
     return sock
-

@@ -28,8 +28,11 @@ _TARGET = re.compile(rb"[A-Z]+ (/[^ \r\n]*)")
 
 def is_plain_http(first_bytes):
     """Whether a connection's first bytes are an HTTP/1.x request line."""
-    return bool(first_bytes) and first_bytes[0] != HANDSHAKE_RECORD and bool(
-        _METHOD.match(first_bytes))
+    return (
+        bool(first_bytes)
+        and first_bytes[0] != HANDSHAKE_RECORD
+        and bool(_METHOD.match(first_bytes))
+    )
 
 
 def refusal(head):
@@ -38,12 +41,15 @@ def refusal(head):
     target = _TARGET.match(head)
     detail = "this port serves HTTPS, and the request was plain HTTP"
     if host:
-        detail += "; use https://%s%s" % (host.group(1).decode("latin-1").strip(),
-                                           target.group(1).decode("latin-1") if target else "/")
+        detail += "; use https://%s%s" % (
+            host.group(1).decode("latin-1").strip(),
+            target.group(1).decode("latin-1") if target else "/",
+        )
     body = errors.json_error_body(400, detail)
-    return ("HTTP/1.1 %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\n"
-            "Connection: close\r\n\r\n" % (errors.status_line(400), len(body))
-            ).encode("latin-1") + body
+    return (
+        "HTTP/1.1 %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\n"
+        "Connection: close\r\n\r\n" % (errors.status_line(400), len(body))
+    ).encode("latin-1") + body
 
 
 def peek(sock):

@@ -26,13 +26,46 @@ Relative paths inside a file resolve against that file's own folder; for the
 built-in defaults, against the working directory.
 """
 
-
-from .declarations import (BY_SECTION, DECLARATIONS, DEFAULT_ROUTES, FLAGS, ROUTES_DOC,
-                           SECTIONS, Setting)
+from .declarations import (
+    BY_SECTION,
+    DECLARATIONS,
+    DEFAULT_ROUTES,
+    FLAGS,
+    ROUTES_DOC,
+    SECTIONS,
+    Setting,
+)
 from .error import SettingsError
-from .loader import (BUILTIN, COMMAND_LINE, ENV_VAR, LOCAL_FILE, Settings, build,
-                     find_settings_file, ini_parser, load, read)
+from .loader import (
+    BUILTIN,
+    COMMAND_LINE,
+    ENV_VAR,
+    LOCAL_FILE,
+    Settings,
+    build,
+    find_settings_file,
+    ini_parser,
+    load,
+    read,
+)
 
-__all__ = ["BY_SECTION", "DECLARATIONS", "DEFAULT_ROUTES", "FLAGS", "ROUTES_DOC", "SECTIONS",
-           "Setting", "SettingsError", "BUILTIN", "COMMAND_LINE", "ENV_VAR", "LOCAL_FILE",
-           "Settings", "build", "find_settings_file", "ini_parser", "load", "read"]
+__all__ = [
+    "BUILTIN",
+    "BY_SECTION",
+    "COMMAND_LINE",
+    "DECLARATIONS",
+    "DEFAULT_ROUTES",
+    "ENV_VAR",
+    "FLAGS",
+    "LOCAL_FILE",
+    "ROUTES_DOC",
+    "SECTIONS",
+    "Setting",
+    "Settings",
+    "SettingsError",
+    "build",
+    "find_settings_file",
+    "ini_parser",
+    "load",
+    "read",
+]

@@ -9,14 +9,21 @@ from .error import SettingsError
 def check(settings):
     """Rules across keys, and paths that must exist: checked now rather than
     on the first request."""
-    if any(kind == "static" for _, kind in settings.routes):
-        if not os.path.isdir(settings.static.root):
-            raise SettingsError(settings.origin("static", "root"), "static", "root", settings.static.root,
-                                "is not a directory")
+    static_mounted = any(kind == "static" for _, kind in settings.routes)
+    if static_mounted and not os.path.isdir(settings.static.root):
+        raise SettingsError(
+            settings.origin("static", "root"),
+            "static",
+            "root",
+            settings.static.root,
+            "is not a directory",
+        )
     tls = settings.tls
     if bool(tls.certfile) != bool(tls.keyfile):
         missing = "keyfile" if tls.certfile else "certfile"
-        raise SettingsError(settings.origin("tls", missing), "tls", missing, "", "certfile and keyfile go together")
+        raise SettingsError(
+            settings.origin("tls", missing), "tls", missing, "", "certfile and keyfile go together"
+        )
     for key in ("certfile", "keyfile"):
         value = getattr(tls, key)
         if value and not os.path.isfile(value):
@@ -25,22 +32,40 @@ def check(settings):
         _check_certificate(settings.origin("tls", "certfile"), tls)
     if tls.client_cert != "off":
         if not tls.enabled:
-            raise SettingsError(settings.origin("tls", "client_cert"), "tls", "client_cert", tls.client_cert,
-                                "needs certfile and keyfile: client certificates come with HTTPS")
+            raise SettingsError(
+                settings.origin("tls", "client_cert"),
+                "tls",
+                "client_cert",
+                tls.client_cert,
+                "needs certfile and keyfile: client certificates come with HTTPS",
+            )
         if not tls.client_ca:
-            raise SettingsError(settings.origin("tls", "client_ca"), "tls", "client_ca", "",
-                                "client_cert = %s needs the CA bundle that verifies them"
-                                % tls.client_cert)
+            raise SettingsError(
+                settings.origin("tls", "client_ca"),
+                "tls",
+                "client_ca",
+                "",
+                "client_cert = %s needs the CA bundle that verifies them" % tls.client_cert,
+            )
         _check_ca_bundle(settings.origin("tls", "client_ca"), tls.client_ca)
     echo = settings.echo
     if echo.cors_credentials and echo.cors_origins == "*":
-        raise SettingsError(settings.origin("echo", "cors_origins"), "echo", "cors_origins", "*",
-                            "cors_credentials = true needs the origins listed: the echo "
-                            "shows a request's cookies and Authorization in its body")
+        raise SettingsError(
+            settings.origin("echo", "cors_origins"),
+            "echo",
+            "cors_origins",
+            "*",
+            "cors_credentials = true needs the origins listed: the echo "
+            "shows a request's cookies and Authorization in its body",
+        )
     if settings.proxy.http2_cleartext != "off" and not settings.proxy.trusted:
-        raise SettingsError(settings.origin("proxy", "http2_cleartext"), "proxy", "http2_cleartext", settings.proxy.http2_cleartext,
-                            "needs [proxy] trusted: cleartext HTTP/2 is only accepted from "
-                            "trusted proxies")
+        raise SettingsError(
+            settings.origin("proxy", "http2_cleartext"),
+            "proxy",
+            "http2_cleartext",
+            settings.proxy.http2_cleartext,
+            "needs [proxy] trusted: cleartext HTTP/2 is only accepted from trusted proxies",
+        )
     for key in ("access_log", "error_log"):
         value = getattr(settings.log, key)
         if value not in ("", "-"):
@@ -50,28 +75,39 @@ def check(settings):
 def _check_certificate(source, tls):
     """Load the pair now: a wrong file would otherwise fail every handshake."""
     import ssl
+
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     try:
         context.load_cert_chain(tls.certfile, tls.keyfile)
     except ssl.SSLError as exc:
-        raise SettingsError(source, "tls", "certfile", tls.certfile,
-                            "not a PEM certificate matching keyfile %s (%s)"
-                            % (tls.keyfile, exc.reason or exc)) from None
+        raise SettingsError(
+            source,
+            "tls",
+            "certfile",
+            tls.certfile,
+            "not a PEM certificate matching keyfile %s (%s)" % (tls.keyfile, exc.reason or exc),
+        ) from None
     except OSError as exc:
-        raise SettingsError(source, "tls", "certfile", tls.certfile,
-                            "cannot read: %s" % exc.strerror) from None
+        raise SettingsError(
+            source, "tls", "certfile", tls.certfile, "cannot read: %s" % exc.strerror
+        ) from None
 
 
 def _check_ca_bundle(source, value):
     import ssl
+
     if not os.path.isfile(value):
         raise SettingsError(source, "tls", "client_ca", value, "no such file")
     try:
         ssl.create_default_context(ssl.Purpose.CLIENT_AUTH).load_verify_locations(value)
     except (ssl.SSLError, ValueError) as exc:
-        raise SettingsError(source, "tls", "client_ca", value,
-                            "not a PEM bundle of CA certificates (%s)"
-                            % (getattr(exc, "reason", None) or exc)) from None
+        raise SettingsError(
+            source,
+            "tls",
+            "client_ca",
+            value,
+            "not a PEM bundle of CA certificates (%s)" % (getattr(exc, "reason", None) or exc),
+        ) from None
 
 
 def _check_log_file(source, key, value):

@@ -19,6 +19,7 @@ def integer(low, high=None):
             span = "from %d to %d" % (low, high) if high is not None else "at least %d" % low
             raise ValueError("must be a whole number %s" % span)
         return number
+
     return convert
 
 
@@ -27,6 +28,7 @@ def choice(*options):
         if text not in options:
             raise ValueError("must be one of: %s" % ", ".join(options))
         return text
+
     return convert
 
 
@@ -66,6 +68,7 @@ def document_root(text, base):
     if os.path.isdir(local):
         return local
     from ..apps.static.demo_site import demo_site
+
     return demo_site()
 
 
@@ -142,8 +145,7 @@ def optional_header(text, base):
 
 def url_path(text, base):
     """A path starting with /, or empty for none."""
-    if text and (not text.startswith("/") or not text.isprintable() or " " in text
-                 or "?" in text):
+    if text and (not text.startswith("/") or not text.isprintable() or " " in text or "?" in text):
         raise ValueError("must be a path starting with /, or empty")
     return text
 
@@ -172,5 +174,3 @@ def networks(text, base):
         except ValueError:
             raise ValueError("%r is not an IP address or network" % item) from None
     return tuple(found)
-
-

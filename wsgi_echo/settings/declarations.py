@@ -5,21 +5,39 @@ table and the command-line flags are all derived from ``DECLARATIONS``;
 adding a setting is one line here plus its use.
 """
 
-from typing import Callable, Dict, NamedTuple, Optional
+from typing import Callable, NamedTuple, Optional
 
 from .. import servers
 from ..apps import KINDS
-from .converters import (LOCAL_SITE, boolean, choice, document_root, extensions, file_name, header_list, header_names,
-                         host, host_names, instance_name, integer, log_target, networks,
-                         optional_header, origins, path, url_path, url_paths)
+from .converters import (
+    LOCAL_SITE,
+    boolean,
+    choice,
+    document_root,
+    extensions,
+    file_name,
+    header_list,
+    header_names,
+    host,
+    host_names,
+    instance_name,
+    integer,
+    log_target,
+    networks,
+    optional_header,
+    origins,
+    path,
+    url_path,
+    url_paths,
+)
 
 
 class Setting(NamedTuple):
     section: str
     key: str
-    default: str             # as it is written in settings.ini
-    convert: Callable        # (text, base folder) -> typed value, or ValueError
-    doc: str                 # one line: what it means, and its unit
+    default: str  # as it is written in settings.ini
+    convert: Callable  # (text, base folder) -> typed value, or ValueError
+    doc: str  # one line: what it means, and its unit
     flag: Optional[str] = None  # the command-line flag that overrides it
 
 
@@ -34,126 +52,327 @@ SECTIONS = {
 }
 
 DECLARATIONS = (
-    Setting("server", "server", servers.DEFAULT, choice(*servers.NAMES),
-            "what `python -m wsgi_echo` starts: %s" % " | ".join(servers.NAMES), "--server"),
+    Setting(
+        "server",
+        "server",
+        servers.DEFAULT,
+        choice(*servers.NAMES),
+        "what `python -m wsgi_echo` starts: %s" % " | ".join(servers.NAMES),
+        "--server",
+    ),
     Setting("server", "host", "0.0.0.0", host, "address to listen on", "--host"),
     Setting("server", "port", "8080", integer(1, 65535), "TCP port to listen on", "--port"),
-    Setting("server", "workers", "2", integer(1, 64),
-            "worker processes (gunicorn; waitress runs one)", "--workers"),
-    Setting("server", "threads", "8", integer(1, 1024),
-            "threads per worker process, both servers", "--threads"),
-    Setting("server", "max_connections", "1000", integer(1, 100000),
-            "open connections per worker process; more wait in the listen backlog"),
-    Setting("server", "keepalive", "5", integer(0, 3600),
-            "seconds an idle connection is kept open; 0 closes it after every response"),
-    Setting("server", "header_timeout", "5", integer(1, 3600),
-            "seconds a client may take to send its request headers; slower: 408 and close "
-            "(waitress; see the README for gunicorn)"),
-    Setting("server", "body_timeout", "10", integer(1, 3600),
-            "seconds a request body may take to arrive, counted from the end of its "
-            "headers; slower: 408 and close"),
-    Setting("server", "instance", "", instance_name,
-            "this instance's name, shown in a response header, the echo and JSON logs "
-            "(empty: the host name)", "--instance"),
-    Setting("server", "instance_header", "X-Served-By", optional_header,
-            "response header that carries the instance name (empty: none)"),
-    Setting("server", "health_path", "/healthz", url_path,
-            "path answered 200 with a small JSON status, for load balancers and probes "
-            "(empty: none)"),
-    Setting("server", "timeout", "30", integer(1, 86400),
-            "seconds in-flight requests get to finish after SIGTERM; also gunicorn's "
-            "worker heartbeat"),
-    Setting("server", "max_request_bytes", "1048576", integer(0),
-            "largest request body in bytes; larger: 413"),
-    Setting("server", "limit_request_line", "8190", integer(0, 8190),
-            "longest request line in bytes, without its CRLF (0: no limit); longer: 414"),
-    Setting("server", "limit_request_fields", "100", integer(1, 32768),
-            "most header fields in a request; more: 431"),
-    Setting("server", "limit_request_field_size", "8190", integer(1, 65536),
-            "longest header field line in bytes, with its CRLF; longer: 431"),
-
-    Setting("static", "root", "", document_root,
-            "the document root (empty: ./%s if there is one, else the demo site that comes "
-            "with wsgi-echo)" % LOCAL_SITE, "--root"),
+    Setting(
+        "server",
+        "workers",
+        "2",
+        integer(1, 64),
+        "worker processes (gunicorn; waitress runs one)",
+        "--workers",
+    ),
+    Setting(
+        "server",
+        "threads",
+        "8",
+        integer(1, 1024),
+        "threads per worker process, both servers",
+        "--threads",
+    ),
+    Setting(
+        "server",
+        "max_connections",
+        "1000",
+        integer(1, 100000),
+        "open connections per worker process; more wait in the listen backlog",
+    ),
+    Setting(
+        "server",
+        "keepalive",
+        "5",
+        integer(0, 3600),
+        "seconds an idle connection is kept open; 0 closes it after every response",
+    ),
+    Setting(
+        "server",
+        "header_timeout",
+        "5",
+        integer(1, 3600),
+        "seconds a client may take to send its request headers; slower: 408 and close "
+        "(waitress; see the README for gunicorn)",
+    ),
+    Setting(
+        "server",
+        "body_timeout",
+        "10",
+        integer(1, 3600),
+        "seconds a request body may take to arrive, counted from the end of its "
+        "headers; slower: 408 and close",
+    ),
+    Setting(
+        "server",
+        "instance",
+        "",
+        instance_name,
+        "this instance's name, shown in a response header, the echo and JSON logs "
+        "(empty: the host name)",
+        "--instance",
+    ),
+    Setting(
+        "server",
+        "instance_header",
+        "X-Served-By",
+        optional_header,
+        "response header that carries the instance name (empty: none)",
+    ),
+    Setting(
+        "server",
+        "health_path",
+        "/healthz",
+        url_path,
+        "path answered 200 with a small JSON status, for load balancers and probes (empty: none)",
+    ),
+    Setting(
+        "server",
+        "timeout",
+        "30",
+        integer(1, 86400),
+        "seconds in-flight requests get to finish after SIGTERM; also gunicorn's worker heartbeat",
+    ),
+    Setting(
+        "server",
+        "max_request_bytes",
+        "1048576",
+        integer(0),
+        "largest request body in bytes; larger: 413",
+    ),
+    Setting(
+        "server",
+        "limit_request_line",
+        "8190",
+        integer(0, 8190),
+        "longest request line in bytes, without its CRLF (0: no limit); longer: 414",
+    ),
+    Setting(
+        "server",
+        "limit_request_fields",
+        "100",
+        integer(1, 32768),
+        "most header fields in a request; more: 431",
+    ),
+    Setting(
+        "server",
+        "limit_request_field_size",
+        "8190",
+        integer(1, 65536),
+        "longest header field line in bytes, with its CRLF; longer: 431",
+    ),
+    Setting(
+        "static",
+        "root",
+        "",
+        document_root,
+        "the document root (empty: ./%s if there is one, else the demo site that comes "
+        "with wsgi-echo)" % LOCAL_SITE,
+        "--root",
+    ),
     Setting("static", "index", "index.html", file_name, "the file served for a directory"),
-    Setting("static", "allowed_extensions",
-            ".html .htm .css .js .json .txt .png .jpg .jpeg .gif .svg .ico .webp", extensions,
-            "file extensions that may be served, case-insensitive; others: 403"),
-    Setting("static", "cache_max_age", "60", integer(0),
-            "seconds, for Cache-Control: public, max-age on static files"),
-
-    Setting("echo", "max_delay_ms", "10000", integer(0, 600000),
-            "the longest X-Echo-Delay, in milliseconds"),
-    Setting("echo", "max_form_parts", "1000", integer(1, 1000000),
-            "most parts in a multipart body; more: 413"),
-    Setting("echo", "cors_origins", "*", origins,
-            "origins whose browser code may read echo answers: * or a list of origins"),
-    Setting("echo", "cors_credentials", "false", boolean,
-            "let browsers send cookies and auth to the echo (needs listed origins, never *)"),
-    Setting("echo", "cors_expose_headers", "*", header_names,
-            "response headers browser code may read: * (all of them) or a list"),
-    Setting("echo", "cors_max_age", "600", integer(0, 86400),
-            "seconds a browser may cache a preflight answer"),
-
-    Setting("httpbin", "max_delay", "10", integer(0, 3600),
-            "longest /delay, /drip and /range duration, in seconds (httpbin's cap is 10)"),
-    Setting("httpbin", "max_bytes", "102400", integer(0),
-            "most bytes /bytes, /stream-bytes and /range produce (httpbin's cap: 100 KiB)"),
-    Setting("httpbin", "max_drip_bytes", "10485760", integer(0),
-            "most bytes /drip sends (httpbin's cap: 10 MiB)"),
-    Setting("httpbin", "max_stream_lines", "100", integer(0, 1000000),
-            "most lines /stream and events /sse send (httpbin's cap is 100)"),
-    Setting("httpbin", "cors_credentials", "true", boolean,
-            "reflect any Origin with credentials allowed, as httpbin does (any page can then "
-            "read this host's cookies through /cookies); false: * without credentials"),
-    Setting("httpbin", "redirect_hosts", "", host_names,
-            "hosts /redirect-to may send clients to, besides relative URLs; empty: any, "
-            "as httpbin"),
-
-    Setting("log", "access_log", "-", log_target,
-            "- is stdout, a path is a file (appended, reopened on USR1), empty is off",
-            "--access-log"),
-    Setting("log", "error_log", "-", log_target,
-            "- is stderr, a path is a file (appended), empty is off"),
-    Setting("log", "access_log_format", "text", choice("text", "json"),
-            "text (one line as documented) or json (one object per line)"),
-    Setting("log", "access_log_skip", "/healthz", url_paths,
-            "paths not written to the access log; a path ending in * skips all it begins"),
-    Setting("log", "access_log_headers", "", header_list,
-            "request headers added to each json line (secret ones as [redacted])"),
-    Setting("log", "redact_headers", "", header_list,
-            "more request headers whose values no log may show, besides Authorization, "
-            "Cookie and Proxy-Authorization"),
-
-    Setting("tls", "certfile", "", path,
-            "PEM certificate (chain); with keyfile, gunicorn serves HTTPS"),
+    Setting(
+        "static",
+        "allowed_extensions",
+        ".html .htm .css .js .json .txt .png .jpg .jpeg .gif .svg .ico .webp",
+        extensions,
+        "file extensions that may be served, case-insensitive; others: 403",
+    ),
+    Setting(
+        "static",
+        "cache_max_age",
+        "60",
+        integer(0),
+        "seconds, for Cache-Control: public, max-age on static files",
+    ),
+    Setting(
+        "echo",
+        "max_delay_ms",
+        "10000",
+        integer(0, 600000),
+        "the longest X-Echo-Delay, in milliseconds",
+    ),
+    Setting(
+        "echo",
+        "max_form_parts",
+        "1000",
+        integer(1, 1000000),
+        "most parts in a multipart body; more: 413",
+    ),
+    Setting(
+        "echo",
+        "cors_origins",
+        "*",
+        origins,
+        "origins whose browser code may read echo answers: * or a list of origins",
+    ),
+    Setting(
+        "echo",
+        "cors_credentials",
+        "false",
+        boolean,
+        "let browsers send cookies and auth to the echo (needs listed origins, never *)",
+    ),
+    Setting(
+        "echo",
+        "cors_expose_headers",
+        "*",
+        header_names,
+        "response headers browser code may read: * (all of them) or a list",
+    ),
+    Setting(
+        "echo",
+        "cors_max_age",
+        "600",
+        integer(0, 86400),
+        "seconds a browser may cache a preflight answer",
+    ),
+    Setting(
+        "httpbin",
+        "max_delay",
+        "10",
+        integer(0, 3600),
+        "longest /delay, /drip and /range duration, in seconds (httpbin's cap is 10)",
+    ),
+    Setting(
+        "httpbin",
+        "max_bytes",
+        "102400",
+        integer(0),
+        "most bytes /bytes, /stream-bytes and /range produce (httpbin's cap: 100 KiB)",
+    ),
+    Setting(
+        "httpbin",
+        "max_drip_bytes",
+        "10485760",
+        integer(0),
+        "most bytes /drip sends (httpbin's cap: 10 MiB)",
+    ),
+    Setting(
+        "httpbin",
+        "max_stream_lines",
+        "100",
+        integer(0, 1000000),
+        "most lines /stream and events /sse send (httpbin's cap is 100)",
+    ),
+    Setting(
+        "httpbin",
+        "cors_credentials",
+        "true",
+        boolean,
+        "reflect any Origin with credentials allowed, as httpbin does (any page can then "
+        "read this host's cookies through /cookies); false: * without credentials",
+    ),
+    Setting(
+        "httpbin",
+        "redirect_hosts",
+        "",
+        host_names,
+        "hosts /redirect-to may send clients to, besides relative URLs; empty: any, as httpbin",
+    ),
+    Setting(
+        "log",
+        "access_log",
+        "-",
+        log_target,
+        "- is stdout, a path is a file (appended, reopened on USR1), empty is off",
+        "--access-log",
+    ),
+    Setting(
+        "log",
+        "error_log",
+        "-",
+        log_target,
+        "- is stderr, a path is a file (appended), empty is off",
+    ),
+    Setting(
+        "log",
+        "access_log_format",
+        "text",
+        choice("text", "json"),
+        "text (one line as documented) or json (one object per line)",
+    ),
+    Setting(
+        "log",
+        "access_log_skip",
+        "/healthz",
+        url_paths,
+        "paths not written to the access log; a path ending in * skips all it begins",
+    ),
+    Setting(
+        "log",
+        "access_log_headers",
+        "",
+        header_list,
+        "request headers added to each json line (secret ones as [redacted])",
+    ),
+    Setting(
+        "log",
+        "redact_headers",
+        "",
+        header_list,
+        "more request headers whose values no log may show, besides Authorization, "
+        "Cookie and Proxy-Authorization",
+    ),
+    Setting(
+        "tls", "certfile", "", path, "PEM certificate (chain); with keyfile, gunicorn serves HTTPS"
+    ),
     Setting("tls", "keyfile", "", path, "PEM private key for certfile"),
-    Setting("tls", "http2", "true", boolean,
-            "offer HTTP/2 (h2) besides HTTP/1.1 by ALPN when serving HTTPS"),
-    Setting("tls", "client_cert", "off", choice("off", "optional", "required"),
-            "ask clients for a certificate: off | optional (verified when sent) | "
-            "required (no valid certificate, no handshake)"),
-    Setting("tls", "client_ca", "", path,
-            "PEM bundle of the CAs that client certificates must chain to"),
-
-    Setting("proxy", "trusted", "", networks,
-            "addresses and networks whose X-Forwarded-For/-Proto/-Host are believed"),
-    Setting("proxy", "http2_cleartext", "off",
-            choice("off", "prior-knowledge", "upgrade", "both"),
-            "accept cleartext HTTP/2 (h2c) from trusted proxies only, by prior knowledge "
-            "and/or Upgrade: h2c (gunicorn)"),
-    Setting("proxy", "assume_scheme", "", choice("", "http", "https"),
-            "the scheme clients used, for a TLS-terminating front that sends no "
-            "X-Forwarded-Proto (empty: as the server saw it)"),
+    Setting(
+        "tls",
+        "http2",
+        "true",
+        boolean,
+        "offer HTTP/2 (h2) besides HTTP/1.1 by ALPN when serving HTTPS",
+    ),
+    Setting(
+        "tls",
+        "client_cert",
+        "off",
+        choice("off", "optional", "required"),
+        "ask clients for a certificate: off | optional (verified when sent) | "
+        "required (no valid certificate, no handshake)",
+    ),
+    Setting(
+        "tls", "client_ca", "", path, "PEM bundle of the CAs that client certificates must chain to"
+    ),
+    Setting(
+        "proxy",
+        "trusted",
+        "",
+        networks,
+        "addresses and networks whose X-Forwarded-For/-Proto/-Host are believed",
+    ),
+    Setting(
+        "proxy",
+        "http2_cleartext",
+        "off",
+        choice("off", "prior-knowledge", "upgrade", "both"),
+        "accept cleartext HTTP/2 (h2c) from trusted proxies only, by prior knowledge "
+        "and/or Upgrade: h2c (gunicorn)",
+    ),
+    Setting(
+        "proxy",
+        "assume_scheme",
+        "",
+        choice("", "http", "https"),
+        "the scheme clients used, for a TLS-terminating front that sends no "
+        "X-Forwarded-Proto (empty: as the server saw it)",
+    ),
 )
 
-ROUTES_DOC = ("path prefix = app kind (%s); the longest matching prefix wins, and a "
-              "[routes] section replaces this table whole" % " | ".join(KINDS))
+ROUTES_DOC = (
+    "path prefix = app kind (%s); the longest matching prefix wins, and a "
+    "[routes] section replaces this table whole" % " | ".join(KINDS)
+)
 DEFAULT_ROUTES = (("/echo", "echo"), ("/httpbin", "httpbin"), ("/", "static"))
 
-BY_SECTION: Dict[str, Dict[str, Setting]] = {name: {} for name in SECTIONS}
+BY_SECTION: dict[str, dict[str, Setting]] = {name: {} for name in SECTIONS}
 for _setting in DECLARATIONS:
     BY_SECTION[_setting.section][_setting.key] = _setting
 FLAGS = {setting.flag: setting for setting in DECLARATIONS if setting.flag}
-
-

@@ -12,5 +12,3 @@ class SettingsError(Exception):
             shown = str(value).replace("\\", "\\\\").replace("\n", "\\n") if value != "" else '""'
             where += " %s = %s" % (key, shown)
         super().__init__("%s: %s: %s" % (source, where.strip() or "file", reason))
-
-

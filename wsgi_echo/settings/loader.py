@@ -8,10 +8,10 @@ import dataclasses
 import os
 from typing import Optional
 
+from ..apps import KINDS
 from .checks import check
 from .declarations import BY_SECTION, DEFAULT_ROUTES, SECTIONS
 from .error import SettingsError
-from ..apps import KINDS
 
 ENV_VAR = "WSGI_ECHO_SETTINGS"
 LOCAL_FILE = "settings.ini"
@@ -28,8 +28,11 @@ _DERIVED = {"tls": {"enabled": property(_tls_enabled)}}
 
 SECTION_CLASSES = {
     name: dataclasses.make_dataclass(
-        name.capitalize() + "Settings", list(keys), frozen=True,
-        namespace=dict(_DERIVED.get(name, {}), __doc__="[%s]: %s" % (name, SECTIONS[name])))
+        name.capitalize() + "Settings",
+        list(keys),
+        frozen=True,
+        namespace=dict(_DERIVED.get(name, {}), __doc__="[%s]: %s" % (name, SECTIONS[name])),
+    )
     for name, keys in BY_SECTION.items()
 }
 
@@ -49,8 +52,12 @@ class _SettingsBase:
 
 
 Settings = dataclasses.make_dataclass(
-    "Settings", [(name, SECTION_CLASSES[name]) for name in SECTIONS], bases=(_SettingsBase,),
-    frozen=True, namespace={"__doc__": "All settings: one typed object per section."})
+    "Settings",
+    [(name, SECTION_CLASSES[name]) for name in SECTIONS],
+    bases=(_SettingsBase,),
+    frozen=True,
+    namespace={"__doc__": "All settings: one typed object per section."},
+)
 
 
 def find_settings_file(environ=None, cwd=None) -> Optional[str]:
@@ -68,8 +75,11 @@ def ini_parser():
     """A parser for the settings file's dialect: ``key = value``, ``;`` and ``#``
     comments, no interpolation, no default section, keys kept as written."""
     parser = configparser.ConfigParser(
-        delimiters=("=",), comment_prefixes=(";", "#"), inline_comment_prefixes=(";", "#"),
-        interpolation=None, default_section="\0no default section",
+        delimiters=("=",),
+        comment_prefixes=(";", "#"),
+        inline_comment_prefixes=(";", "#"),
+        interpolation=None,
+        default_section="\0no default section",
         empty_lines_in_values=False,
     )
     parser.optionxform = str  # route prefixes are case-sensitive paths
@@ -114,18 +124,20 @@ def build(source, base, raw, overrides=None):
     the working folder, and a refusal names the command line.
     """
     overrides = {name: text for name, text in (overrides or {}).items() if text is not None}
-    known = list(SECTIONS) + ["routes"]
+    known = [*list(SECTIONS), "routes"]
     for name in raw:
         if name not in known:
-            raise SettingsError(source, name, None, None,
-                                "unknown section (known: %s)" % ", ".join(known))
+            raise SettingsError(
+                source, name, None, None, "unknown section (known: %s)" % ", ".join(known)
+            )
     sections = {}
     for section, keys in BY_SECTION.items():
         given = raw.get(section, {})
         for key in given:
             if key not in keys:
-                raise SettingsError(source, section, key, given[key],
-                                    "unknown key (known: %s)" % ", ".join(keys))
+                raise SettingsError(
+                    source, section, key, given[key], "unknown key (known: %s)" % ", ".join(keys)
+                )
         values = {}
         for key, setting in keys.items():
             if (section, key) in overrides:
@@ -134,8 +146,12 @@ def build(source, base, raw, overrides=None):
             else:
                 values[key] = _convert(source, setting, given.get(key, setting.default), base)
         sections[section] = SECTION_CLASSES[section](**values)
-    settings = Settings(source=source, routes=_routes(source, raw.get("routes")),
-                        overridden=frozenset(overrides), **sections)
+    settings = Settings(
+        source=source,
+        routes=_routes(source, raw.get("routes")),
+        overridden=frozenset(overrides),
+        **sections,
+    )
     check(settings)
     return settings
 
@@ -158,11 +174,13 @@ def _routes(source, given):
         for prefix, kind in given.items():
             kind = kind.strip()
             if not prefix.startswith("/") or any(c.isspace() for c in prefix) or "//" in prefix:
-                raise SettingsError(source, "routes", prefix, kind,
-                                    "a route prefix must be a path starting with /")
+                raise SettingsError(
+                    source, "routes", prefix, kind, "a route prefix must be a path starting with /"
+                )
             if kind not in KINDS:
-                raise SettingsError(source, "routes", prefix, kind,
-                                    "unknown app (known: %s)" % ", ".join(KINDS))
+                raise SettingsError(
+                    source, "routes", prefix, kind, "unknown app (known: %s)" % ", ".join(KINDS)
+                )
             normalized = prefix.rstrip("/") or "/"
             if any(normalized == seen for seen, _ in pairs):
                 raise SettingsError(source, "routes", prefix, kind, "prefix is mounted twice")
@@ -170,5 +188,3 @@ def _routes(source, given):
         if not pairs:
             raise SettingsError(source, "routes", None, None, "the section mounts nothing")
     return tuple(sorted(pairs, key=lambda pair: len(pair[0]), reverse=True))
-
-

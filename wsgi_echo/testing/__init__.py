@@ -16,17 +16,21 @@ imports pytest until one of them is asked for.
 
 __all__ = ["Server", "certs", "use_class_based_httpbin", "use_class_based_httpbin_secure"]
 
-_MARKS = {"use_class_based_httpbin": "class_based_httpbin",
-          "use_class_based_httpbin_secure": "class_based_httpbin_secure"}
+_MARKS = {
+    "use_class_based_httpbin": "class_based_httpbin",
+    "use_class_based_httpbin_secure": "class_based_httpbin_secure",
+}
 
 
 def __getattr__(name):
     import importlib
+
     if name == "Server":
         return importlib.import_module(__name__ + ".server").Server
     if name == "certs":
         return importlib.import_module(__name__ + ".certs")
     if name in _MARKS:
         import pytest
+
         return pytest.mark.usefixtures(_MARKS[name])
     raise AttributeError("module %r has no attribute %r" % (__name__, name))

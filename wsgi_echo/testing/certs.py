@@ -28,6 +28,7 @@ def folder():
 
 def _expires(path):
     from cryptography import x509
+
     with open(path, "rb") as handle:
         certificate = x509.load_pem_x509_certificate(handle.read())
     return certificate.not_valid_after_utc
@@ -35,11 +36,13 @@ def _expires(path):
 
 def _usable(directory):
     try:
-        if not all(os.path.isfile(os.path.join(directory, name))
-                   for name in (CA_FILE, CERT_FILE, KEY_FILE)):
+        if not all(
+            os.path.isfile(os.path.join(directory, name)) for name in (CA_FILE, CERT_FILE, KEY_FILE)
+        ):
             return False
-        remaining = _expires(os.path.join(directory, CERT_FILE)) - \
-            datetime.datetime.now(datetime.timezone.utc)
+        remaining = _expires(os.path.join(directory, CERT_FILE)) - datetime.datetime.now(
+            datetime.timezone.utc
+        )
         return remaining > RENEW_BEFORE
     except (OSError, ValueError):
         return False
@@ -47,10 +50,12 @@ def _usable(directory):
 
 def _make(directory):
     import trustme
+
     now = datetime.datetime.now(datetime.timezone.utc)
     authority = trustme.CA(organization_name="wsgi-echo test CA")
-    leaf = authority.issue_cert(*NAMES, not_before=now - datetime.timedelta(hours=1),
-                                not_after=now + VALIDITY)
+    leaf = authority.issue_cert(
+        *NAMES, not_before=now - datetime.timedelta(hours=1), not_after=now + VALIDITY
+    )
     authority.cert_pem.write_to_path(os.path.join(directory, CA_FILE))
     leaf.private_key_pem.write_to_path(os.path.join(directory, KEY_FILE))
     with open(os.path.join(directory, CERT_FILE), "wb") as handle:

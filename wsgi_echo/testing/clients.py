@@ -38,8 +38,7 @@ def message(method, target, headers=(), body=b"", version="HTTP/1.1", close=True
     raw lines), ``Connection: close`` unless ``close`` is False, then ``body``."""
     lines = [("%s %s %s" % (method, target, version)).encode("latin-1"), b"Host: test"]
     for header in headers:
-        lines.append(header if isinstance(header, bytes)
-                     else ("%s: %s" % header).encode("latin-1"))
+        lines.append(header if isinstance(header, bytes) else ("%s: %s" % header).encode("latin-1"))
     if close:
         lines.append(b"Connection: close")
     return b"\r\n".join(lines) + b"\r\n\r\n" + body

@@ -38,21 +38,32 @@ PYTEST_HTTPBIN = "httpbin"  # the plugin name pytest-httpbin registers under
 
 def pytest_addoption(parser):
     group = parser.getgroup("wsgi-echo", "live wsgi-echo servers")
-    group.addoption("--wsgi-echo-server", choices=NAMES, default=None,
-                    help="server for the wsgi-echo fixtures (default: the ini option "
-                         "wsgi_echo_server, else %s)" % platform_default())
-    parser.addini("wsgi_echo_server", "server for the wsgi-echo fixtures: %s"
-                  % " | ".join(NAMES), default="")
-    parser.addini("wsgi_echo_static_root", "folder the wsgi_echo fixtures serve at /, "
-                  "relative to the rootdir (default: an empty folder)", default="")
+    group.addoption(
+        "--wsgi-echo-server",
+        choices=NAMES,
+        default=None,
+        help="server for the wsgi-echo fixtures (default: the ini option "
+        "wsgi_echo_server, else %s)" % platform_default(),
+    )
+    parser.addini(
+        "wsgi_echo_server", "server for the wsgi-echo fixtures: %s" % " | ".join(NAMES), default=""
+    )
+    parser.addini(
+        "wsgi_echo_static_root",
+        "folder the wsgi_echo fixtures serve at /, "
+        "relative to the rootdir (default: an empty folder)",
+        default="",
+    )
 
 
 def other_httpbin_plugin_loaded(pluginmanager):
     """Whether pytest-httpbin's plugin is loaded (by its entry point, or by -p)."""
     if pluginmanager.has_plugin(PYTEST_HTTPBIN):
         return True
-    return any(getattr(plugin, "__name__", "").startswith("pytest_httpbin")
-               for plugin in pluginmanager.get_plugins())
+    return any(
+        getattr(plugin, "__name__", "").startswith("pytest_httpbin")
+        for plugin in pluginmanager.get_plugins()
+    )
 
 
 def pytest_configure(config):
@@ -68,8 +79,9 @@ def pytest_runtest_setup(item):
         if not server.alive():
             raise RuntimeError(
                 "the wsgi-echo %s server at %s is no longer running (exit status %s); "
-                "the end of its log:\n%s" % (server.kind, server.url, server.exit_status(),
-                                             _tail(server.log())))
+                "the end of its log:\n%s"
+                % (server.kind, server.url, server.exit_status(), _tail(server.log()))
+            )
     return result
 
 
@@ -78,8 +90,9 @@ def pytest_runtest_makereport(item, call):
     report = yield
     if report.failed:
         for server in registry(item.config).used_by(item):
-            report.sections.append(("wsgi-echo %s server log (%s)" % (server.kind, server.url),
-                                    _tail(server.log())))
+            report.sections.append(
+                ("wsgi-echo %s server log (%s)" % (server.kind, server.url), _tail(server.log()))
+            )
     if call.when == "teardown":
         registry(item.config).by_test.pop(item.nodeid, None)
     return report
@@ -90,6 +103,7 @@ def _tail(text):
 
 
 # -- our own fixtures -------------------------------------------------------------------
+
 
 @pytest.fixture(scope="session")
 def wsgi_echo_static_root(pytestconfig, tmp_path_factory):
@@ -103,9 +117,12 @@ def wsgi_echo_static_root(pytestconfig, tmp_path_factory):
 
 
 def _site_settings(root):
-    return settings_text(server={"workers": 1, "threads": 8},
-                         static={"root": root}, log={"access_log": "-"},
-                         routes={"/echo": "echo", "/httpbin": "httpbin", "/": "static"})
+    return settings_text(
+        server={"workers": 1, "threads": 8},
+        static={"root": root},
+        log={"access_log": "-"},
+        routes={"/echo": "echo", "/httpbin": "httpbin", "/": "static"},
+    )
 
 
 @pytest.fixture(scope="session")
@@ -120,8 +137,9 @@ def wsgi_echo(pytestconfig, wsgi_echo_static_root):
 @pytest.fixture(scope="session")
 def wsgi_echo_secure(pytestconfig, wsgi_echo_static_root):
     """``wsgi_echo`` over HTTPS, with a certificate ``certs.where()`` verifies."""
-    server = start(pytestconfig, "wsgi_echo_secure", _site_settings(wsgi_echo_static_root),
-                   secure=True)
+    server = start(
+        pytestconfig, "wsgi_echo_secure", _site_settings(wsgi_echo_static_root), secure=True
+    )
     yield server
     server.stop()
 

@@ -51,8 +51,21 @@ class ServerProcess:
     ``log()`` reads back, for a failing test's report.
     """
 
-    def __init__(self, argv, port, cwd=None, env=None, log_path=None, host="127.0.0.1",
-                 timeout=30.0, ready=None, probe=None, name=None, cpu=None, scheme="http"):
+    def __init__(
+        self,
+        argv,
+        port,
+        cwd=None,
+        env=None,
+        log_path=None,
+        host="127.0.0.1",
+        timeout=30.0,
+        ready=None,
+        probe=None,
+        name=None,
+        cpu=None,
+        scheme="http",
+    ):
         """``port``: where it listens, written into ``argv`` wherever it says
         ``{port}``; None for a server on no TCP port (a unix socket), whose
         start is its ``ready`` line alone.  ``ready``: text the server writes
@@ -68,12 +81,21 @@ class ServerProcess:
         self.ready, self.scheme = ready, scheme
         self.host, self.port = host, port
         self.log_path = log_path or os.devnull
-        self._log = open(self.log_path, "ab")
-        kwargs = {"start_new_session": True} if POSIX else {
-            "creationflags": getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0)}
-        self.process = subprocess.Popen(self.argv, cwd=cwd, env=env, stdout=self._log,
-                                        stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                        **kwargs)
+        self._log = open(self.log_path, "ab")  # noqa: SIM115 (open while the process runs)
+        kwargs = (
+            {"start_new_session": True}
+            if POSIX
+            else {"creationflags": getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0)}
+        )
+        self.process = subprocess.Popen(
+            self.argv,
+            cwd=cwd,
+            env=env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            **kwargs,
+        )
         try:
             self.wait_until_listening(timeout)
             if probe is not None:
@@ -92,11 +114,15 @@ class ServerProcess:
 
     def _started(self, what, predicate, timeout):
         """``predicate`` awaited; the server's exit or the timeout is a StartError."""
+
         def alive_and():
             if self.process.poll() is not None:
-                raise StartError("%s exited with status %s:\n%s"
-                                 % (self.name, self.process.returncode, self.log()))
+                raise StartError(
+                    "%s exited with status %s:\n%s"
+                    % (self.name, self.process.returncode, self.log())
+                )
             return predicate()
+
         try:
             return wait_for(alive_and, timeout, interval=0.02, what=what)
         except WaitTimeout as error:
@@ -104,6 +130,7 @@ class ServerProcess:
 
     def wait_until_listening(self, timeout):
         """Until the ready line is in the log and the port accepts."""
+
         def listening():
             if self.ready is not None and self.ready not in self.log():
                 return False
@@ -114,19 +141,25 @@ class ServerProcess:
                     return True
             except OSError:
                 return False
-        self._started("%s to listen on %s:%s" % (self.name, self.host, self.port), listening,
-                      timeout)
+
+        self._started(
+            "%s to listen on %s:%s" % (self.name, self.host, self.port), listening, timeout
+        )
 
     def wait_until_answering(self, path, timeout):
         """Until a GET of ``path`` is answered, whatever the status."""
-        self._started("%s to answer GET %s" % (self.name, path),
-                      lambda: self.answers(path) is not None, timeout)
+        self._started(
+            "%s to answer GET %s" % (self.name, path),
+            lambda: self.answers(path) is not None,
+            timeout,
+        )
 
     def answers(self, path, timeout=5.0):
         """The status of a GET of ``path``, or None when there is no answer."""
         if self.scheme == "https":
             connection = http.client.HTTPSConnection(
-                self.host, self.port, timeout=timeout, context=ssl._create_unverified_context())
+                self.host, self.port, timeout=timeout, context=ssl._create_unverified_context()
+            )
         else:
             connection = http.client.HTTPConnection(self.host, self.port, timeout=timeout)
         try:
@@ -202,7 +235,7 @@ class ServerProcess:
 
     def pids(self):
         """The server's process and its descendants."""
-        return [self.process.pid] + self.children()
+        return [self.process.pid, *self.children()]
 
     def __enter__(self):
         return self
@@ -213,8 +246,7 @@ class ServerProcess:
 
 def wsgi_echo_argv(config, server, host="127.0.0.1", port=None, python=sys.executable):
     """``python -m wsgi_echo`` with a settings file, a server and an address."""
-    argv = [python, "-m", "wsgi_echo", "--config", str(config), "--server", server,
-            "--host", host]
+    argv = [python, "-m", "wsgi_echo", "--config", str(config), "--server", server, "--host", host]
     if port is not None:
         argv += ["--port", str(port)]
     return argv

@@ -30,8 +30,9 @@ from .process import ServerProcess, StartError, free_port, server_environment, w
 
 HOST = "127.0.0.1"
 # What Server() serves with no settings: the httpbin API alone, at /.
-PURE_HTTPBIN = settings_text(server={"workers": 1, "threads": 8}, log={"access_log": "-"},
-                             routes={"/": "httpbin"})
+PURE_HTTPBIN = settings_text(
+    server={"workers": 1, "threads": 8}, log={"access_log": "-"}, routes={"/": "httpbin"}
+)
 PORT_ATTEMPTS = 3  # a free port can be taken by another process before we bind it
 
 
@@ -53,9 +54,22 @@ def _settings_with(text, extra):
 class Server:
     """A running ``python -m wsgi_echo`` (and its TLS relay, if it needs one)."""
 
-    def __init__(self, settings=None, server=None, secure=False, port=0, workdir=None,
-                 python=sys.executable, env=None, log_path=None, cpu=None, name=None,
-                 args=(), probe=None, timeout=30.0):
+    def __init__(
+        self,
+        settings=None,
+        server=None,
+        secure=False,
+        port=0,
+        workdir=None,
+        python=sys.executable,
+        env=None,
+        log_path=None,
+        cpu=None,
+        name=None,
+        args=(),
+        probe=None,
+        timeout=30.0,
+    ):
         """``settings``: settings text, or the path of a settings file (used as
         it is unless keys must be added for ``secure``); by default a pure
         httpbin at ``/``, as ``pytest_httpbin.serve.Server()``.  ``server``:
@@ -78,9 +92,15 @@ class Server:
         self.settings = settings
         self.processes = []
         self._final_log = None
-        self._options = dict(python=python, env=server_environment(**(env or {})),
-                             log_path=log_path, cpu=cpu, args=list(args), probe=probe,
-                             timeout=timeout)
+        self._options = dict(
+            python=python,
+            env=server_environment(**(env or {})),
+            log_path=log_path,
+            cpu=cpu,
+            args=list(args),
+            probe=probe,
+            timeout=timeout,
+        )
         try:
             self._start(port)
         except Exception:
@@ -117,10 +137,14 @@ class Server:
             extra["proxy"] = {"assume_scheme": "https"}
         config = self._config(extra)
         scheme = "https" if extra.get("tls") else "http"
-        app_port = self._launch(self._app_argv(config), 0 if relay else port, self.name,
-                                scheme, app=True)
-        self.port = self._launch(self._relay_argv(app_port), port, "tls-relay",
-                                 "https") if relay else app_port
+        app_port = self._launch(
+            self._app_argv(config), 0 if relay else port, self.name, scheme, app=True
+        )
+        self.port = (
+            self._launch(self._relay_argv(app_port), port, "tls-relay", "https")
+            if relay
+            else app_port
+        )
 
     def _config(self, extra):
         """The settings file to run with: the one given, or one written here."""
@@ -144,8 +168,19 @@ class Server:
 
     def _relay_argv(self, app_port):
         cert, key = certs.server_files()
-        return [self._options["python"], "-m", "wsgi_echo.testing.tls_relay",
-                "--listen", "{port}", "--to", str(app_port), "--cert", cert, "--key", key]
+        return [
+            self._options["python"],
+            "-m",
+            "wsgi_echo.testing.tls_relay",
+            "--listen",
+            "{port}",
+            "--to",
+            str(app_port),
+            "--cert",
+            cert,
+            "--key",
+            key,
+        ]
 
     def _launch(self, argv, port, name, scheme, app=False):
         """``argv`` started on ``port`` (a free one when 0, tried again should
@@ -155,13 +190,22 @@ class Server:
         for attempt in range(PORT_ATTEMPTS):
             chosen = port or free_port(HOST)
             log = (app and options["log_path"]) or os.path.join(
-                self.workdir, "%s-%d.log" % (name, chosen))
+                self.workdir, "%s-%d.log" % (name, chosen)
+            )
             try:
-                process = ServerProcess(argv, chosen, cwd=self.workdir, env=options["env"],
-                                        log_path=log, ready=READY, name=name, scheme=scheme,
-                                        timeout=options["timeout"],
-                                        probe=options["probe"] if app else None,
-                                        cpu=options["cpu"] if app else None)
+                process = ServerProcess(
+                    argv,
+                    chosen,
+                    cwd=self.workdir,
+                    env=options["env"],
+                    log_path=log,
+                    ready=READY,
+                    name=name,
+                    scheme=scheme,
+                    timeout=options["timeout"],
+                    probe=options["probe"] if app else None,
+                    cpu=options["cpu"] if app else None,
+                )
             except StartError as error:
                 if port or "already in use" not in str(error) or attempt == PORT_ATTEMPTS - 1:
                     raise

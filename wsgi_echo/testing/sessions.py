@@ -25,8 +25,7 @@ class Registry:
         self.by_test = {}
 
     def used_by(self, item):
-        servers = [self.by_fixture[name] for name in item.fixturenames
-                   if name in self.by_fixture]
+        servers = [self.by_fixture[name] for name in item.fixturenames if name in self.by_fixture]
         return servers + self.by_test.get(item.nodeid, [])
 
 
@@ -40,14 +39,16 @@ def registry(config):
 
 
 def chosen_server(config):
-    return (config.getoption("wsgi_echo_server") or config.getini("wsgi_echo_server")
-            or platform_default())
+    return (
+        config.getoption("wsgi_echo_server")
+        or config.getini("wsgi_echo_server")
+        or platform_default()
+    )
 
 
 def start(config, name, settings, secure=False):
     """A session server for fixture ``name``, recorded for failure reports."""
-    server = Server(settings, server=chosen_server(config), secure=secure,
-                    port=_fixed_port(name))
+    server = Server(settings, server=chosen_server(config), secure=secure, port=_fixed_port(name))
     registry(config).by_fixture[name] = server
     return server
 
@@ -61,6 +62,5 @@ def start_for_test(request, settings="", secure=False, server=None):
 
 def _fixed_port(name):
     """pytest-httpbin's HTTPBIN_HTTP_PORT / HTTPBIN_HTTPS_PORT, for its fixtures."""
-    variable = {"httpbin": "HTTPBIN_HTTP_PORT",
-                "httpbin_secure": "HTTPBIN_HTTPS_PORT"}.get(name)
+    variable = {"httpbin": "HTTPBIN_HTTP_PORT", "httpbin_secure": "HTTPBIN_HTTPS_PORT"}.get(name)
     return int(os.environ[variable]) if variable and os.environ.get(variable) else 0

@@ -45,13 +45,13 @@ async def _pipe(reader, writer):
 
 async def _relay(client_reader, client_writer, target_port):
     try:
-        upstream_reader, upstream_writer = await asyncio.open_connection("127.0.0.1",
-                                                                         target_port)
+        upstream_reader, upstream_writer = await asyncio.open_connection("127.0.0.1", target_port)
     except OSError:
         client_writer.close()
         return
-    await asyncio.gather(_pipe(client_reader, upstream_writer),
-                         _pipe(upstream_reader, client_writer))
+    await asyncio.gather(
+        _pipe(client_reader, upstream_writer), _pipe(upstream_reader, client_writer)
+    )
     for writer in (client_writer, upstream_writer):
         writer.close()
 
@@ -61,8 +61,8 @@ async def serve(listen_port, target_port, cert, key, host="127.0.0.1"):
     context.load_cert_chain(cert, key)
     context.set_alpn_protocols(["http/1.1"])
     server = await asyncio.start_server(
-        lambda reader, writer: _relay(reader, writer, target_port), host, listen_port,
-        ssl=context)
+        lambda reader, writer: _relay(reader, writer, target_port), host, listen_port, ssl=context
+    )
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
@@ -70,8 +70,9 @@ async def serve(listen_port, target_port, cert, key, host="127.0.0.1"):
             loop.add_signal_handler(signum, stop.set)
         except (NotImplementedError, AttributeError):  # Windows: KeyboardInterrupt ends it
             pass
-    announce_ready("https://" + address(host, listen_port), "the TLS relay",
-                   " to port %d" % target_port)
+    announce_ready(
+        "https://" + address(host, listen_port), "the TLS relay", " to port %d" % target_port
+    )
     async with server:
         await stop.wait()
 

@@ -43,8 +43,7 @@ class Trickler:
         self.sending = threading.Event()
         self._stopping = threading.Event()
         for _ in range(count):
-            connection = Trickle(socket.create_connection((server.host, server.port),
-                                                          timeout=5))
+            connection = Trickle(socket.create_connection((server.host, server.port), timeout=5))
             self.connections.append(connection)
             try:
                 connection.sock.sendall(head)
@@ -79,7 +78,7 @@ class Trickler:
             connection.reply += data
 
     def _send_byte(self, position, selector):
-        byte = self.rest[position:position + 1]
+        byte = self.rest[position : position + 1]
         for connection in self.connections:
             if connection.closed_after is None:
                 try:

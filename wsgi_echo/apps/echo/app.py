@@ -36,9 +36,8 @@ class EchoApp:
         self.cors = Cors(config)
 
     def error(self, environ, start_response, status, detail, **fields):
-        headers = [NOSNIFF] + self.cors.response_headers(environ, [])
-        return errors.json_error(environ, start_response, status, detail, headers=headers,
-                                 **fields)
+        headers = [NOSNIFF, *self.cors.response_headers(environ, [])]
+        return errors.json_error(environ, start_response, status, detail, headers=headers, **fields)
 
     def __call__(self, environ, start_response):
         if self.cors.is_preflight(environ):
@@ -56,9 +55,13 @@ class EchoApp:
             except DecodingError as exc:
                 return self.error(environ, start_response, exc.status, exc.detail, **exc.fields)
         if body and count_parts(environ.get("CONTENT_TYPE", ""), body) > self.max_form_parts:
-            return self.error(environ, start_response, 413,
-                              "the multipart body has more than %d parts" % self.max_form_parts,
-                              limit=self.max_form_parts)
+            return self.error(
+                environ,
+                start_response,
+                413,
+                "the multipart body has more than %d parts" % self.max_form_parts,
+                limit=self.max_form_parts,
+            )
         if shape.delay_ms:
             time.sleep(shape.delay_ms / 1000.0)
         method = environ["REQUEST_METHOD"]

@@ -47,7 +47,7 @@ class Cors:
             return list(self.vary)
         if self.any_origin:
             return [(ALLOW_ORIGIN, "*")]
-        headers = [(ALLOW_ORIGIN, origin)] + self.vary
+        headers = [(ALLOW_ORIGIN, origin), *self.vary]
         if self.credentials:
             headers.append(("Access-Control-Allow-Credentials", "true"))
         return headers
@@ -62,21 +62,22 @@ class Cors:
             else:
                 # With credentials "*" means the header named "*" (Fetch
                 # standard), so the answer's own header names are listed.
-                names = ([name for name, _ in headers] if self.expose == "*"
-                         else list(self.expose))
+                names = [name for name, _ in headers] if self.expose == "*" else list(self.expose)
                 if names:
                     extra.append(("Access-Control-Expose-Headers", ", ".join(names)))
         return extra
 
     def is_preflight(self, environ):
-        return (environ["REQUEST_METHOD"] == "OPTIONS" and "HTTP_ORIGIN" in environ
-                and "HTTP_ACCESS_CONTROL_REQUEST_METHOD" in environ)
+        return (
+            environ["REQUEST_METHOD"] == "OPTIONS"
+            and "HTTP_ORIGIN" in environ
+            and "HTTP_ACCESS_CONTROL_REQUEST_METHOD" in environ
+        )
 
     def preflight(self, environ, start_response):
         """204 for a preflight: what the browser asked for, if the origin may."""
         origin = environ.get("HTTP_ORIGIN")
-        headers = [(name, value) for name, value in self.origin_headers(origin)
-                   if name != "Vary"]
+        headers = [(name, value) for name, value in self.origin_headers(origin) if name != "Vary"]
         headers.append(("Vary", VARY_PREFLIGHT))
         if self.allowed(origin):
             method = environ["HTTP_ACCESS_CONTROL_REQUEST_METHOD"].strip()

@@ -26,8 +26,11 @@ class DecodingError(Exception):
 
 def codings_of(header):
     """The codings in a Content-Encoding value, in the order applied."""
-    return [coding.strip().lower() for coding in header.split(",")
-            if coding.strip() and coding.strip().lower() != "identity"]
+    return [
+        coding.strip().lower()
+        for coding in header.split(",")
+        if coding.strip() and coding.strip().lower() != "identity"
+    ]
 
 
 def decode(header, body, limit):
@@ -35,21 +38,27 @@ def decode(header, body, limit):
     codings = codings_of(header)
     for coding in codings:
         if coding not in DECODERS:
-            raise DecodingError(415, "Content-Encoding %s is not supported (supported: %s)"
-                                % (coding, ", ".join(DECODERS)), encoding=coding)
+            raise DecodingError(
+                415,
+                "Content-Encoding %s is not supported (supported: %s)"
+                % (coding, ", ".join(DECODERS)),
+                encoding=coding,
+            )
     for coding in reversed(codings):
         body = DECODERS[coding](body, limit)
     return body, codings
 
 
 def _too_large(limit):
-    return DecodingError(413, "the decoded request body is larger than the limit of %d bytes"
-                         % limit, limit=limit)
+    return DecodingError(
+        413, "the decoded request body is larger than the limit of %d bytes" % limit, limit=limit
+    )
 
 
 def _corrupt(coding, reason):
-    return DecodingError(400, "the %s request body cannot be decoded: %s" % (coding, reason),
-                         encoding=coding)
+    return DecodingError(
+        400, "the %s request body cannot be decoded: %s" % (coding, reason), encoding=coding
+    )
 
 
 def _inflate(data, wbits, coding, limit):
@@ -94,8 +103,7 @@ def gunzip(data, limit):
 def inflate(data, limit):
     """``deflate`` is zlib's format (RFC 9110 section 8.4.1.2); many clients
     send the raw deflate stream instead, which is accepted too."""
-    zlib_header = len(data) >= 2 and (data[0] & 0x0F) == 8 and \
-        ((data[0] << 8) | data[1]) % 31 == 0
+    zlib_header = len(data) >= 2 and (data[0] & 0x0F) == 8 and ((data[0] << 8) | data[1]) % 31 == 0
     return _inflate(data, zlib.MAX_WBITS if zlib_header else -zlib.MAX_WBITS, "deflate", limit)
 
 
@@ -103,8 +111,11 @@ def unbrotli(data, limit):
     try:
         import brotli
     except ImportError:
-        raise DecodingError(415, "Content-Encoding br needs the brotli package "
-                                 "(pip install wsgi-echo[brotli])", encoding="br") from None
+        raise DecodingError(
+            415,
+            "Content-Encoding br needs the brotli package (pip install wsgi-echo[brotli])",
+            encoding="br",
+        ) from None
     decompressor = brotli.Decompressor()
     out, total = [], 0
     try:

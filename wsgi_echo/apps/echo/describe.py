@@ -36,7 +36,7 @@ def request_headers(environ):
 
 
 def http_version(environ):
-    """"1.1", "1.0", or "2" (SERVER_PROTOCOL "HTTP/2.0": HTTP/2 has no minor version)."""
+    """ "1.1", "1.0", or "2" (SERVER_PROTOCOL "HTTP/2.0": HTTP/2 has no minor version)."""
     version = environ.get("SERVER_PROTOCOL", "HTTP/1.0").partition("/")[2]
     return "2" if version == "2.0" else version
 

@@ -43,11 +43,19 @@ def form_and_files(environ, body):
         if part.filename is None:
             fields.append((name, part.content.decode("utf-8", "replace")))
             continue
-        files.append((name, {
-            "filename": part.filename,
-            "content_type": (DEFAULT_PART_TYPE if part_type is None
-                             else part_type.split(";", 1)[0].strip()),
-            "size": len(part.content),
-            "sha256": hashlib.sha256(part.content).hexdigest(),
-        }))
+        files.append(
+            (
+                name,
+                {
+                    "filename": part.filename,
+                    "content_type": (
+                        DEFAULT_PART_TYPE
+                        if part_type is None
+                        else part_type.split(";", 1)[0].strip()
+                    ),
+                    "size": len(part.content),
+                    "sha256": hashlib.sha256(part.content).hexdigest(),
+                },
+            )
+        )
     return multi(fields), multi(files)

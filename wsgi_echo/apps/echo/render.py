@@ -21,7 +21,8 @@ TEMPLATE = (
     '{"method": %s, "host": %s, "path": %s, "query_string": %s, "query": %s, '
     '"scheme": %s, "secure": %s, "http_version": %s, "headers": %s, "cookies": %s, '
     '"json": %s, "remote_addr": %s, "url": %s, "form": %s, "files": %s, "body": %s, '
-    '"body_encoding": %s, "tls": %s, "content_encoding": %s, "instance": %s}\n')
+    '"body_encoding": %s, "tls": %s, "content_encoding": %s, "instance": %s}\n'
+)
 
 
 def _flat(obj):
@@ -51,14 +52,27 @@ def render(document):
     """
     d = document
     text = TEMPLATE % (
-        _string(d["method"]), _string(d["host"]), _string(d["path"]),
-        _string(d["query_string"]), _flat(d["query"]), _string(d["scheme"]),
-        "true" if d["secure"] else "false", _string(d["http_version"]),
-        _flat(d["headers"]), _flat(d["cookies"]), _any(d["json"]),
-        _string(d["remote_addr"]), _string(d["url"]), _flat(d["form"]),
-        _any(d["files"]) if d["files"] else "{}", _string(d["body"]),
-        _string(d["body_encoding"]), _any(d["tls"]),
-        _any(d["content_encoding"]) if d["content_encoding"] else "[]", _string(d["instance"]))
+        _string(d["method"]),
+        _string(d["host"]),
+        _string(d["path"]),
+        _string(d["query_string"]),
+        _flat(d["query"]),
+        _string(d["scheme"]),
+        "true" if d["secure"] else "false",
+        _string(d["http_version"]),
+        _flat(d["headers"]),
+        _flat(d["cookies"]),
+        _any(d["json"]),
+        _string(d["remote_addr"]),
+        _string(d["url"]),
+        _flat(d["form"]),
+        _any(d["files"]) if d["files"] else "{}",
+        _string(d["body"]),
+        _string(d["body_encoding"]),
+        _any(d["tls"]),
+        _any(d["content_encoding"]) if d["content_encoding"] else "[]",
+        _string(d["instance"]),
+    )
     try:
         return text.encode("utf-8")
     except UnicodeEncodeError:

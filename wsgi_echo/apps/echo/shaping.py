@@ -14,7 +14,7 @@ author's choosing on this server's origin.
 """
 
 import re
-from typing import NamedTuple, Tuple
+from typing import NamedTuple
 from urllib.parse import parse_qsl
 
 from ...server_headers import REFUSED_HEADERS
@@ -49,7 +49,7 @@ class ShapingError(ValueError):
 class Shaping(NamedTuple):
     status: int
     delay_ms: int
-    headers: Tuple[Tuple[str, str], ...]
+    headers: tuple[tuple[str, str], ...]
 
 
 NO_SHAPING = Shaping(200, 0, ())
@@ -89,16 +89,19 @@ def query_parameters(query):
 def parse_status(text, source=STATUS_HEADER):
     text = text.strip()
     if not _DIGITS.match(text) or not 200 <= int(text) <= 599:
-        raise ShapingError(source,
-                           "%s must be a status code from 200 to 599, got %r" % (source, text))
+        raise ShapingError(
+            source, "%s must be a status code from 200 to 599, got %r" % (source, text)
+        )
     return int(text)
 
 
 def parse_delay(text, max_delay_ms, source=DELAY_HEADER):
     text = text.strip()
     if not _DIGITS.match(text) or int(text) > max_delay_ms:
-        raise ShapingError(source, "%s must be whole milliseconds from 0 to %d, got %r"
-                           % (source, max_delay_ms, text))
+        raise ShapingError(
+            source,
+            "%s must be whole milliseconds from 0 to %d, got %r" % (source, max_delay_ms, text),
+        )
     return int(text)
 
 
@@ -112,14 +115,17 @@ def parse_headers(text):
     for part in _PAIR_SPLIT.split(text):
         match = _PAIR.match(part)
         if not match:
-            raise ShapingError(ADD_HEADER, "%s must be 'Name: value' pairs, got %r"
-                               % (ADD_HEADER, part.strip()))
+            raise ShapingError(
+                ADD_HEADER, "%s must be 'Name: value' pairs, got %r" % (ADD_HEADER, part.strip())
+            )
         name, value = match.groups()
         if name.lower() in REFUSED_HEADERS:
-            raise ShapingError(ADD_HEADER, "%s may not set %s: it is the server's to send"
-                               % (ADD_HEADER, name))
+            raise ShapingError(
+                ADD_HEADER, "%s may not set %s: it is the server's to send" % (ADD_HEADER, name)
+            )
         if not _FIELD_VALUE.match(value):
-            raise ShapingError(ADD_HEADER, "%s value for %s has control characters"
-                               % (ADD_HEADER, name))
+            raise ShapingError(
+                ADD_HEADER, "%s value for %s has control characters" % (ADD_HEADER, name)
+            )
         pairs.append((name, value))
     return tuple(pairs)

@@ -18,19 +18,35 @@ from ...request.multi import multi
 
 # X.509 attribute names as the ssl module spells them -> their short names.
 SHORT_NAMES = {
-    "commonName": "CN", "organizationName": "O", "organizationalUnitName": "OU",
-    "countryName": "C", "stateOrProvinceName": "ST", "localityName": "L",
-    "emailAddress": "emailAddress", "serialNumber": "serialNumber",
-    "domainComponent": "DC", "userId": "UID", "streetAddress": "street",
+    "commonName": "CN",
+    "organizationName": "O",
+    "organizationalUnitName": "OU",
+    "countryName": "C",
+    "stateOrProvinceName": "ST",
+    "localityName": "L",
+    "emailAddress": "emailAddress",
+    "serialNumber": "serialNumber",
+    "domainComponent": "DC",
+    "userId": "UID",
+    "streetAddress": "street",
 }
-SAN_KINDS = {"DNS": "DNS", "IP Address": "IP", "email": "email", "URI": "URI",
-             "DirName": "DirName", "Registered ID": "RID"}
+SAN_KINDS = {
+    "DNS": "DNS",
+    "IP Address": "IP",
+    "email": "email",
+    "URI": "URI",
+    "DirName": "DirName",
+    "Registered ID": "RID",
+}
 
 
 def _name(rdns):
     """An X.509 name as ``{"CN": "...", "O": "..."}`` (repeats as lists)."""
-    return multi((SHORT_NAMES.get(attribute, attribute), value)
-                 for rdn in rdns or () for attribute, value in rdn)
+    return multi(
+        (SHORT_NAMES.get(attribute, attribute), value)
+        for rdn in rdns or ()
+        for attribute, value in rdn
+    )
 
 
 def _when(text):
@@ -48,8 +64,10 @@ def describe_certificate(certificate):
         "serial": certificate.get("serialNumber"),
         "not_before": _when(certificate.get("notBefore")),
         "not_after": _when(certificate.get("notAfter")),
-        "san": ["%s:%s" % (SAN_KINDS.get(kind, kind), value)
-                for kind, value in certificate.get("subjectAltName", ())],
+        "san": [
+            "%s:%s" % (SAN_KINDS.get(kind, kind), value)
+            for kind, value in certificate.get("subjectAltName", ())
+        ],
         "sha256": hashlib.sha256(certificate["der"]).hexdigest(),
     }
 
@@ -59,5 +77,10 @@ def describe_tls(environ):
     facts = environ.get(TLS)
     if facts is None:
         return None
-    return {"version": facts["version"], "cipher": facts["cipher"], "alpn": facts["alpn"],
-            "sni": facts["sni"], "client_cert": describe_certificate(facts["client_cert"])}
+    return {
+        "version": facts["version"],
+        "cipher": facts["cipher"],
+        "alpn": facts["alpn"],
+        "sni": facts["sni"],
+        "client_cert": describe_certificate(facts["client_cert"]),
+    }

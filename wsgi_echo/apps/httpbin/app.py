@@ -11,7 +11,8 @@ What httpbin adds to every answer, this adds too:
 * CORS (its ``after_request`` hook): ``Access-Control-Allow-Origin`` is the
   request's ``Origin`` (or ``*``) with ``Access-Control-Allow-Credentials:
   true`` (with ``[httpbin] cors_credentials = false``: ``*`` and no
-  credentials, so no page elsewhere reads this host's cookies through it); an ``OPTIONS`` request to any route is a preflight answer with
+  credentials, so no page elsewhere reads this host's cookies through it);
+  an ``OPTIONS`` request to any route is a preflight answer with
   ``Access-Control-Allow-Methods``, ``-Max-Age`` and, when asked for,
   ``-Allow-Headers`` (the Fetch standard's CORS protocol).
 * HEAD is GET without the body, with GET's ``Content-Length``; a streaming
@@ -23,8 +24,20 @@ What httpbin adds to every answer, this adds too:
 import re
 
 from ... import errors
-from . import (auth, caching, compressed, cookies, data, dump, redirects, request_echo,
-               response_headers, samples, sse, status)
+from . import (
+    auth,
+    caching,
+    compressed,
+    cookies,
+    data,
+    dump,
+    redirects,
+    request_echo,
+    response_headers,
+    samples,
+    sse,
+    status,
+)
 from .params import ParameterError
 from .results import HTML, mount
 
@@ -102,7 +115,7 @@ ROUTES = (
 
 
 class Route:
-    __slots__ = ("handler", "methods", "allow")
+    __slots__ = ("allow", "handler", "methods")
 
     def __init__(self, handler, methods):
         self.handler = handler
@@ -115,8 +128,7 @@ class Route:
 
     def takes(self, method):
         methods = self.methods
-        return (methods is None or method in methods
-                or (method == "HEAD" and "GET" in methods))
+        return methods is None or method in methods or (method == "HEAD" and "GET" in methods)
 
 
 def _methods_text(methods):
@@ -181,24 +193,31 @@ class HttpbinApp:
         else:
             cors = ANY_ORIGIN
         if route is None:
-            return errors.json_error(environ, start_response, 404,
-                                     "no httpbin route has this path", headers=cors)
+            return errors.json_error(
+                environ, start_response, 404, "no httpbin route has this path", headers=cors
+            )
         if method == "OPTIONS":
             return self.preflight(environ, start_response, route, cors)
         if not route.takes(method):
-            return errors.json_error(environ, start_response, 405,
-                                     "this route takes %s" % route.allow,
-                                     headers=[("Allow", route.allow), *cors])
+            return errors.json_error(
+                environ,
+                start_response,
+                405,
+                "this route takes %s" % route.allow,
+                headers=[("Allow", route.allow), *cors],
+            )
         try:
             code, headers, body = route.handler(environ, params, self.config)
         except ParameterError as exc:
-            return errors.json_error(environ, start_response, exc.status, exc.detail,
-                                     headers=cors, parameter=exc.name)
+            return errors.json_error(
+                environ, start_response, exc.status, exc.detail, headers=cors, parameter=exc.name
+            )
         headers.extend(cors)
         if code in BODYLESS:
             _close(body)
-            headers = [pair for pair in headers if pair[0] not in ("Content-Type",
-                                                                   "Content-Length")]
+            headers = [
+                pair for pair in headers if pair[0] not in ("Content-Type", "Content-Length")
+            ]
             start_response(STATUS_LINES[code], headers)
             return []
         if body.__class__ is bytes:
@@ -214,9 +233,13 @@ class HttpbinApp:
     def preflight(self, environ, start_response, route, cors):
         """The answer to OPTIONS on a route: CORS preflight (as httpbin's
         ``after_request`` adds it to Flask's automatic OPTIONS answer)."""
-        headers = [("Content-Type", HTML), ("Allow", route.allow), *cors,
-                   ("Access-Control-Allow-Methods", PREFLIGHT_METHODS),
-                   ("Access-Control-Max-Age", "3600")]
+        headers = [
+            ("Content-Type", HTML),
+            ("Allow", route.allow),
+            *cors,
+            ("Access-Control-Allow-Methods", PREFLIGHT_METHODS),
+            ("Access-Control-Max-Age", "3600"),
+        ]
         requested = environ.get("HTTP_ACCESS_CONTROL_REQUEST_HEADERS")
         if requested is not None and _TOKEN_LIST_VALUE.match(requested):
             headers.append(("Access-Control-Allow-Headers", requested))

@@ -33,7 +33,8 @@ from ...middleware.body import read_body
 from ...request.query import query_pairs
 from ...wsgi_text import decoded, rebuilt_target, request_target
 from . import results
-from .cookies import parse as parse_cookies, quote_value
+from .cookies import parse as parse_cookies
+from .cookies import quote_value
 
 # httpbin's challenge for /basic-auth and /status/401.
 BASIC_CHALLENGE = 'Basic realm="Fake Realm"'
@@ -89,7 +90,7 @@ def bearer(environ, params, config):
     authorization = environ.get("HTTP_AUTHORIZATION", "")
     if not authorization.startswith("Bearer "):
         return results.empty(401, [("WWW-Authenticate", "Bearer")])
-    return _authenticated(token=decoded(authorization[len("Bearer "):]))
+    return _authenticated(token=decoded(authorization[len("Bearer ") :]))
 
 
 # -- digest ------------------------------------------------------------------------------
@@ -120,8 +121,12 @@ def expected_response(credentials, password, method, body):
     """The ``response`` a client knowing ``password`` sends (RFC 7616 section 3.4.1)."""
     algorithm = credentials.get("algorithm")
     join = ":".join
-    ha1 = _hash(join((credentials.get("username", ""), credentials.get("realm", ""),
-                      password)).encode("utf-8"), algorithm)
+    ha1 = _hash(
+        join((credentials.get("username", ""), credentials.get("realm", ""), password)).encode(
+            "utf-8"
+        ),
+        algorithm,
+    )
     qop = credentials.get("qop")
     a2 = join((method, credentials.get("uri", "")))
     if qop == "auth-int":
@@ -133,8 +138,12 @@ def expected_response(credentials, password, method, body):
         return _hash(join((ha1, credentials.get("nonce", ""), ha2)).encode("utf-8"), algorithm)
     if not all(key in credentials for key in ("nonce", "nc", "cnonce")):
         return None
-    return _hash(join((ha1, credentials["nonce"], credentials["nc"], credentials["cnonce"],
-                       qop, ha2)).encode("utf-8"), algorithm)
+    return _hash(
+        join(
+            (ha1, credentials["nonce"], credentials["nc"], credentials["cnonce"], qop, ha2)
+        ).encode("utf-8"),
+        algorithm,
+    )
 
 
 def _targets(environ):
@@ -145,12 +154,20 @@ def _targets(environ):
 
 def _challenge(environ, qop, algorithm, stale, cookies):
     """401 with a fresh nonce (RFC 7616 section 3.3) and httpbin's cookies."""
-    seed = b"%s:%r:%s" % (environ.get("REMOTE_ADDR", "").encode("latin-1"), time.time(),
-                          os.urandom(10))
+    seed = b"%s:%r:%s" % (
+        environ.get("REMOTE_ADDR", "").encode("latin-1"),
+        time.time(),
+        os.urandom(10),
+    )
     challenge = 'Digest realm="%s", nonce="%s", opaque="%s", qop="%s", algorithm=%s, stale=%s' % (
-        REALM, _hash(seed, algorithm), _hash(os.urandom(10), algorithm),
-        qop or "auth, auth-int", algorithm, "true" if stale else "false")
-    return results.empty(401, [("WWW-Authenticate", challenge)] + cookies)
+        REALM,
+        _hash(seed, algorithm),
+        _hash(os.urandom(10), algorithm),
+        qop or "auth, auth-int",
+        algorithm,
+        "true" if stale else "false",
+    )
+    return results.empty(401, [("WWW-Authenticate", challenge), *cookies])
 
 
 def _cookie(name, value):
@@ -170,34 +187,50 @@ def digest_auth(environ, params, config):
         algorithm = "MD5"
     if qop not in ("auth", "auth-int"):
         qop = None
-    require_cookie = any(key == "require-cookie" and value.lower() in ("1", "t", "true")
-                         for key, value in query_pairs(environ.get("QUERY_STRING", "")))
+    require_cookie = any(
+        key == "require-cookie" and value.lower() in ("1", "t", "true")
+        for key, value in query_pairs(environ.get("QUERY_STRING", ""))
+    )
     cookie_header = environ.get("HTTP_COOKIE")
     credentials = digest_credentials(environ.get("HTTP_AUTHORIZATION", ""))
     fake = _cookie("fake", "fake_value")
     if credentials is None or (require_cookie and cookie_header is None):
-        return _challenge(environ, qop, algorithm, False,
-                          [_cookie("stale_after", stale_after), fake])
+        return _challenge(
+            environ, qop, algorithm, False, [_cookie("stale_after", stale_after), fake]
+        )
     cookies = parse_cookies(cookie_header or "")
     if require_cookie and cookies.get("fake") != "fake_value":
-        return results.json_reply({"errors": ["missing cookie set on challenge"]}, 403,
-                                  headers=[fake])
+        return results.json_reply(
+            {"errors": ["missing cookie set on challenge"]}, 403, headers=[fake]
+        )
     nonce = credentials.get("nonce", "")
     seen_stale = cookies.get("stale_after")
     if ("last_nonce" in cookies and nonce == cookies["last_nonce"]) or seen_stale == "0":
-        return _challenge(environ, qop, algorithm, True,
-                          [_cookie("stale_after", stale_after), _cookie("last_nonce", nonce),
-                           fake])
-    expected = expected_response(credentials, password, environ["REQUEST_METHOD"],
-                                 read_body(environ))
+        return _challenge(
+            environ,
+            qop,
+            algorithm,
+            True,
+            [_cookie("stale_after", stale_after), _cookie("last_nonce", nonce), fake],
+        )
+    expected = expected_response(
+        credentials, password, environ["REQUEST_METHOD"], read_body(environ)
+    )
     given = credentials.get("response", "")
-    right = (expected is not None and _matches(given, expected)
-             and _matches(credentials.get("username", ""), user)
-             and credentials.get("uri") in _targets(environ))
+    right = (
+        expected is not None
+        and _matches(given, expected)
+        and _matches(credentials.get("username", ""), user)
+        and credentials.get("uri") in _targets(environ)
+    )
     if not right:
-        return _challenge(environ, qop, algorithm, False,
-                          [_cookie("stale_after", stale_after), _cookie("last_nonce", nonce),
-                           fake])
+        return _challenge(
+            environ,
+            qop,
+            algorithm,
+            False,
+            [_cookie("stale_after", stale_after), _cookie("last_nonce", nonce), fake],
+        )
     headers = [fake]
     if seen_stale:
         headers.append(_cookie("stale_after", _next_stale_after(seen_stale)))

@@ -35,14 +35,17 @@ def cache(environ, params, config):
         return 304, [], b""
     # A new validator on every answer: nothing here is ever "not modified"
     # except by the rule above.
-    return results.json_reply(basics(environ), headers=[
-        ("Last-Modified", formatdate(usegmt=True)), ("ETag", uuid.uuid4().hex)])
+    return results.json_reply(
+        basics(environ),
+        headers=[("Last-Modified", formatdate(usegmt=True)), ("ETag", uuid.uuid4().hex)],
+    )
 
 
 def cache_control(environ, params, config):
     seconds = whole(params[0], "n", 0)
-    return results.json_reply(basics(environ), headers=[
-        ("Cache-Control", "public, max-age=%d" % seconds)])
+    return results.json_reply(
+        basics(environ), headers=[("Cache-Control", "public, max-age=%d" % seconds)]
+    )
 
 
 def etag(environ, params, config):

@@ -21,9 +21,14 @@ except ImportError:  # pragma: no cover - depends on the installation
 
 
 def _encoded_document(environ, flag):
-    return json_bytes.dumps({
-        "headers": shown_headers(environ), "method": environ["REQUEST_METHOD"],
-        "origin": environ.get("REMOTE_ADDR"), flag: True})
+    return json_bytes.dumps(
+        {
+            "headers": shown_headers(environ),
+            "method": environ["REQUEST_METHOD"],
+            "origin": environ.get("REMOTE_ADDR"),
+            flag: True,
+        }
+    )
 
 
 def gzip(environ, params, config):
@@ -40,7 +45,10 @@ def deflate(environ, params, config):
 
 def brotli(environ, params, config):
     if _brotli is None:
-        raise ParameterError("brotli", "brotli is not installed on this server "
-                             "(pip install 'wsgi-echo[brotli]')", status=501)
+        raise ParameterError(
+            "brotli",
+            "brotli is not installed on this server (pip install 'wsgi-echo[brotli]')",
+            status=501,
+        )
     body = _brotli.compress(_encoded_document(environ, "brotli"))
     return results.data(body, results.JSON, headers=[("Content-Encoding", "br")])

@@ -21,9 +21,18 @@ from .params import ParameterError
 from .request_echo import shows_env
 
 # Cookies httpbin hides from /cookies unless ?show_env: its hosting's analytics.
-HIDDEN = frozenset(("_gauges_unique", "_gauges_unique_year", "_gauges_unique_month",
-                    "_gauges_unique_day", "_gauges_unique_hour", "__utmz", "__utma",
-                    "__utmb"))
+HIDDEN = frozenset(
+    (
+        "_gauges_unique",
+        "_gauges_unique_year",
+        "_gauges_unique_month",
+        "_gauges_unique_day",
+        "_gauges_unique_hour",
+        "__utmz",
+        "__utma",
+        "__utmb",
+    )
+)
 EXPIRED = "Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0"
 
 _ESCAPE = re.compile(r"\\(?:([0-3][0-7][0-7])|(.))")
@@ -31,8 +40,9 @@ _ESCAPE = re.compile(r"\\(?:([0-3][0-7][0-7])|(.))")
 
 def _unquote(value):
     if len(value) >= 2 and value[0] == value[-1] == '"':
-        value = _ESCAPE.sub(lambda m: chr(int(m.group(1), 8)) if m.group(1) else m.group(2),
-                            value[1:-1])
+        value = _ESCAPE.sub(
+            lambda m: chr(int(m.group(1), 8)) if m.group(1) else m.group(2), value[1:-1]
+        )
     return value
 
 
@@ -92,8 +102,9 @@ def set_cookies(environ, params, config):
     first = {}
     for name, value in query_pairs(environ.get("QUERY_STRING", "")):
         first.setdefault(name, value)  # httpbin: dict(request.args.items())
-    return _to_cookies(environ, [_set_cookie(environ, name, value)
-                                 for name, value in first.items()])
+    return _to_cookies(
+        environ, [_set_cookie(environ, name, value) for name, value in first.items()]
+    )
 
 
 def set_cookie(environ, params, config):
@@ -103,5 +114,7 @@ def set_cookie(environ, params, config):
 
 def delete_cookies(environ, params, config):
     names = dict.fromkeys(name for name, _ in query_pairs(environ.get("QUERY_STRING", "")))
-    return _to_cookies(environ, [("Set-Cookie", "%s=; %s; Path=/" % (_cookie_name(name), EXPIRED))
-                                 for name in names])
+    return _to_cookies(
+        environ,
+        [("Set-Cookie", "%s=; %s; Path=/" % (_cookie_name(name), EXPIRED)) for name in names],
+    )

@@ -67,8 +67,13 @@ def stream(environ, params, config):
     written as httpbin writes them (``json.dumps``, keys in its order)."""
     count = min(whole(params[0], "n", 0), config.max_stream_lines)
     document = basics(environ)
-    line = {"url": document["url"], "args": document["args"],
-            "headers": document["headers"], "origin": document["origin"], "id": 0}
+    line = {
+        "url": document["url"],
+        "args": document["args"],
+        "headers": document["headers"],
+        "origin": document["origin"],
+        "id": 0,
+    }
     return 200, [("Content-Type", results.JSON)], _lines(line, count)
 
 
@@ -109,8 +114,9 @@ def range_request(environ, params, config):
     bytes over that many seconds, ``chunk_size`` sets the write size."""
     size = whole(params[0], "numbytes")
     if not 0 < size <= config.max_bytes:
-        raise ParameterError("numbytes", "number of bytes must be from 1 to %d, got %d"
-                             % (config.max_bytes, size))
+        raise ParameterError(
+            "numbytes", "number of bytes must be from 1 to %d, got %d" % (config.max_bytes, size)
+        )
     query = options(environ)
     chunk = _chunk_size(query)
     spread = seconds(query.get("duration", "0"), "duration", config.max_delay)
@@ -119,11 +125,15 @@ def range_request(environ, params, config):
     first, last = wanted
     if first > last or not 0 <= first < size or not 0 <= last < size:
         # werkzeug's own Response, as httpbin builds this one: text/plain.
-        return results.data(b"", "text/plain; charset=utf-8", 416,
-                            tag + [("Content-Range", "bytes */%d" % size)])
+        return results.data(
+            b"", "text/plain; charset=utf-8", 416, [*tag, ("Content-Range", "bytes */%d" % size)]
+        )
     length = last + 1 - first
-    headers = [("Content-Type", results.BINARY)] + tag + [
-        ("Content-Range", "bytes %d-%d/%d" % (first, last, size))]
+    headers = [
+        ("Content-Type", results.BINARY),
+        *tag,
+        ("Content-Range", "bytes %d-%d/%d" % (first, last, size)),
+    ]
     status = 200 if length == size else 206
     if not spread:
         return status, headers, _letters(first, last + 1)
@@ -139,7 +149,7 @@ def _letters(start, stop):
     every time, so ranges of one resource fit together."""
     offset = start % 26
     count = stop - start
-    return (_ALPHABET * ((count + offset) // 26 + 1))[offset:offset + count]
+    return (_ALPHABET * ((count + offset) // 26 + 1))[offset : offset + count]
 
 
 def _spread(start, stop, chunk, pause_per_byte):
@@ -184,7 +194,9 @@ def links(environ, params, config):
     count = min(max(1, whole(params[0], "n")), MAX_LINKS)
     current = whole(params[1], "offset")
     base = "%s/links/%d/" % (results.mount(environ), count)
-    items = ["%d " % number if number == current else
-             "<a href='%s%d'>%d</a> " % (base, number, number) for number in range(count)]
+    items = [
+        "%d " % number if number == current else "<a href='%s%d'>%d</a> " % (base, number, number)
+        for number in range(count)
+    ]
     page = "<html><head><title>Links</title></head><body>%s</body></html>" % "".join(items)
     return results.data(page.encode("ascii"), results.HTML)

@@ -18,15 +18,26 @@ TEXT = "text/plain; charset=utf-8"
 
 
 def dump_request(environ, params, config):
-    lines = ["%s %s %s" % (environ["REQUEST_METHOD"], request_target(environ),
-                           environ.get("SERVER_PROTOCOL", "HTTP/1.1")),
-             "Host: %s" % host_of(environ)]
+    lines = [
+        "%s %s %s"
+        % (
+            environ["REQUEST_METHOD"],
+            request_target(environ),
+            environ.get("SERVER_PROTOCOL", "HTTP/1.1"),
+        ),
+        "Host: %s" % host_of(environ),
+    ]
     fields = []
     for key, value in environ.items():
-        if key.startswith("HTTP_") and key not in ("HTTP_HOST", "HTTP_TRANSFER_ENCODING",
-                                                   "HTTP_TRAILER"):
-            fields.append((capitalized(key), value))
-        elif key in ("CONTENT_TYPE", "CONTENT_LENGTH") and value:
+        if (
+            key.startswith("HTTP_")
+            and key
+            not in (
+                "HTTP_HOST",
+                "HTTP_TRANSFER_ENCODING",
+                "HTTP_TRAILER",
+            )
+        ) or (key in ("CONTENT_TYPE", "CONTENT_LENGTH") and value):
             fields.append((capitalized(key), value))
     lines.extend("%s: %s" % field for field in sorted(fields))
     head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")

@@ -12,8 +12,7 @@ time.  A test compares the two on awkward documents.
 import json
 from json.encoder import encode_basestring_ascii as _string
 
-_slow = json.JSONEncoder(indent=2, sort_keys=True, ensure_ascii=True,
-                         check_circular=False).encode
+_slow = json.JSONEncoder(indent=2, sort_keys=True, ensure_ascii=True, check_circular=False).encode
 _PADS = ["\n" + "  " * level for level in range(64)]
 
 
@@ -51,11 +50,22 @@ def _value(value, level):
         if not value:
             return "[]"
         inner = _pad(level + 1)
-        return ("[" + inner + ("," + inner).join([
-            _string(item) if item.__class__ is str
-            else int.__repr__(item) if item.__class__ is int
-            else _value(item, level + 1)
-            for item in value]) + inner[:-2] + "]")
+        return (
+            "["
+            + inner
+            + ("," + inner).join(
+                [
+                    _string(item)
+                    if item.__class__ is str
+                    else int.__repr__(item)
+                    if item.__class__ is int
+                    else _value(item, level + 1)
+                    for item in value
+                ]
+            )
+            + inner[:-2]
+            + "]"
+        )
     if kind is int:
         return int.__repr__(value)  # what the json module writes for an int
     if kind is float and value - value == 0.0:  # finite: NaN and infinities go below
@@ -78,8 +88,9 @@ _FRAMES = {}
 
 
 def _frame(keys):
-    frame = "{\n" + ",\n".join("  %s: %%s" % _string(key).replace("%", "%%")
-                                for key in keys) + "\n}\n"
+    frame = (
+        "{\n" + ",\n".join("  %s: %%s" % _string(key).replace("%", "%%") for key in keys) + "\n}\n"
+    )
     if len(_FRAMES) < 256:
         _FRAMES[keys] = frame
     return frame

@@ -63,13 +63,13 @@ def seconds(text, name, high=None):
     """A duration in seconds (a plain decimal number), at most ``high``."""
     value = number(text, name)
     if high is not None and value > high:
-        raise ParameterError(name, "%s must be at most %s seconds, got %s"
-                             % (name, _plain(high), _plain(value)))
+        raise ParameterError(
+            name, "%s must be at most %s seconds, got %s" % (name, _plain(high), _plain(value))
+        )
     return value
 
 
-_GO_UNITS = {"ns": 1e-9, "us": 1e-6, "\u00b5s": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0,
-             "h": 3600.0}
+_GO_UNITS = {"ns": 1e-9, "us": 1e-6, "\u00b5s": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0}
 _GO_DURATION = re.compile(r"([0-9]+(?:\.[0-9]*)?|\.[0-9]+)(ns|us|\u00b5s|ms|s|m|h)\Z")
 
 
@@ -82,8 +82,9 @@ def duration(text, name, high):
         return seconds(text, name, high)
     value = float(match.group(1)) * _GO_UNITS[match.group(2)]
     if not math.isfinite(value) or value > high:
-        raise ParameterError(name, "%s must be at most %s seconds, got %r"
-                             % (name, _plain(high), text))
+        raise ParameterError(
+            name, "%s must be at most %s seconds, got %r" % (name, _plain(high), text)
+        )
     return value
 
 

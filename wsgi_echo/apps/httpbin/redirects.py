@@ -26,7 +26,7 @@ def _origin(environ):
     """``scheme://host`` as the client addressed us (what ``url_for(_external=True)``
     puts before a path)."""
     url = url_of(environ)
-    return url[:url.index("/", url.index("://") + 3)]
+    return url[: url.index("/", url.index("://") + 3)]
 
 
 def _chain(environ, hops, absolute):
@@ -64,7 +64,7 @@ def absolute_redirect(environ, params, config):
 
 # Characters a Location may carry as they are: visible ASCII.  Anything else
 # (non-ASCII text) is percent-encoded as UTF-8, as werkzeug writes a Location.
-_LOCATION_SAFE = "".join(chr(c) for c in range(0x21, 0x7f))
+_LOCATION_SAFE = "".join(chr(c) for c in range(0x21, 0x7F))
 
 
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
@@ -83,7 +83,7 @@ def leaving_host(target):
     candidate = target.strip().replace("\\", "/")
     scheme = _SCHEME.match(candidate)
     if scheme:
-        rest = candidate[scheme.end():]
+        rest = candidate[scheme.end() :]
         if not rest.startswith("/") and scheme.group().lower() not in ("http:", "https:"):
             return ""
     elif candidate.startswith("//"):
@@ -115,7 +115,9 @@ def redirect_to(environ, params, config):
         host = leaving_host(target)
         if host is not None and host not in allowed:
             raise ParameterError(
-                "url", "redirects may only go to relative URLs or to: %s"
-                % ", ".join(sorted(allowed)), status=403)
+                "url",
+                "redirects may only go to relative URLs or to: %s" % ", ".join(sorted(allowed)),
+                status=403,
+            )
     location = quote(target, safe=_LOCATION_SAFE)
     return results.empty(code, [("Location", location)])

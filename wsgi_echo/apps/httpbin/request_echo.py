@@ -44,12 +44,25 @@ from .params import ParameterError
 
 # Headers httpbin removes from what it shows (helpers.ENV_HEADERS): what its
 # hosting's proxies added.  ``?show_env`` shows them.
-HIDDEN = frozenset((
-    "X-Varnish", "X-Request-Start", "X-Heroku-Queue-Depth", "X-Real-Ip",
-    "X-Forwarded-Proto", "X-Forwarded-Protocol", "X-Forwarded-Ssl",
-    "X-Heroku-Queue-Wait-Time", "X-Forwarded-For", "X-Heroku-Dynos-In-Use",
-    "X-Forwarded-Port", "X-Request-Id", "Via", "Total-Route-Time", "Connect-Time",
-))
+HIDDEN = frozenset(
+    (
+        "X-Varnish",
+        "X-Request-Start",
+        "X-Heroku-Queue-Depth",
+        "X-Real-Ip",
+        "X-Forwarded-Proto",
+        "X-Forwarded-Protocol",
+        "X-Forwarded-Ssl",
+        "X-Heroku-Queue-Wait-Time",
+        "X-Forwarded-For",
+        "X-Heroku-Dynos-In-Use",
+        "X-Forwarded-Port",
+        "X-Request-Id",
+        "Via",
+        "Total-Route-Time",
+        "Connect-Time",
+    )
+)
 # Most parts a multipart body may have (werkzeug's own default cap).
 MAX_FORM_PARTS = 1000
 
@@ -80,7 +93,8 @@ def shown_headers(environ):
 def shows_env(query_string):
     """``?show_env`` (any value) asks httpbin to show the headers it hides."""
     return "show_env" in query_string and any(
-        key == "show_env" for key, _ in query_pairs(query_string))
+        key == "show_env" for key, _ in query_pairs(query_string)
+    )
 
 
 # -- the URL ---------------------------------------------------------------------
@@ -131,6 +145,7 @@ def url_of(environ):
 
 # -- the body ----------------------------------------------------------------------
 
+
 def json_safe(body, content_type="application/octet-stream"):
     """``body`` as text when it is UTF-8, else a ``data:`` URL (RFC 2397), as
     httpbin's ``json_safe`` shows binary data and uploads."""
@@ -153,8 +168,9 @@ def form_and_files(environ, body):
     if boundary is None or not body:
         return {}, {}, True
     if count_parts(content_type, body) > MAX_FORM_PARTS:
-        raise ParameterError("body", "the multipart body has more than %d parts"
-                             % MAX_FORM_PARTS, status=413)
+        raise ParameterError(
+            "body", "the multipart body has more than %d parts" % MAX_FORM_PARTS, status=413
+        )
     fields, files = [], {}
     for name, filename, part_type, content in parts(body, boundary):
         if name is None:
@@ -167,6 +183,7 @@ def form_and_files(environ, body):
 
 
 # -- the documents -----------------------------------------------------------------
+
 
 def _args(query_string):
     return multi(query_pairs(query_string)) if query_string else {}
@@ -204,6 +221,7 @@ def with_body(environ, json_key=True):
 
 
 # -- routes ----------------------------------------------------------------------------
+
 
 def get(environ, params, config):
     return results.json_reply(basics(environ))

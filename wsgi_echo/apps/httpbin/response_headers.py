@@ -19,7 +19,7 @@ def _field_value(name, value):
     """A query value as a header value (PEP 3333: latin-1 text): the value
     itself when latin-1 can carry it, as werkzeug sends it, else its UTF-8
     bytes; never with controls (RFC 9110 section 5.5)."""
-    if any(c < " " and c != "\t" or c == "\x7f" for c in value):
+    if any((c < " " and c != "\t") or c == "\x7f" for c in value):
         raise ParameterError(name, "a header value may not hold control characters")
     try:
         value.encode("latin-1")
@@ -48,10 +48,10 @@ def response_headers(environ, params, config):
     first, first_shown = content_type or (("Content-Type", results.JSON),) * 2
     length = 0
     for _ in range(8):  # settles in two or three rounds: the length has few digits
-        pairs = [first_shown, ("Content-Length", str(length))] + shown
+        pairs = [first_shown, ("Content-Length", str(length)), *shown]
         # A repeated name states a list of its values (httpbin's get_all, flattened).
         body = json_bytes.dumps(multi(pairs))
         if len(body) == length:
             break
         length = len(body)
-    return 200, [first] + added, body
+    return 200, [first, *added], body

@@ -41,8 +41,10 @@ def data(body, content_type, status=200, headers=None):
     return status, out, body
 
 
-REDIRECT_PAGE = ('<!doctype html>\n<html lang="en">\n<title>Redirect</title>\n'
-                 '<p>This resource moved to <a href="%s">%s</a>.</p>\n</html>\n')
+REDIRECT_PAGE = (
+    '<!doctype html>\n<html lang="en">\n<title>Redirect</title>\n'
+    '<p>This resource moved to <a href="%s">%s</a>.</p>\n</html>\n'
+)
 
 
 def redirect(location, status=302, headers=None):

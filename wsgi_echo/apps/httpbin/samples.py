@@ -38,8 +38,13 @@ IMAGES = {
 }
 # /image's choice, in httpbin's order: the first of these the Accept header
 # names (as a substring, as httpbin looks) picks the image.
-ACCEPT_ORDER = (("image/webp", "webp"), ("image/svg+xml", "svg"), ("image/jpeg", "jpeg"),
-                ("image/png", "png"), ("image/*", "png"))
+ACCEPT_ORDER = (
+    ("image/webp", "webp"),
+    ("image/svg+xml", "svg"),
+    ("image/jpeg", "jpeg"),
+    ("image/png", "png"),
+    ("image/*", "png"),
+)
 
 
 def html(environ, params, config):
@@ -91,6 +96,7 @@ def image_of(name):
 
     def route(environ, params, config):
         return results.data(body, content_type)
+
     route.__name__ = "image_" + name
     route.__doc__ = "The %s image." % name.upper()
     return route
@@ -113,6 +119,8 @@ def index_page(mount, routes):
         if "<" not in pattern:
             route = '<a href="%s">%s</a>' % (shown, route)
         rows.append('<tr><td>%s</td><td class="methods">%s</td></tr>' % (route, escape(methods)))
-    table = ("<table>\n<thead><tr><th>route</th><th>methods</th></tr></thead>\n<tbody>\n%s\n"
-             "</tbody>\n</table>" % "\n".join(rows))
+    table = (
+        "<table>\n<thead><tr><th>route</th><th>methods</th></tr></thead>\n<tbody>\n%s\n"
+        "</tbody>\n</table>" % "\n".join(rows)
+    )
     return pages.page("httpbin API - wsgi-echo", INTRO + table).encode("utf-8")

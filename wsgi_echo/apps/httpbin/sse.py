@@ -28,8 +28,9 @@ def sse(environ, params, config):
     if spread <= 0:
         raise ParameterError("duration", "duration must be more than 0")
     if spread + first > limit:
-        raise ParameterError("duration", "duration and delay together must be at most %d "
-                             "seconds" % limit)
+        raise ParameterError(
+            "duration", "duration and delay together must be at most %d seconds" % limit
+        )
     # The first event at once, then a pause between events: the last one
     # goes out when the duration is up.
     pause = spread / (count - 1) if count > 1 else 0.0
@@ -44,6 +45,7 @@ def _events(count, pause, first):
     for number in range(count):
         if number and pause:
             time.sleep(pause)
-        data = json.dumps({"id": number, "timestamp": int(time.time() * 1000)},
-                          separators=(",", ":"))
+        data = json.dumps(
+            {"id": number, "timestamp": int(time.time() * 1000)}, separators=(",", ":")
+        )
         yield ("event: ping\ndata: %s\n\n" % data).encode("ascii")

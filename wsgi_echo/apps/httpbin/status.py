@@ -29,9 +29,12 @@ TEAPOT = """
      `-----'
 """
 PAYMENT = "402: payment required. This server takes no payments; it only says so.\n"
-NOT_ACCEPTABLE = json_bytes.compact({
-    "message": "None of the media types the client accepts is one this resource has.",
-    "accept": IMAGE_TYPES}).encode("ascii")
+NOT_ACCEPTABLE = json_bytes.compact(
+    {
+        "message": "None of the media types the client accepts is one this resource has.",
+        "accept": IMAGE_TYPES,
+    }
+).encode("ascii")
 
 
 def status_reply(code, environ):
@@ -43,13 +46,23 @@ def status_reply(code, environ):
     if code == 407:
         return code, [("Proxy-Authenticate", 'Basic realm="Fake Realm"')], b""
     if code == 402:
-        return code, [("Content-Type", "text/plain; charset=utf-8"),
-                      ("X-More-Info", "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.3")], \
-            PAYMENT.encode("ascii")
+        return (
+            code,
+            [
+                ("Content-Type", "text/plain; charset=utf-8"),
+                ("X-More-Info", "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.3"),
+            ],
+            PAYMENT.encode("ascii"),
+        )
     if code == 418:
-        return code, [("Content-Type", "text/plain; charset=utf-8"),
-                      ("X-More-Info", "https://www.rfc-editor.org/rfc/rfc2324")], \
-            TEAPOT.encode("ascii")
+        return (
+            code,
+            [
+                ("Content-Type", "text/plain; charset=utf-8"),
+                ("X-More-Info", "https://www.rfc-editor.org/rfc/rfc2324"),
+            ],
+            TEAPOT.encode("ascii"),
+        )
     if code == 406:
         return code, [("Content-Type", results.JSON)], NOT_ACCEPTABLE
     if code in BODYLESS:
@@ -109,8 +122,9 @@ def drip(environ, params, config):
     wait = seconds(query.get("duration", "2"), "duration", config.max_delay)
     first = seconds(query.get("delay", "0"), "delay", config.max_delay)
     if wait + first > config.max_delay:
-        raise ParameterError("duration", "duration and delay together must be at most %d "
-                             "seconds" % config.max_delay)
+        raise ParameterError(
+            "duration", "duration and delay together must be at most %d seconds" % config.max_delay
+        )
     numbytes = whole(query.get("numbytes", "10"), "numbytes", 1)
     numbytes = min(numbytes, config.max_drip_bytes)  # httpbin caps rather than refuses
     code = status_code(query.get("code", "200"))

@@ -32,8 +32,9 @@ class StaticApp:
         if entry is not None and entry.fresh():
             return entry
         found = self.resolver.resolve(path_info)
-        fresh = StaticFile.load(found.path, self.max_age, self.cache.memory_left(),
-                                self.resolver.inside)
+        fresh = StaticFile.load(
+            found.path, self.max_age, self.cache.memory_left(), self.resolver.inside
+        )
         if fresh is None:
             raise Refusal(404)  # gone between the stat and the open
         self.cache.put(path_info, fresh)
@@ -42,9 +43,13 @@ class StaticApp:
     def __call__(self, environ, start_response):
         method = environ["REQUEST_METHOD"]
         if method != "GET" and method != "HEAD":
-            return errors.json_error(environ, start_response, 405,
-                                     "a static file can only be read (GET or HEAD)",
-                                     headers=[("Allow", ALLOW)])
+            return errors.json_error(
+                environ,
+                start_response,
+                405,
+                "a static file can only be read (GET or HEAD)",
+                headers=[("Allow", ALLOW)],
+            )
         path_info = environ.get("PATH_INFO", "")
         try:
             entry = self.lookup(path_info)

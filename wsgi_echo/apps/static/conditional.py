@@ -29,8 +29,14 @@ from webob.static import FileIter
 from ... import errors
 
 # Request headers that make a response conditional or partial.
-KEYS = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_RANGE",
-        "HTTP_IF_RANGE", "HTTP_IF_MATCH", "HTTP_IF_UNMODIFIED_SINCE")
+KEYS = (
+    "HTTP_IF_NONE_MATCH",
+    "HTTP_IF_MODIFIED_SINCE",
+    "HTTP_RANGE",
+    "HTTP_IF_RANGE",
+    "HTTP_IF_MATCH",
+    "HTTP_IF_UNMODIFIED_SINCE",
+)
 
 # (request header, WebOb property parsing it, headers to drop when it fails)
 _PARSED_BY_WEBOB = (
@@ -43,10 +49,7 @@ _EMPTY_SUFFIX = re.compile(r"\s*bytes\s*=\s*-\s*0+\s*\Z", re.I)
 
 
 def is_conditional(environ):
-    for key in KEYS:
-        if key in environ:
-            return True
-    return False
+    return any(key in environ for key in KEYS)
 
 
 def drop_unparsable(environ):
@@ -101,9 +104,13 @@ def respond(environ, start_response, variant, handle):
             handle.close()
         if failed:
             return errors.json_error(environ, start_response, 412, failed)
-        return errors.json_error(environ, start_response, 416,
-                                 "a suffix range of zero bytes selects nothing",
-                                 headers=[("Content-Range", "bytes */%d" % variant.size)])
+        return errors.json_error(
+            environ,
+            start_response,
+            416,
+            "a suffix range of zero bytes selects nothing",
+            headers=[("Content-Range", "bytes */%d" % variant.size)],
+        )
     if variant.body is not None:
         app_iter = [variant.body]
     else:

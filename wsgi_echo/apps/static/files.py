@@ -30,12 +30,23 @@ SMALL_FILE = 256 * 1024
 # Explicit types for the usual web files: the platform's mimetypes table
 # differs between systems (and Windows reads it from the registry).
 TYPES = {
-    ".html": "text/html", ".htm": "text/html", ".css": "text/css",
-    ".js": "text/javascript", ".mjs": "text/javascript", ".json": "application/json",
-    ".txt": "text/plain", ".png": "image/png", ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg", ".gif": "image/gif", ".svg": "image/svg+xml",
-    ".ico": "image/x-icon", ".webp": "image/webp", ".xml": "application/xml",
-    ".wasm": "application/wasm", ".pdf": "application/pdf",
+    ".html": "text/html",
+    ".htm": "text/html",
+    ".css": "text/css",
+    ".js": "text/javascript",
+    ".mjs": "text/javascript",
+    ".json": "application/json",
+    ".txt": "text/plain",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".gif": "image/gif",
+    ".svg": "image/svg+xml",
+    ".ico": "image/x-icon",
+    ".webp": "image/webp",
+    ".xml": "application/xml",
+    ".wasm": "application/wasm",
+    ".pdf": "application/pdf",
 }
 # Precompressed siblings, best first: (content coding, file suffix).
 ENCODINGS = (("br", ".br"), ("gzip", ".gz"))
@@ -61,8 +72,18 @@ class Variant:
     per request and handed to the server's file wrapper.
     """
 
-    __slots__ = ("path", "ctype", "encoding", "common", "key", "size", "mtime_ns", "etag",
-                 "headers", "body")
+    __slots__ = (
+        "body",
+        "common",
+        "ctype",
+        "encoding",
+        "etag",
+        "headers",
+        "key",
+        "mtime_ns",
+        "path",
+        "size",
+    )
 
     def __init__(self, path, st, ctype, encoding, common, body=None):
         self.path, self.ctype, self.encoding, self.common = path, ctype, encoding, common
@@ -71,11 +92,18 @@ class Variant:
         self.mtime_ns = st.st_mtime_ns
         # Strong validator from inode change data, like nginx's: changes
         # whenever the bytes can have changed, costs no read of the file.
-        self.etag = '"%x-%x%s"' % (st.st_mtime_ns // 1000, self.size,
-                                    "-" + encoding if encoding else "")
-        self.headers = [("Content-Type", ctype), ("Content-Length", str(self.size)),
-                        ("ETag", self.etag),
-                        ("Last-Modified", formatdate(st.st_mtime, usegmt=True))] + common
+        self.etag = '"%x-%x%s"' % (
+            st.st_mtime_ns // 1000,
+            self.size,
+            "-" + encoding if encoding else "",
+        )
+        self.headers = [
+            ("Content-Type", ctype),
+            ("Content-Length", str(self.size)),
+            ("ETag", self.etag),
+            ("Last-Modified", formatdate(st.st_mtime, usegmt=True)),
+            *common,
+        ]
         if encoding:
             self.headers.append(("Content-Encoding", encoding))
         self.body = body
@@ -106,7 +134,7 @@ def _load(path, ctype, encoding, common, memory_left):
     Returns (variant, bytes kept in memory).
     """
     try:
-        handle = open(path, "rb")
+        handle = open(path, "rb")  # noqa: SIM115 (closed by the with below, after the check)
     except OSError:
         return None, 0
     with handle:
@@ -125,12 +153,12 @@ def _load(path, ctype, encoding, common, memory_left):
 class StaticFile:
     """Everything about one served file that does not depend on the request."""
 
-    __slots__ = ("identity", "encoded", "variants", "memory")
+    __slots__ = ("encoded", "identity", "memory", "variants")
 
     def __init__(self, identity, encoded, memory):
         self.identity = identity
         self.encoded = encoded  # ((coding, Variant), ...), best first
-        self.variants = (identity,) + tuple(variant for _, variant in encoded)
+        self.variants = (identity, *tuple(variant for _, variant in encoded))
         self.memory = memory
 
     @classmethod
@@ -142,11 +170,16 @@ class StaticFile:
         no longer a regular file).
         """
         ctype = content_type(path)
-        common = [("Accept-Ranges", "bytes"),
-                  ("Cache-Control", "public, max-age=%d" % max_age),
-                  ("X-Content-Type-Options", "nosniff")]
-        siblings = [(coding, path + suffix) for coding, suffix in ENCODINGS
-                    if os.path.isfile(path + suffix) and inside(path + suffix)]
+        common = [
+            ("Accept-Ranges", "bytes"),
+            ("Cache-Control", "public, max-age=%d" % max_age),
+            ("X-Content-Type-Options", "nosniff"),
+        ]
+        siblings = [
+            (coding, path + suffix)
+            for coding, suffix in ENCODINGS
+            if os.path.isfile(path + suffix) and inside(path + suffix)
+        ]
         if siblings:
             # RFC 9110 section 12.5.5: every representation that could have
             # been chosen by Accept-Encoding says so, the identity one too.
@@ -205,7 +238,7 @@ def open_variant(variant):
     None when the file is gone.
     """
     try:
-        handle = open(variant.path, "rb")
+        handle = open(variant.path, "rb")  # noqa: SIM115 (the caller owns and closes it)
     except OSError:
         return None
     st = os.fstat(handle.fileno())

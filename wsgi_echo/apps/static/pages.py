@@ -14,8 +14,10 @@ from ...wsgi_text import decoded, request_path, url_path, url_query
 from .files import file_key
 from .resolve import stat_or_none
 
-BUILT_IN = ("<!doctype html><title>{{status}} {{reason}}</title>"
-            "<h1>{{status}} {{reason}}</h1><p>{{path}}</p>\n")
+BUILT_IN = (
+    "<!doctype html><title>{{status}} {{reason}}</title>"
+    "<h1>{{status}} {{reason}}</h1><p>{{path}}</p>\n"
+)
 
 
 class ErrorPages:
@@ -44,15 +46,21 @@ class ErrorPages:
 
     def __call__(self, environ, start_response, status):
         reason = errors.reason(status)
-        page = (self.template(status).replace("{{status}}", str(status))
-                .replace("{{reason}}", html.escape(reason))
-                .replace("{{path}}", html.escape(decoded(request_path(environ)))))
+        page = (
+            self.template(status)
+            .replace("{{status}}", str(status))
+            .replace("{{reason}}", html.escape(reason))
+            .replace("{{path}}", html.escape(decoded(request_path(environ))))
+        )
         body = page.encode("utf-8")
-        start_response(errors.status_line(status), [
-            ("Content-Type", "text/html; charset=utf-8"),
-            ("Content-Length", str(len(body))),
-            ("X-Content-Type-Options", "nosniff"),
-        ])
+        start_response(
+            errors.status_line(status),
+            [
+                ("Content-Type", "text/html; charset=utf-8"),
+                ("Content-Length", str(len(body))),
+                ("X-Content-Type-Options", "nosniff"),
+            ],
+        )
         return [] if environ["REQUEST_METHOD"] == "HEAD" else [body]
 
 
@@ -66,11 +74,16 @@ def redirect_to_directory(environ, start_response):
     if environ.get("QUERY_STRING"):
         # Kept as sent, except what may not stand in a header or a URL.
         location += "?" + url_query(environ["QUERY_STRING"])
-    body = ('<!doctype html><title>301 Moved Permanently</title>'
-            '<p>Moved to <a href="%s">%s</a>.</p>\n'
-            % (html.escape(location), html.escape(location))).encode("utf-8")
-    start_response("301 Moved Permanently", [
-        ("Location", location), ("Content-Type", "text/html; charset=utf-8"),
-        ("Content-Length", str(len(body))),
-    ])
+    body = (
+        "<!doctype html><title>301 Moved Permanently</title>"
+        '<p>Moved to <a href="%s">%s</a>.</p>\n' % (html.escape(location), html.escape(location))
+    ).encode("utf-8")
+    start_response(
+        "301 Moved Permanently",
+        [
+            ("Location", location),
+            ("Content-Type", "text/html; charset=utf-8"),
+            ("Content-Length", str(len(body))),
+        ],
+    )
     return [] if environ["REQUEST_METHOD"] == "HEAD" else [body]

@@ -33,7 +33,12 @@ MAX_PATH_BYTES = 4096
 # superscript digits 1-3.
 DEVICE_NAMES = frozenset(
     ["CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$", "CLOCK$"]
-    + ["%s%s" % (port, digit) for port in ("COM", "LPT") for digit in "0123456789\u00b9\u00b2\u00b3"])
+    + [
+        "%s%s" % (port, digit)
+        for port in ("COM", "LPT")
+        for digit in "0123456789\u00b9\u00b2\u00b3"
+    ]
+)
 # Characters Windows forbids in file names or reads as wildcards ("<", ">",
 # '"' are DOS wildcards to some APIs), ":" (drive letters, alternate data
 # streams such as "index.html::$DATA"), backslash (a second separator, and
@@ -54,7 +59,7 @@ class Redirect(Exception):
 
 
 class Found(NamedTuple):
-    path: str           # fully resolved, inside the root
+    path: str  # fully resolved, inside the root
     stat: os.stat_result
 
 
@@ -102,7 +107,7 @@ class Resolver:
             raise Refusal(404) from None
         if real != self.root and not real.startswith(self.root_prefix):
             raise Refusal(404)  # a symlink led out of the root
-        if "%s." % os.sep in real[len(self.root):]:
+        if "%s." % os.sep in real[len(self.root) :]:
             raise Refusal(404)  # ... or into a dotfile
         return real
 

@@ -14,8 +14,7 @@ import ssl
 import sys
 
 from .. import able, address, announce_ready, counted
-from ..contract import (CLEARTEXT_HTTP2, CLIENT_CERTIFICATES, HTTP2, TLS,
-                        refuse_missing_capabilities)
+from ..contract import CLEARTEXT_HTTP2, CLIENT_CERTIFICATES, HTTP2, TLS, refuse_missing_capabilities
 from .hooks import Hooks
 from .tls import CERT_REQS, Adapter, ssl_context
 
@@ -25,6 +24,7 @@ CAPABILITIES = frozenset((TLS, HTTP2, CLEARTEXT_HTTP2, CLIENT_CERTIFICATES))
 
 def version():
     from gunicorn import __version__
+
     return "gunicorn %s" % __version__
 
 
@@ -41,8 +41,10 @@ def loaded_without_runner():
     defaults (its sync worker, port 8000, no keep-alive, no deadlines)."""
     if "gunicorn.arbiter" not in sys.modules:
         return None
-    return ("gunicorn is running without wsgi-echo's settings (worker, threads, "
-            "deadlines, limits, logs); for those, start it with: %s" % CONFIGURED_COMMAND)
+    return (
+        "gunicorn is running without wsgi-echo's settings (worker, threads, "
+        "deadlines, limits, logs); for those, start it with: %s" % CONFIGURED_COMMAND
+    )
 
 
 def wrap(app, settings):
@@ -54,6 +56,7 @@ def wrap(app, settings):
 
 def ready_hook(settings):
     """gunicorn's ``when_ready`` hook: the ready line, once per listener."""
+
     def when_ready(arbiter):
         cfg = arbiter.cfg
         scheme = "https" if cfg.is_ssl else "http"
@@ -65,6 +68,7 @@ def ready_hook(settings):
             else:
                 url = "%s://%s" % (scheme, address(*bound[:2]))
             announce_ready(url, version(), detail, settings)
+
     return when_ready
 
 
@@ -103,20 +107,27 @@ def options(settings, bind=None):
     }
     tls = settings.tls
     if tls.enabled:
-        result.update(certfile=tls.certfile, keyfile=tls.keyfile, ssl_context=ssl_context,
-                      http_protocols="h2,h1" if tls.http2 else "h1")
+        result.update(
+            certfile=tls.certfile,
+            keyfile=tls.keyfile,
+            ssl_context=ssl_context,
+            http_protocols="h2,h1" if tls.http2 else "h1",
+        )
         if tls.client_cert != "off":
-            result.update(cert_reqs=getattr(ssl, CERT_REQS[tls.client_cert]),
-                          ca_certs=tls.client_ca)
+            result.update(
+                cert_reqs=getattr(ssl, CERT_REQS[tls.client_cert]), ca_certs=tls.client_ca
+            )
     cleartext = settings.proxy.http2_cleartext
     if cleartext != "off" and not tls.enabled:
         # gunicorn accepts h2c only from its forwarded_allow_ips; ours are the
         # same trusted proxies.  It then also believes their forwarded
         # headers, so those are switched off again: ProxyFix is the one judge.
-        result.update(http_protocols="h2,h1", http2_cleartext=cleartext,
-                      forwarded_allow_ips=",".join(str(network)
-                                                   for network in settings.proxy.trusted),
-                      forwarder_headers="")
+        result.update(
+            http_protocols="h2,h1",
+            http2_cleartext=cleartext,
+            forwarded_allow_ips=",".join(str(network) for network in settings.proxy.trusted),
+            forwarder_headers="",
+        )
     return result
 
 

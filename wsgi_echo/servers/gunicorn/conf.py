@@ -31,6 +31,7 @@ def _bind_on_command_line():
     """Whether gunicorn's command line or ``GUNICORN_CMD_ARGS`` names a bind
     (gunicorn applies those over this file's values)."""
     from gunicorn.config import Config
+
     parser = Config().parser()
     for argv in (sys.argv[1:], shlex.split(os.environ.get("GUNICORN_CMD_ARGS", ""))):
         known, _ = parser.parse_known_args(argv)
@@ -51,8 +52,9 @@ def _configuration():
         refuse_unsupported(settings)
         sock = None
         if not _bind_on_command_line():
-            sock = listen.bind(settings.server.host, settings.server.port,
-                               advice=_port_advice(settings))
+            sock = listen.bind(
+                settings.server.host, settings.server.port, advice=_port_advice(settings)
+            )
     except (SettingsError, listen.StartupError) as error:
         sys.stderr.write("wsgi-echo: %s\n" % error)
         sys.exit(USAGE_ERROR)

@@ -46,7 +46,7 @@ def join_repeated_headers(req, names):
 
 
 def collapse_leading_slashes(req):
-    """"//echo/x" routed (and reported) as "/echo/x", as waitress passes it."""
+    """ "//echo/x" routed (and reported) as "/echo/x", as waitress passes it."""
     if req.path and req.path.startswith("//"):
         req.path = "/" + req.path.lstrip("/")
 
@@ -98,6 +98,7 @@ class BodyDeadline:
         def expire():
             req.force_close()
             socket.socket.shutdown(sock, socket.SHUT_RD)
+
         return self.deadlines.arm(self.seconds, expire)
 
 

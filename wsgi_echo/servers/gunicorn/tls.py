@@ -73,9 +73,13 @@ def tls_facts(sock):
     der = sock.getpeercert(binary_form=True)
     if der:
         certificate = dict(sock.getpeercert() or {}, der=der)
-    facts = {"version": sock.version(), "cipher": cipher[0] if cipher else None,
-             "alpn": sock.selected_alpn_protocol(),
-             "sni": getattr(sock, "wsgi_echo_sni", None), "client_cert": certificate}
+    facts = {
+        "version": sock.version(),
+        "cipher": cipher[0] if cipher else None,
+        "alpn": sock.selected_alpn_protocol(),
+        "sni": getattr(sock, "wsgi_echo_sni", None),
+        "client_cert": certificate,
+    }
     try:
         sock.wsgi_echo_tls = facts
     except AttributeError:
@@ -117,7 +121,12 @@ def as_pep3333(environ):
     (HTTP/1.x's as latin-1, as PEP 3333 asks), so "é" would reach the app as one
     character it cannot read back to bytes; it gets the bytes, as latin-1."""
     for key, value in environ.items():
-        if (key.startswith("HTTP_") or key in ("CONTENT_TYPE", "CONTENT_LENGTH",
-                                                "QUERY_STRING", "RAW_URI")) \
-                and value.__class__ is str and not value.isascii():
+        if (
+            (
+                key.startswith("HTTP_")
+                or key in ("CONTENT_TYPE", "CONTENT_LENGTH", "QUERY_STRING", "RAW_URI")
+            )
+            and value.__class__ is str
+            and not value.isascii()
+        ):
             environ[key] = value.encode("utf-8", "surrogateescape").decode("latin-1")

@@ -30,6 +30,7 @@ BODY_SLACK = 64 * 1024
 
 def version():
     from importlib.metadata import version as installed
+
     return "waitress %s" % installed("waitress")
 
 
@@ -45,6 +46,7 @@ def loaded_without_runner():
     in a traceback; it is one line instead."""
     if "waitress.runner" in sys.modules:
         from .foreign import explain_busy_port
+
         explain_busy_port()
     return None
 
@@ -110,13 +112,21 @@ def run(app, settings, sock):
     signal.signal(signal.SIGINT, request_stop)
     if hasattr(signal, "SIGUSR1"):
         signal.signal(signal.SIGUSR1, lambda signum, frame: reopen_log_files())
-    announce_ready("http://" + address(*sock.getsockname()[:2]), version(),
-                   " (%s)" % counted(settings.server.threads, "thread"), settings)
+    announce_ready(
+        "http://" + address(*sock.getsockname()[:2]),
+        version(),
+        " (%s)" % counted(settings.server.threads, "thread"),
+        settings,
+    )
     adj = server.adj
     try:
         while not stopping:
-            wasyncore.loop(timeout=adj.asyncore_loop_timeout, map=server._map,
-                           use_poll=adj.asyncore_use_poll, count=1)
+            wasyncore.loop(
+                timeout=adj.asyncore_loop_timeout,
+                map=server._map,
+                use_poll=adj.asyncore_use_poll,
+                count=1,
+            )
         drain(server, stopping[0] + settings.server.timeout)
     finally:
         server.task_dispatcher.shutdown(timeout=1)
@@ -140,5 +150,3 @@ def drain(server, deadline):
         if not busy:
             return
         wasyncore.loop(timeout=0.1, map=server._map, count=1)
-
-

@@ -62,14 +62,19 @@ class LoggedErrorTask(ErrorTask):
             log_refused = getattr(self.channel.server.application, "log_refused", None)
             if log_refused is not None and self.request.error.code == 413:
                 request = self.request
-                log_refused({
-                    "client": self.channel.addr[0] if self.channel.addr else "",
-                    "method": request.command, "target": request.request_uri,
-                    "protocol": "HTTP/%s" % request.version, "status": "413",
-                    "length": str(self.content_length), "bytes": self.content_length or 0,
-                    "seconds": time.monotonic() - started,
-                    "user_agent": request.headers.get("USER_AGENT", ""),
-                })
+                log_refused(
+                    {
+                        "client": self.channel.addr[0] if self.channel.addr else "",
+                        "method": request.command,
+                        "target": request.request_uri,
+                        "protocol": "HTTP/%s" % request.version,
+                        "status": "413",
+                        "length": str(self.content_length),
+                        "bytes": self.content_length or 0,
+                        "seconds": time.monotonic() - started,
+                        "user_agent": request.headers.get("USER_AGENT", ""),
+                    }
+                )
 
 
 class IteratedFile:
@@ -115,11 +120,25 @@ class FileWrapperFix:
 def channel_class(settings):
     """An HTTPChannel whose parser and tasks carry our settings."""
     server = settings.server
-    parser = type("Parser", (Parser,), {
-        "limits": (server.limit_request_line, server.limit_request_fields,
-                   server.limit_request_field_size),
-        "header_timeout": server.header_timeout, "body_timeout": server.body_timeout})
-    return type("Channel", (Channel,), {
-        "parser_class": parser,
-        "task_class": CloseEachResponse if server.keepalive == 0 else WSGITask,
-        "error_task_class": LoggedErrorTask})
+    parser = type(
+        "Parser",
+        (Parser,),
+        {
+            "limits": (
+                server.limit_request_line,
+                server.limit_request_fields,
+                server.limit_request_field_size,
+            ),
+            "header_timeout": server.header_timeout,
+            "body_timeout": server.body_timeout,
+        },
+    )
+    return type(
+        "Channel",
+        (Channel,),
+        {
+            "parser_class": parser,
+            "task_class": CloseEachResponse if server.keepalive == 0 else WSGITask,
+            "error_task_class": LoggedErrorTask,
+        },
+    )

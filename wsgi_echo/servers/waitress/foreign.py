@@ -19,8 +19,11 @@ def explain_busy_port():
     def hook(kind, error, trace):
         if isinstance(error, OSError) and error.errno in IN_USE:
             # One line; Python then exits with status 1, as for any uncaught error.
-            print("wsgi-echo: waitress-serve cannot listen: the port is already in use; "
-                  "choose another with --port PORT or --listen HOST:PORT", file=sys.stderr)
+            print(
+                "wsgi-echo: waitress-serve cannot listen: the port is already in use; "
+                "choose another with --port PORT or --listen HOST:PORT",
+                file=sys.stderr,
+            )
             return
         previous(kind, error, trace)
 

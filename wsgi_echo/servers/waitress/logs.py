@@ -9,8 +9,9 @@ import time
 def reopen_log_files():
     """What logrotate's USR1 asks: close every log file so the next line
     opens the file now at that path."""
-    for logger in [logging.getLogger()] + [logging.getLogger(name) for name in
-                                           list(logging.root.manager.loggerDict)]:
+    for logger in [logging.getLogger()] + [
+        logging.getLogger(name) for name in list(logging.root.manager.loggerDict)
+    ]:
         for handler in getattr(logger, "handlers", []):
             if isinstance(handler, logging.FileHandler):
                 with handler.lock:
@@ -38,7 +39,9 @@ class QueueWarningThrottle(logging.Filter):
             return False
         self.next_allowed = now + self.interval
         record.msg = "%s (more such warnings in the next %ds are not logged)" % (
-            record.msg, self.interval)
+            record.msg,
+            self.interval,
+        )
         return True
 
 

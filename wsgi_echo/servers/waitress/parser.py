@@ -121,8 +121,9 @@ class Parser(HTTPRequestParser):
             self.refuse(400, "more than one Host header field")
         if b"transfer-encoding" in lowered:
             version = first_line.rstrip().rpartition(b"/")[2].decode("latin-1")
-            refusal = framing_refusal(version, header_values(
-                lines, ("TRANSFER_ENCODING", "CONTENT_LENGTH")))
+            refusal = framing_refusal(
+                version, header_values(lines, ("TRANSFER_ENCODING", "CONTENT_LENGTH"))
+            )
             if refusal is not None:
                 self.refuse(*refusal)
         super().parse_header(header_plus)
@@ -145,8 +146,9 @@ class Parser(HTTPRequestParser):
         if self.overdue(time.monotonic()):
             what = "request body" if self.headers_finished else "request headers"
             timeout = self.body_timeout if self.headers_finished else self.header_timeout
-            self.error = JSONError(408, "the %s did not arrive within %d seconds"
-                                   % (what, timeout), limit=timeout)
+            self.error = JSONError(
+                408, "the %s did not arrive within %d seconds" % (what, timeout), limit=timeout
+            )
             self.completed = True
             return len(data)
         consumed = super().received(data)
@@ -157,5 +159,3 @@ class Parser(HTTPRequestParser):
             else:
                 self.error = JSONError(error.code, error.body)
         return consumed
-
-
