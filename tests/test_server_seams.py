@@ -29,6 +29,11 @@ def test_waitress_parser_seams():
     parser = HTTPRequestParser(Adjustments())
     for name in ("error", "completed", "headers_finished", "body_rcv", "version", "headers"):
         has(parser, name, "servers/waitress/parser.py Parser reads it")
+    # What servers/waitress/parser.py Parser reads to hold a body to its route's limit.
+    parser.received(b"POST //up%6Coad HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\n\r\nab")
+    for name in ("content_length", "body_bytes_received", "path", "command"):
+        has(parser, name, "servers/waitress/parser.py Parser holds a body to its route's limit")
+    assert (parser.command, parser.path, parser.content_length) == ("POST", "//upload", 5)
 
     # A ParsingError from parse_header becomes parser.error (then made JSON).
     class Refusing(HTTPRequestParser):
@@ -121,3 +126,23 @@ def test_gunicorn_hooks_and_settings_exist():
         assert name in settings, (
             "gunicorn setting %s is gone; servers/gunicorn/__init__.py sets it" % name
         )
+
+
+def test_gunicorn_http2_trailer_seam():
+    from gunicorn.http2.response import HTTP2Response
+    from gunicorn.workers.gthread import ThreadWorker
+
+    from wsgi_echo.servers.gunicorn.tls import GUNICORN_SEND_TRAILERS
+
+    # The worker puts the sender in an HTTP/2 request's environ, the sender
+    # keeps the trailers on the response, and the response's close() sends them.
+    worker = inspect.getsource(ThreadWorker.handle_http2_request)
+    assert '"%s"' % GUNICORN_SEND_TRAILERS in worker and "resp.trailers =" in worker, (
+        "gunicorn's ThreadWorker.handle_http2_request no longer offers environ[%r]; "
+        "servers/gunicorn/tls.py Adapter hands it to the app as protocol.SEND_TRAILERS"
+        % GUNICORN_SEND_TRAILERS
+    )
+    assert 'getattr(self, "trailers"' in inspect.getsource(HTTP2Response.close), (
+        "gunicorn's HTTP2Response.close() no longer sends self.trailers; "
+        "servers/gunicorn/tls.py Adapter relies on it"
+    )

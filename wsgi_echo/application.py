@@ -5,9 +5,10 @@ the real client), the instance header, the access log, the health path,
 the request body's limits, then the router, which hands each request to the
 app mounted at its path.  Everything here happens once, at start-up.
 
-What comes out is an ``Application``: the WSGI app, plus the one thing a
-server runner may ask of it beyond WSGI (``log_refused``, for requests a
-server answers before the app sees them).
+What comes out is an ``Application``: the WSGI app, plus what a server
+runner may ask of it beyond WSGI: ``log_refused``, for requests a server
+answers before the app sees them, and ``body_limit``, for a server that
+receives a whole body before the app sees it.
 """
 
 from . import apps
@@ -20,11 +21,14 @@ from .router import Router
 
 
 class Application:
-    """The WSGI stack, and its access log for requests the server refuses itself."""
+    """The WSGI stack, its access log for requests the server refuses itself,
+    and the body limit of each route."""
 
-    def __init__(self, wsgi, access_logger):
+    def __init__(self, wsgi, access_logger, router, max_request_bytes):
         self.wsgi = wsgi
         self.access_logger = access_logger
+        self.router = router
+        self.max_request_bytes = max_request_bytes
 
     def __call__(self, environ, start_response):
         return self.wsgi(environ, start_response)
@@ -35,6 +39,14 @@ class Application:
         if self.access_logger is not None:
             self.access_logger.write(fields)
 
+    def body_limit(self, method, path):
+        """The largest body the route for ``method`` and ``path`` (PATH_INFO,
+        before mounting) takes, in bytes: its own when it reads its body as
+        a stream, else ``[server] max_request_bytes`` (``middleware.body``)."""
+        environ = {"REQUEST_METHOD": method, "PATH_INFO": path}
+        streamed = self.router.streamed_body_limit(environ)
+        return self.max_request_bytes if streamed is None else streamed
+
 
 def make_app(settings):
     built = {}  # one instance per app kind, whatever the number of mounts
@@ -43,9 +55,11 @@ def make_app(settings):
         if kind not in built:
             built[kind] = apps.build(kind, settings)
         mounts.append((prefix, built[kind]))
-    app = Router(mounts)
+    router = Router(mounts)
     server = settings.server
-    app = RequestBody(app, server.max_request_bytes, server.body_timeout)
+    app = RequestBody(
+        router, server.max_request_bytes, server.body_timeout, router.streamed_body_limit
+    )
     if server.health_path:
         app = Health(app, server.health_path, server.instance)
     logger = accesslog.configure(settings.log, server.instance)
@@ -55,4 +69,4 @@ def make_app(settings):
         app = InstanceHeader(app, server.instance_header, server.instance)
     if settings.proxy.trusted or settings.proxy.assume_scheme:
         app = ProxyFix(app, settings.proxy.trusted, settings.proxy.assume_scheme)
-    return Application(app, logger)
+    return Application(app, logger, router, server.max_request_bytes)

@@ -17,3 +17,11 @@ INCOMPLETE_RESPONSE = "wsgi_echo.incomplete_response"
 # (None, or the verified certificate as ``ssl.SSLSocket.getpeercert()``
 # gives it, plus "der": its bytes).  Absent over plain HTTP.
 TLS = "wsgi_echo.tls"
+
+# A callable that sends response trailers for this response: called with a
+# list of (name, value) pairs before the response iterable is exhausted,
+# it sends them after the last body byte (RFC 9110 section 6.5).  Present
+# only where the runner can really send them (contract.TRAILERS: over
+# HTTP/2, under a runner that has it); absent, a route that needs
+# trailers answers 501.
+SEND_TRAILERS = "wsgi_echo.send_trailers"

@@ -5,6 +5,11 @@ A prefix matches whole path segments only (``/echo`` takes ``/echo`` and
 SCRIPT_NAME, as PEP 3333 mounting does, so a static app mounted at ``/site``
 looks up ``/site/a.css`` as ``a.css`` while the echo still reports the full
 path.
+
+An app may have routes that take their request body as a stream
+(``middleware.body``); ``streamed_body_limit`` asks the app a request goes
+to, before its body is read, through the app's own
+``streamed_body_limit(method, path)``.
 """
 
 from . import errors
@@ -19,12 +24,29 @@ class Router:
             (prefix.rstrip("/"), prefix.rstrip("/") + "/", app) for prefix, app in table
         )
 
-    def __call__(self, environ, start_response):
-        path = environ.get("PATH_INFO", "")
+    def mount_of(self, path):
+        """(prefix, app) of the mount that takes ``path``, or (None, None)."""
         for prefix, prefix_slash, app in self.table:
             if path.startswith(prefix_slash) or path == prefix:
-                if prefix:
-                    environ["SCRIPT_NAME"] = environ.get("SCRIPT_NAME", "") + prefix
-                    environ["PATH_INFO"] = path[len(prefix) :]
-                return app(environ, start_response)
-        return errors.json_error(environ, start_response, 404, "no app is mounted at this path")
+                return prefix, app
+        return None, None
+
+    def __call__(self, environ, start_response):
+        path = environ.get("PATH_INFO", "")
+        prefix, app = self.mount_of(path)
+        if app is None:
+            return errors.json_error(environ, start_response, 404, "no app is mounted at this path")
+        if prefix:
+            environ["SCRIPT_NAME"] = environ.get("SCRIPT_NAME", "") + prefix
+            environ["PATH_INFO"] = path[len(prefix) :]
+        return app(environ, start_response)
+
+    def streamed_body_limit(self, environ):
+        """The body limit of the route a request goes to, when that route
+        takes its body as a stream; else None."""
+        path = environ.get("PATH_INFO", "")
+        prefix, app = self.mount_of(path)
+        ask = getattr(app, "streamed_body_limit", None)
+        if ask is None:
+            return None
+        return ask(environ["REQUEST_METHOD"], path[len(prefix) :])

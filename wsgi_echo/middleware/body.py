@@ -6,10 +6,16 @@ it) is read up to one byte past the limit.  Either way the body is then read
 in full and handed on as a measured, in-memory body, so the apps below see
 the same environ under every server and never meet a half-sent body.
 
+A route that takes its body as a stream instead (``/upload``, which may take
+more than fits in memory) says so through ``streamed``, asked before a byte
+is read: its body comes as a ``BodyStream`` under its own size limit, and
+the same rules are applied as the route reads it, raising ``BodyError``,
+which the route answers (``body_chunks``).
+
 Waiting is bounded by ``body_timeout``, counted from the end of the request
 headers.  The server runner enforces it on the socket (a server that
-buffers bodies before the app does it while buffering); this middleware
-turns a read that failed or came up short at the deadline into 408.
+buffers bodies before the app does it while buffering); this module turns
+a read that failed or came up short at the deadline into 408.
 
 Transfer codings other than ``chunked`` (``gzip, chunked``) are answered 501:
 RFC 9112 section 6.1 lets a server refuse codings it does not implement, and
@@ -23,6 +29,8 @@ from .. import errors
 
 # A read that fails this close to the deadline was cut off by it.
 DEADLINE_MARGIN = 0.5
+# The size of each read from a streamed body.
+CHUNK = 65536
 
 
 def read_body(environ):
@@ -34,88 +42,155 @@ def read_body(environ):
     return environ["wsgi.input"].read(int(length))
 
 
+def body_chunks(environ, size=CHUNK):
+    """The request body in pieces of at most ``size`` bytes: read from the
+    connection as they come for a streamed route (``BodyError`` when a rule
+    is broken), else from the buffered body."""
+    source = environ["wsgi.input"]
+    if isinstance(source, BodyStream):
+        yield from source.chunks(size)
+        return
+    body = read_body(environ)
+    for start in range(0, len(body), size):
+        yield body[start : start + size]
+
+
+class BodyError(Exception):
+    """A body refused: ``status``, ``detail`` and the fields of the JSON error."""
+
+    def __init__(self, status, detail, **fields):
+        super().__init__(detail)
+        self.status, self.detail, self.fields = status, detail, fields
+
+    def answer(self, environ, start_response, headers=()):
+        return errors.json_error(
+            environ, start_response, self.status, self.detail, headers=headers, **self.fields
+        )
+
+
+def too_large(limit):
+    return BodyError(
+        413, "the request body is larger than the limit of %d bytes" % limit, limit=limit
+    )
+
+
+def too_slow(timeout):
+    return BodyError(
+        408, "the request body did not arrive within %d seconds" % timeout, limit=timeout
+    )
+
+
+def unreadable(exc):
+    return BodyError(
+        400, "the request body could not be read: %s" % (str(exc) or type(exc).__name__)
+    )
+
+
+def cut_short(received, wanted):
+    return BodyError(400, "the body ended after %d of %d bytes" % (received, wanted))
+
+
+def past_deadline(started, timeout):
+    return time.monotonic() - started >= timeout - DEADLINE_MARGIN
+
+
+def framing_refusal(environ):
+    """(BodyError or None, chunked): what the framing headers say."""
+    length = environ.get("CONTENT_LENGTH")
+    coding = environ.get("HTTP_TRANSFER_ENCODING")
+    chunked = False
+    if coding:
+        codings = [item.strip().lower() for item in coding.split(",") if item.strip()]
+        others = [item for item in codings if item != "chunked"]
+        if others:
+            refusal = BodyError(
+                501,
+                "Transfer-Encoding %s is not implemented; send the body with "
+                "Content-Encoding instead" % ", ".join(others),
+                header="Transfer-Encoding",
+            )
+            return refusal, False
+        chunked = not length
+    if length and (not length.isdigit() or not length.isascii()):
+        refusal = BodyError(400, "Content-Length must be a whole number", header="Content-Length")
+        return refusal, False
+    return None, chunked
+
+
+class BodyStream:
+    """A request body read under the rules: more than ``limit`` bytes is
+    413, a read cut off at the deadline 408, a body that ends early 400.
+
+    ``RequestBody`` reads a buffered body whole through one; a streamed
+    route gets one as its ``wsgi.input`` and reads it as it goes."""
+
+    def __init__(self, source, length, limit, timeout):
+        """``length``: the declared Content-Length, or None for a chunked
+        body, read to its end."""
+        self.source, self.length, self.limit, self.timeout = source, length, limit, timeout
+        self.started = time.monotonic()
+        self.received = 0
+
+    def read(self, size=-1):
+        end = self.length if self.length is not None else self.limit + 1
+        left = end - self.received
+        if size is None or size < 0 or size > left:
+            size = left
+        if size <= 0:
+            return b""
+        try:
+            data = self.source.read(size)
+        except Exception as exc:  # each server has its own (NoMoreData, OSError, ...)
+            raise too_slow(self.timeout) if self._late() else unreadable(exc) from None
+        self.received += len(data)
+        if self.received > self.limit:
+            raise too_large(self.limit)
+        if len(data) < size and self.length is not None:
+            raise too_slow(self.timeout) if self._late() else cut_short(self.received, self.length)
+        return data
+
+    def chunks(self, size=CHUNK):
+        while True:
+            data = self.read(size)
+            if not data:
+                return
+            yield data
+
+    def _late(self):
+        return past_deadline(self.started, self.timeout)
+
+
 class RequestBody:
-    def __init__(self, app, max_bytes, timeout):
+    def __init__(self, app, max_bytes, timeout, streamed=None):
+        """``streamed(environ)``: the body limit of the route a request goes
+        to when that route takes its body as a stream, else None."""
         self.app = app
         self.max_bytes = max_bytes
         self.timeout = timeout
+        self.streamed = streamed
 
     def __call__(self, environ, start_response):
+        refusal, chunked = framing_refusal(environ)
+        if refusal is not None:
+            return refusal.answer(environ, start_response)
         length = environ.get("CONTENT_LENGTH")
-        coding = environ.get("HTTP_TRANSFER_ENCODING")
-        chunked = False
-        if coding:
-            codings = [item.strip().lower() for item in coding.split(",") if item.strip()]
-            others = [item for item in codings if item != "chunked"]
-            if others:
-                return errors.json_error(
-                    environ,
-                    start_response,
-                    501,
-                    "Transfer-Encoding %s is not implemented; send the body with "
-                    "Content-Encoding instead" % ", ".join(others),
-                    header="Transfer-Encoding",
-                )
-            chunked = not length
         if not chunked and (not length or length == "0"):
             return self.app(environ, start_response)
-        if length:
-            if not length.isdigit() or not length.isascii():
-                return errors.json_error(
-                    environ,
-                    start_response,
-                    400,
-                    "Content-Length must be a whole number",
-                    header="Content-Length",
-                )
-            if int(length) > self.max_bytes:
-                return self.too_large(environ, start_response)
-        wanted = self.max_bytes + 1 if chunked else int(length)
-        started = time.monotonic()
+        streamed = self.streamed(environ) if self.streamed is not None else None
+        limit = self.max_bytes if streamed is None else streamed
+        if length and int(length) > limit:
+            return too_large(limit).answer(environ, start_response)
+        stream = BodyStream(
+            environ["wsgi.input"], None if chunked else int(length), limit, self.timeout
+        )
+        if streamed is not None:
+            environ["wsgi.input"] = stream
+            return self.app(environ, start_response)
         try:
-            body = environ["wsgi.input"].read(wanted)
-        except Exception as exc:  # each server has its own (NoMoreData, OSError, ...)
-            if self.past_deadline(started):
-                return self.too_slow(environ, start_response)
-            return errors.json_error(
-                environ,
-                start_response,
-                400,
-                "the request body could not be read: %s" % (str(exc) or type(exc).__name__),
-            )
-        if chunked and len(body) > self.max_bytes:
-            return self.too_large(environ, start_response)
-        if not chunked and len(body) < wanted:
-            if self.past_deadline(started):
-                return self.too_slow(environ, start_response)
-            return errors.json_error(
-                environ,
-                start_response,
-                400,
-                "the body ended after %d of %d bytes" % (len(body), wanted),
-            )
+            body = stream.read()
+        except BodyError as refused:
+            return refused.answer(environ, start_response)
         environ["wsgi.input"] = io.BytesIO(body)
         environ["CONTENT_LENGTH"] = str(len(body))
         environ.pop("HTTP_TRANSFER_ENCODING", None)
         return self.app(environ, start_response)
-
-    def past_deadline(self, started):
-        return time.monotonic() - started >= self.timeout - DEADLINE_MARGIN
-
-    def too_slow(self, environ, start_response):
-        return errors.json_error(
-            environ,
-            start_response,
-            408,
-            "the request body did not arrive within %d seconds" % self.timeout,
-            limit=self.timeout,
-        )
-
-    def too_large(self, environ, start_response):
-        return errors.json_error(
-            environ,
-            start_response,
-            413,
-            "the request body is larger than the limit of %d bytes" % self.max_bytes,
-            limit=self.max_bytes,
-        )

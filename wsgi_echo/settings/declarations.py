@@ -237,7 +237,8 @@ DECLARATIONS = (
         "max_delay",
         "10",
         integer(0, 3600),
-        "longest /delay, /drip and /range duration, in seconds (httpbin's cap is 10)",
+        "longest /delay, and longest /drip, /range, /sse and /jsonl duration plus delay, in "
+        "seconds (httpbin's cap is 10)",
     ),
     Setting(
         "httpbin",
@@ -258,7 +259,30 @@ DECLARATIONS = (
         "max_stream_lines",
         "100",
         integer(0, 1000000),
-        "most lines /stream and events /sse send (httpbin's cap is 100)",
+        "most lines /stream and /jsonl send, and events /sse sends (httpbin's cap is 100)",
+    ),
+    Setting(
+        "httpbin",
+        "max_upload_bytes",
+        "104857600",
+        integer(0),
+        "largest body /upload takes, in bytes (read as a stream, never held whole; may be "
+        "over [server] max_request_bytes)",
+    ),
+    Setting(
+        "httpbin",
+        "hostname_route",
+        "false",
+        boolean,
+        "serve /hostname, which shows this machine's host name; false: 404",
+    ),
+    Setting(
+        "httpbin",
+        "env_route",
+        "false",
+        boolean,
+        "serve /env, which shows the HTTPBIN_ENV_* environment variables (none named like "
+        "a secret); false: 404",
     ),
     Setting(
         "httpbin",

@@ -45,6 +45,15 @@ class _SettingsBase:
     # (section, key) of the values the command line set.
     overridden: frozenset
 
+    @property
+    def largest_request_body(self):
+        """The largest request body any mounted route takes, in bytes: a
+        server that buffers bodies itself must let this much through."""
+        largest = self.server.max_request_bytes
+        if any(kind == "httpbin" for _, kind in self.routes):
+            largest = max(largest, self.httpbin.max_upload_bytes)
+        return largest
+
     def origin(self, section, key):
         """Where a value came from, for an error that names it: the command
         line, or the settings file (or the built-in defaults)."""

@@ -14,12 +14,20 @@ import ssl
 import sys
 
 from .. import able, address, announce_ready, counted
-from ..contract import CLEARTEXT_HTTP2, CLIENT_CERTIFICATES, HTTP2, TLS, refuse_missing_capabilities
+from ..contract import (
+    CLEARTEXT_HTTP2,
+    CLIENT_CERTIFICATES,
+    HTTP2,
+    TLS,
+    TRAILERS,
+    refuse_missing_capabilities,
+)
 from .hooks import Hooks
 from .tls import CERT_REQS, Adapter, ssl_context
 
 NAME = "gunicorn"
-CAPABILITIES = frozenset((TLS, HTTP2, CLEARTEXT_HTTP2, CLIENT_CERTIFICATES))
+# TRAILERS: over HTTP/2 only (tls.Adapter); its HTTP/1.1 responses cannot send them.
+CAPABILITIES = frozenset((TLS, HTTP2, CLEARTEXT_HTTP2, CLIENT_CERTIFICATES, TRAILERS))
 
 
 def version():

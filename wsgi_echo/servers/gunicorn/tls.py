@@ -2,17 +2,25 @@
 
 gunicorn hands the app the connection's socket (``gunicorn.socket``, the
 ``ssl.SSLSocket`` under TLS, for HTTP/1.1 and HTTP/2 alike) and nothing else
-about TLS; ``Adapter`` turns that socket into ``environ[protocol.TLS]``, and
-evens out two things gunicorn's HTTP/2 environ does differently.
+about TLS; ``Adapter`` turns that socket into ``environ[protocol.TLS]``,
+evens out two things gunicorn's HTTP/2 environ does differently, and passes
+on the one extra gunicorn offers an HTTP/2 response: trailers.
 """
 
 import ssl
 
-from ...protocol import TLS
+from ...protocol import SEND_TRAILERS, TLS
 from .. import plain_http
 from .hooks import request_seen
 
 CERT_REQS = {"off": "CERT_NONE", "optional": "CERT_OPTIONAL", "required": "CERT_REQUIRED"}
+# gunicorn 27's gthread worker puts this callable in an HTTP/2 request's
+# environ (``ThreadWorker.handle_http2_request``): given (name, value)
+# pairs, it keeps them on the response, whose ``close()`` sends them as a
+# trailing HEADERS frame that ends the stream.  Not documented API, so
+# pinned with the version in setup.cfg and checked by
+# tests/test_server_seams.py.  HTTP/1.1 responses have no such seam.
+GUNICORN_SEND_TRAILERS = "gunicorn.http2.send_trailers"
 
 
 def remember_sni(ssl_socket, server_name, context):
@@ -94,7 +102,8 @@ class Adapter:
     * for HTTP/2, gunicorn writes ``HTTP_VERSION = "2"`` into the environ,
       which reads as a request header "Version: 2" the client never sent
       (and hides one it did send): the client's own is put back;
-    * for HTTP/2, header values are made PEP 3333 strings (``as_pep3333``).
+    * for HTTP/2, header values are made PEP 3333 strings (``as_pep3333``);
+    * for HTTP/2, gunicorn's trailer sender is ``environ[protocol.SEND_TRAILERS]``.
     """
 
     def __init__(self, app, tls):
@@ -113,6 +122,9 @@ class Adapter:
             else:
                 environ["HTTP_VERSION"] = sent
             as_pep3333(environ)
+            send_trailers = environ.get(GUNICORN_SEND_TRAILERS)
+            if send_trailers is not None:
+                environ[SEND_TRAILERS] = send_trailers
         return self.app(environ, start_response)
 
 

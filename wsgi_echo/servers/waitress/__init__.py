@@ -20,12 +20,10 @@ from .. import able, address, announce_ready, counted
 from ..contract import HEADER_DEADLINE, refuse_missing_capabilities
 from .channel import FileWrapperFix, channel_class
 from .logs import log_errors_to, reopen_log_files
+from .parser import BODY_SLACK
 
 NAME = "waitress"
 CAPABILITIES = frozenset((HEADER_DEADLINE,))
-# Room above max_request_bytes for chunked framing, which waitress counts
-# against its own limit; the exact limit is the app's (middleware.body).
-BODY_SLACK = 64 * 1024
 
 
 def version():
@@ -68,7 +66,10 @@ def adjustments(settings):
         "channel_timeout": server.keepalive or server.header_timeout,
         "cleanup_interval": 1,
         "max_request_header_size": line + 2 + server.limit_request_fields * (field + 2) + 2,
-        "max_request_body_size": server.max_request_bytes + BODY_SLACK,
+        # waitress receives a whole body before the app runs (past
+        # inbuf_overflow, into a temporary file), so it must let the
+        # largest through: /upload's may be over max_request_bytes.
+        "max_request_body_size": settings.largest_request_body + BODY_SLACK,
         "expose_tracebacks": False,
         # waitress deletes X-Forwarded-* from every request it does not trust
         # through its own (single-address) trusted_proxy; the app's ProxyFix
@@ -85,7 +86,7 @@ def create(app, settings, sock):
     from waitress.server import create_server
 
     server = create_server(wrap(app, settings), sockets=[sock], **adjustments(settings))
-    server.channel_class = channel_class(settings)
+    server.channel_class = channel_class(settings, getattr(app, "body_limit", None))
     return server
 
 

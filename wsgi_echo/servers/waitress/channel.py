@@ -117,8 +117,9 @@ class FileWrapperFix:
         return self.app(environ, start_response)
 
 
-def channel_class(settings):
-    """An HTTPChannel whose parser and tasks carry our settings."""
+def channel_class(settings, body_limit=None):
+    """An HTTPChannel whose parser and tasks carry our settings, and the
+    app's ``body_limit(method, path)`` (``Application.body_limit``)."""
     server = settings.server
     parser = type(
         "Parser",
@@ -131,6 +132,7 @@ def channel_class(settings):
             ),
             "header_timeout": server.header_timeout,
             "body_timeout": server.body_timeout,
+            "body_limit": staticmethod(body_limit) if body_limit else None,
         },
     )
     return type(

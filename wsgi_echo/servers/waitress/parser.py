@@ -14,6 +14,12 @@ JSON one with that status (through waitress's documented
 ``Error.to_response``), and enforces ``header_timeout`` and
 ``body_timeout`` as deadlines that trickling bytes cannot reset (waitress's
 ``channel_timeout`` restarts with every byte).
+
+waitress receives a whole body before the app runs, up to one limit for
+every request (``max_request_body_size``, which must let the largest
+route's body through); the parser holds each request to its own route's
+limit instead (the app's ``body_limit``), so a body too large for its
+route is refused (413) as soon as that is known, not received first.
 """
 
 import time
@@ -22,9 +28,13 @@ from waitress.parser import HTTPRequestParser, ParsingError
 from waitress.utilities import Error
 
 from ... import errors
+from ...middleware.body import too_large
 
 # Transfer codings gunicorn hands on (before chunked) and we then refuse.
 KNOWN_CODINGS = ("compress", "deflate", "gzip")
+# Room above a body limit for chunked framing, which waitress counts with
+# the body; the exact limits are the app's (middleware.body).
+BODY_SLACK = 64 * 1024
 
 
 class JSONError(Error):
@@ -92,12 +102,15 @@ class Parser(HTTPRequestParser):
     # Set per server by ``channel_class``: (request line, fields, field size).
     limits = (0, 0, 0)
     header_timeout = body_timeout = 0
+    # The app's body_limit(method, path), or None: set by ``channel_class``.
+    body_limit = None
     # What an error task may read of a request refused before parsing.
     path = request_uri = command = ""
 
     def __init__(self, adj):
         super().__init__(adj)
         self.refusal = None
+        self.own_limit = None  # this request's body limit, once its head is read
         # The parser is made when a request's first bytes arrive.
         self.deadline = time.monotonic() + self.header_timeout
 
@@ -129,14 +142,20 @@ class Parser(HTTPRequestParser):
         super().parse_header(header_plus)
         if self.body_rcv is not None:
             self.deadline = time.monotonic() + self.body_timeout
+            if self.body_limit is not None:
+                path = "/" + self.path.lstrip("/") if self.path.startswith("/") else self.path
+                self.own_limit = self.body_limit(self.command, path)
+                if self.content_length > self.own_limit:
+                    refused = too_large(self.own_limit)
+                    self.refuse(refused.status, refused.detail, **refused.fields)
         else:
             # Nothing to continue with: waitress would send "100 Continue"
             # and then wait for a body that is not coming (RFC 9110 section
             # 10.1.1 lets a server skip the 100 when there is no content).
             self.expect_continue = False
 
-    def refuse(self, code, detail):
-        self.refusal = (code, detail)
+    def refuse(self, code, detail, **fields):
+        self.refusal = (code, detail, fields)
         raise ParsingError(detail)  # waitress answers it as a 400; received() corrects it
 
     def overdue(self, now):
@@ -155,7 +174,16 @@ class Parser(HTTPRequestParser):
         error = self.error
         if error is not None and not isinstance(error, JSONError):
             if self.refusal is not None:
-                self.error = JSONError(*self.refusal)
+                code, detail, fields = self.refusal
+                self.error = JSONError(code, detail, **fields)
             else:
                 self.error = JSONError(error.code, error.body)
+        elif (
+            self.own_limit is not None
+            and not self.completed
+            and self.body_bytes_received > self.own_limit + BODY_SLACK
+        ):  # a chunked body past its route's limit
+            refused = too_large(self.own_limit)
+            self.error = JSONError(refused.status, refused.detail, **refused.fields)
+            self.completed = True
         return consumed
