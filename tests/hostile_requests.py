@@ -9,7 +9,8 @@ requests, so a failure can be replayed.
 
 ``generate(seed, count)`` yields ``Hostile(data, allowed_5xx)``: the bytes to
 send, and the 5xx statuses that request may legitimately get (one asked for
-by X-Echo-Status; 501 for an unknown transfer coding).
+by X-Echo-Status; 501 for an unknown transfer coding; the 5xx a route
+answers by design, ``ROUTE_5XX``).
 """
 
 import json
@@ -177,7 +178,31 @@ HTTPBIN = [
     "/httpbin/cache/-5",
     "/httpbin/stream-bytes/10?seed=%E2%82%AC&chunk_size=0",
     "/httpbin/uuid?x=%zz",
+    # go-httpbin's routes
+    "/httpbin/jsonl?count=99999&duration=1e9",
+    "/httpbin/jsonl?jitter=nan&delay=-1s&count=%00",
+    "/httpbin/sse?jitter=2&duration=1h30m&delay=%C2%B5s",
+    "/httpbin/delay/250%C2%B5s",
+    "/httpbin/drip?duration=" + "9" * 40 + "h",
+    "/httpbin/unstable?failure_rate=nan&seed=%00",
+    "/httpbin/unstable?failure_rate=1",
+    "/httpbin/upload?x=%zz",
+    "/httpbin/trailers?Content-Length=5&X-A=%0d%0a",
+    "/httpbin/trailers?X-A=1",
+    "/httpbin/base64/encode/%FF%00",
+    "/httpbin/base64/decode/%FF!",
+    "/httpbin/hostname",
+    "/httpbin/env?x=%zz",
+    "/httpbin/version",
+    "/httpbin/cookies/set?a=1&attr[samesite]=%00&attr[max-age]=1e9",
+    "/httpbin/cookies/set?attr[domain]=..&attr[path]=%0d%0a",
+    "/httpbin/cookies/delete?a&attr[x]=1",
+    "/httpbin/range/10?seed=-5&chunk_size=99999999999999999999",
+    "/httpbin/bytes/10?chunk_size=0&seed=1",
 ]
+# The 5xx a route answers by design: /unstable's 500s, and /trailers' 501
+# where trailers cannot be sent (HTTP/1.x).
+ROUTE_5XX = {"/httpbin/unstable": {500}, "/httpbin/trailers": {501}}
 HTTPBIN_HEADERS = [
     b'Authorization: Digest username="u", realm=, nonce',
     b"Authorization: Basic !!!",
@@ -237,13 +262,16 @@ class Builder:
                     "/index.html",
                     "/httpbin/anything/x?a=b",
                     "/httpbin/post",
+                    "/httpbin/upload",  # a streamed body: the same rules, applied as it is read
                 ]
             )
         kind = self.rng.random()
         if kind < 0.2:
             return self.choice(TRAVERSALS)
         if kind < 0.4:
-            return self.choice(HTTPBIN)
+            target = self.choice(HTTPBIN)
+            self.allowed.update(ROUTE_5XX.get(target.partition("?")[0], ()))
+            return target
         prefix = "/echo/" if kind < 0.8 else "/"
         pieces = [self.choice(PATH_PIECES) for _ in range(self.rng.randrange(1, 6))]
         target = prefix + "/".join(pieces)

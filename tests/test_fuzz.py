@@ -47,7 +47,12 @@ def servers(module_starter, tmp_path_factory):
             },
             static={"root": root},
             echo={"max_delay_ms": 20},
-            httpbin={"max_delay": 0, "max_stream_lines": 20},
+            httpbin={
+                "max_delay": 0,
+                "max_stream_lines": 20,
+                "hostname_route": True,
+                "env_route": True,
+            },
         )
     )
 

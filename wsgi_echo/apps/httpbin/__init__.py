@@ -1,12 +1,15 @@
 """The httpbin app kind: ``HttpbinApp`` answers httpbin 0.10's API (and
-go-httpbin's ``/sse`` and ``/dump/request``) relative to its mount point.
+go-httpbin's newer routes) relative to its mount point.
 
 Modules follow httpbin's own grouping of its routes: ``request_echo``
 (HTTP methods, anything, request inspection), ``status`` (status codes,
-delays, drip), ``data`` (dynamic data), ``caching``, ``response_headers``
-(``/response-headers``) and ``compressed`` (``/gzip``, ``/deflate``,
-``/brotli``), ``redirects``, ``cookies``, ``auth``, ``samples`` (response
-formats and images), ``sse`` and ``dump``.  ``app`` dispatches and adds
+``/unstable``, delays, drip), ``data`` (dynamic data), ``base64_routes``,
+``caching``, ``response_headers`` (``/response-headers``) and
+``compressed`` (``/gzip``, ``/deflate``, ``/brotli``), ``redirects``,
+``cookies`` (with ``cookie_attributes``), ``auth``, ``samples`` (response
+formats and images); then go-httpbin's: ``sse`` and ``jsonl`` (timed by
+``pacing``), ``dump``, ``upload``, ``trailers`` and ``server_info``
+(``/hostname``, ``/env``, ``/version``).  ``app`` dispatches and adds
 what every answer shares; the routes share a small vocabulary:
 ``results`` builds what a route returns (``(status, headers, body)``),
 ``json_bytes`` writes httpbin's JSON byte for byte, ``params`` checks path

@@ -26,17 +26,22 @@ import re
 from ... import errors
 from . import (
     auth,
+    base64_routes,
     caching,
     compressed,
     cookies,
     data,
     dump,
+    jsonl,
     redirects,
     request_echo,
     response_headers,
     samples,
+    server_info,
     sse,
     status,
+    trailers,
+    upload,
 )
 from .params import ParameterError
 from .results import HTML, mount
@@ -67,13 +72,16 @@ ROUTES = (
     ("/user-agent", GET, request_echo.user_agent),
     ("/uuid", GET, request_echo.uuid4),
     ("/status/<codes>", ANY, status.status),
+    ("/unstable", ANY, status.unstable),
     ("/delay/<seconds>", ANY, status.delay),
     ("/drip", GET, status.drip),
     ("/bytes/<n>", GET, data.random_bytes),
     ("/stream-bytes/<n>", GET, data.stream_bytes),
     ("/stream/<n>", GET, data.stream),
     ("/range/<n>", GET, data.range_request),
-    ("/base64/<value>", GET, data.decode_base64),
+    ("/base64/<value>", GET, base64_routes.decode_base64),
+    ("/base64/encode/<value>", GET, base64_routes.encode),
+    ("/base64/decode/<value>", GET, base64_routes.decode),
     ("/links/<n>", GET, data.links_redirect),
     ("/links/<n>/<offset>", GET, data.links),
     ("/cache", GET, caching.cache),
@@ -110,7 +118,13 @@ ROUTES = (
     ("/image/webp", GET, samples.image_of("webp")),
     ("/image/svg", GET, samples.image_of("svg")),
     ("/sse", GET, sse.sse),
+    ("/jsonl", GET, jsonl.jsonl),
     ("/dump/request", ANY, dump.dump_request),
+    ("/upload", upload.METHODS, upload.upload),
+    ("/trailers", ANY, trailers.trailers),
+    ("/hostname", GET, server_info.hostname),
+    ("/env", GET, server_info.env),
+    ("/version", GET, server_info.version),
 )
 
 
@@ -143,7 +157,13 @@ class HttpbinApp:
         self.config = config
         self.exact = {}
         self.patterns = {}
-        for pattern, methods, handler in ROUTES:
+        # Routes that disclose the host exist only when their setting is on.
+        served = [
+            (pattern, methods, handler)
+            for pattern, methods, handler in ROUTES
+            if pattern not in server_info.OPT_IN or getattr(config, server_info.OPT_IN[pattern])
+        ]
+        for pattern, methods, handler in served:
             route = Route(handler, methods)
             if "<" not in pattern:
                 self.exact[pattern] = route
@@ -153,11 +173,21 @@ class HttpbinApp:
                 self.patterns[(tuple(fixed), len(segments))] = route
         self.anything = self.exact["/anything"]
         self.exact[""] = self.exact["/"] = Route(self.index, GET)
-        self.listing = [(pattern, _methods_text(methods)) for pattern, methods, _ in ROUTES]
+        self.listing = [(pattern, _methods_text(methods)) for pattern, methods, _ in served]
+        self.streamed = {
+            path: (methods, getattr(config, key))
+            for path, (methods, key) in upload.STREAMED.items()
+        }
 
     def index(self, environ, params, config):
         """The mount root: a page listing every route (httpbin serves its Swagger UI)."""
         return 200, [("Content-Type", HTML)], samples.index_page(mount(environ), self.listing)
+
+    def streamed_body_limit(self, method, path):
+        """The body limit of a route that takes its body as a stream
+        (``upload.STREAMED``), for ``middleware.body``; else None."""
+        methods, limit = self.streamed.get(path, (None, None))
+        return limit if methods is not None and method in methods else None
 
     def match(self, path):
         """(route, parameters) for a path, or (None, ()) when no route has it."""
@@ -169,7 +199,7 @@ class HttpbinApp:
             return self.anything, ()
         count = len(segments)
         # The fixed segments lead every pattern: one for most routes, two for
-        # /cookies/set/<name>/<value>.
+        # /cookies/set/<name>/<value> and /base64/encode/<value>.
         route = self.patterns.get(((segments[0],), count))
         fixed = 1
         if route is None and count > 2:

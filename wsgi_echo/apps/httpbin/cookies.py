@@ -9,14 +9,15 @@ escapes.  ``Set-Cookie`` values are
 written as werkzeug writes them: as they are when every character may stand
 in a cookie, else quoted, with ``"``, ``\\``, ``,``, ``;`` and bytes outside
 printable ASCII escaped (``\\073`` for ``;``).  Every cookie gets
-``Path=/``, and ``Secure`` over HTTPS, as httpbin sets them.
+``Path=/``, and ``Secure`` over HTTPS, as httpbin sets them, unless the
+query sets its attributes (``attr[path]=/x``, ``cookie_attributes``).
 """
 
 import re
 
 from ...request.query import query_pairs
 from ...wsgi_text import TOKEN_RE, decoded
-from . import results
+from . import cookie_attributes, results
 from .params import ParameterError
 from .request_echo import shows_env
 
@@ -89,9 +90,14 @@ def _cookie_name(name):
     return name
 
 
-def _set_cookie(environ, name, value):
-    secure = "; Secure" if environ.get("wsgi.url_scheme") == "https" else ""
-    return ("Set-Cookie", "%s=%s; Path=/%s" % (_cookie_name(name), quote_value(value), secure))
+def _attributes(environ, pairs, deleting=False):
+    """What follows ``name=value`` in each ``Set-Cookie``, from the query."""
+    secure = not deleting and environ.get("wsgi.url_scheme") == "https"
+    return cookie_attributes.written(cookie_attributes.read(pairs, secure), deleting)
+
+
+def _set_cookie(name, value, attributes):
+    return ("Set-Cookie", "%s=%s%s" % (_cookie_name(name), quote_value(value), attributes))
 
 
 def _to_cookies(environ, headers):
@@ -99,22 +105,29 @@ def _to_cookies(environ, headers):
 
 
 def set_cookies(environ, params, config):
+    pairs = query_pairs(environ.get("QUERY_STRING", ""))
+    attributes = _attributes(environ, pairs)
     first = {}
-    for name, value in query_pairs(environ.get("QUERY_STRING", "")):
-        first.setdefault(name, value)  # httpbin: dict(request.args.items())
+    for name, value in pairs:
+        if not cookie_attributes.is_attribute(name):
+            first.setdefault(name, value)  # httpbin: dict(request.args.items())
     return _to_cookies(
-        environ, [_set_cookie(environ, name, value) for name, value in first.items()]
+        environ, [_set_cookie(name, value, attributes) for name, value in first.items()]
     )
 
 
 def set_cookie(environ, params, config):
     name, value = decoded(params[0]), decoded(params[1])
-    return _to_cookies(environ, [_set_cookie(environ, name, value)])
+    return _to_cookies(environ, [_set_cookie(name, value, _attributes(environ, ()))])
 
 
 def delete_cookies(environ, params, config):
-    names = dict.fromkeys(name for name, _ in query_pairs(environ.get("QUERY_STRING", "")))
+    """Each cookie named in the query expired; ``attr[path]`` and
+    ``attr[domain]`` must match the cookie's for a browser to drop it."""
+    pairs = query_pairs(environ.get("QUERY_STRING", ""))
+    attributes = _attributes(environ, pairs, deleting=True)
+    names = dict.fromkeys(name for name, _ in pairs if not cookie_attributes.is_attribute(name))
     return _to_cookies(
         environ,
-        [("Set-Cookie", "%s=; %s; Path=/" % (_cookie_name(name), EXPIRED)) for name in names],
+        [("Set-Cookie", "%s=; %s%s" % (_cookie_name(name), EXPIRED, attributes)) for name in names],
     )

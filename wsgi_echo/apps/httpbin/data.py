@@ -1,15 +1,14 @@
 """Dynamic data: ``/bytes/<n>``, ``/stream-bytes/<n>``, ``/stream/<n>``,
-``/range/<n>``, ``/base64/<value>`` and ``/links/<n>/<offset>``.
+``/range/<n>`` and ``/links/<n>/<offset>`` (``/base64`` is ``base64_routes``).
 
 Random bytes with a ``seed`` are the bytes httpbin gives for that seed: the
 same generator (``random.Random``) drawing one ``randrange(256)`` per byte,
 which is what httpbin's ``random.randint(0, 255)`` draws; each request has
 its own generator, where httpbin reseeds the process-wide one.  Without a
-seed the bytes come from ``os.urandom``.
+seed the bytes come from ``os.urandom``.  ``/bytes``, ``/stream-bytes`` and
+``/range`` all take ``seed`` and ``chunk_size`` (the size of each write).
 """
 
-import base64
-import binascii
 import json
 import os
 import random
@@ -17,9 +16,8 @@ import re
 import time
 from itertools import repeat
 
-from ...wsgi_text import decoded
 from . import results
-from .params import ParameterError, options, seconds, whole
+from .params import ParameterError, duration, options, whole
 from .request_echo import basics
 
 DEFAULT_CHUNK = 10 * 1024  # httpbin's chunk size for /stream-bytes and /range
@@ -43,9 +41,15 @@ def _chunk_size(query):
 
 
 def random_bytes(environ, params, config):
+    """``n`` random bytes at once, or with ``chunk_size`` in writes of that
+    size (with the ``Content-Length`` either way)."""
     count = min(whole(params[0], "n", 0), config.max_bytes)  # httpbin caps at 100 KiB
-    rng = _seeded(options(environ))
-    return results.data(_random_bytes(rng, count), results.BINARY)
+    query = options(environ)
+    rng = _seeded(query)
+    if "chunk_size" not in query:
+        return results.data(_random_bytes(rng, count), results.BINARY)
+    headers = [("Content-Type", results.BINARY), ("Content-Length", str(count))]
+    return 200, headers, _stream_bytes(rng, count, _chunk_size(query))
 
 
 def stream_bytes(environ, params, config):
@@ -111,7 +115,9 @@ def range_request(environ, params, config):
     """``n`` bytes of ``abcd...z`` repeated, honouring one ``Range``: 206 for
     a part, 416 (with ``Content-Range: bytes */n``) for one outside, 200 with
     a ``Content-Range`` for the whole, as httpbin; ``duration`` spreads the
-    bytes over that many seconds, ``chunk_size`` sets the write size."""
+    bytes over that many seconds, ``chunk_size`` sets the write size.  With a
+    ``seed`` the resource is ``/bytes/<n>?seed=``'s bytes instead of the
+    letters, so the parts of a ranged download can be checked against it."""
     size = whole(params[0], "numbytes")
     if not 0 < size <= config.max_bytes:
         raise ParameterError(
@@ -119,8 +125,11 @@ def range_request(environ, params, config):
         )
     query = options(environ)
     chunk = _chunk_size(query)
-    spread = seconds(query.get("duration", "0"), "duration", config.max_delay)
-    tag = [("ETag", "range%d" % size), ("Accept-Ranges", "bytes")]
+    spread = duration(query.get("duration", "0"), "duration", config.max_delay)
+    rng = _seeded(query)
+    content = _letters if rng is None else _random_bytes(rng, size).__getitem__
+    etag = "range%d" % size if rng is None else "range%d-seed%s" % (size, query["seed"].strip())
+    tag = [("ETag", etag), ("Accept-Ranges", "bytes")]
     wanted = byte_range(environ.get("HTTP_RANGE"), size) or (0, size - 1)
     first, last = wanted
     if first > last or not 0 <= first < size or not 0 <= last < size:
@@ -136,48 +145,32 @@ def range_request(environ, params, config):
     ]
     status = 200 if length == size else 206
     if not spread:
-        return status, headers, _letters(first, last + 1)
+        return status, headers, content(slice(first, last + 1))
     headers.append(("Content-Length", str(length)))
-    return status, headers, _spread(first, last + 1, chunk, spread / size)
+    return status, headers, _spread(content, first, last + 1, chunk, spread / size)
 
 
 _ALPHABET = bytes(range(ord("a"), ord("z") + 1))
 
 
-def _letters(start, stop):
-    """Bytes ``start`` to ``stop`` of ``abc...z`` repeated: the same bytes
+def _letters(part):
+    """The bytes ``part`` (a slice) of ``abc...z`` repeated: the same bytes
     every time, so ranges of one resource fit together."""
+    start, stop = part.start, part.stop
     offset = start % 26
     count = stop - start
     return (_ALPHABET * ((count + offset) // 26 + 1))[offset : offset + count]
 
 
-def _spread(start, stop, chunk, pause_per_byte):
+def _spread(content, start, stop, chunk, pause_per_byte):
     """The bytes in chunks, each after its share of the duration."""
     for position in range(start, stop, chunk):
         end = min(position + chunk, stop)
         time.sleep(pause_per_byte * (end - position))
-        yield _letters(position, end)
+        yield content(slice(position, end))
 
 
-# -- /base64 and /links -------------------------------------------------------------
-
-_BASE64 = re.compile(r"[A-Za-z0-9_+/-]*={0,2}\Z")
-
-
-def decode_base64(environ, params, config):
-    """The URL-safe base64 value decoded, as UTF-8 text (httpbin answers an
-    undecodable value with a 200 and a hint; here it is a 400)."""
-    value = params[0]
-    if not _BASE64.match(value):
-        raise ParameterError("value", "%r is not base64" % decoded(value))
-    padded = value.rstrip("=")
-    padded += "=" * (-len(padded) % 4)
-    try:
-        text = base64.urlsafe_b64decode(padded).decode("utf-8")
-    except (binascii.Error, ValueError):
-        raise ParameterError("value", "%r is not base64 of UTF-8 text" % value) from None
-    return results.data(text.encode("utf-8"), results.HTML)
+# -- /links -------------------------------------------------------------------------
 
 
 MAX_LINKS = 200  # httpbin's cap

@@ -8,7 +8,6 @@ dict of the first value of each key (``CaseInsensitiveDict(request.args.items())
 so ``?Seed=1`` works like ``?seed=1``; ``options`` gives the same view.
 """
 
-import math
 import re
 
 from ...request.query import query_pairs
@@ -59,29 +58,54 @@ def number(text, name):
     return float(text)
 
 
-def seconds(text, name, high=None):
-    """A duration in seconds (a plain decimal number), at most ``high``."""
+def fraction(text, name):
+    """A plain decimal number from 0 to 1 (a rate or a share)."""
     value = number(text, name)
-    if high is not None and value > high:
-        raise ParameterError(
-            name, "%s must be at most %s seconds, got %s" % (name, _plain(high), _plain(value))
-        )
+    if value > 1:
+        raise ParameterError(name, "%s must be from 0 to 1, got %s" % (name, _plain(value)))
     return value
 
 
-_GO_UNITS = {"ns": 1e-9, "us": 1e-6, "\u00b5s": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0}
-_GO_DURATION = re.compile(r"([0-9]+(?:\.[0-9]*)?|\.[0-9]+)(ns|us|\u00b5s|ms|s|m|h)\Z")
+# Go's ``time.ParseDuration`` units, in seconds (micro as "us", U+00B5 or U+03BC).
+_GO_UNITS = {
+    "ns": 1e-9,
+    "us": 1e-6,
+    "\u00b5s": 1e-6,
+    "\u03bcs": 1e-6,
+    "ms": 1e-3,
+    "s": 1.0,
+    "m": 60.0,
+    "h": 3600.0,
+}
+_GO_PART = r"([0-9]+(?:\.[0-9]*)?|\.[0-9]+)(ns|us|\u00b5s|\u03bcs|ms|s|m|h)"
+_GO_PARTS = re.compile(_GO_PART)
+_GO_DURATION = re.compile(r"(?:%s)+\Z" % _GO_PART)
 
 
-def duration(text, name, high):
-    """Seconds as a plain number (``0.5``) or a Go duration (``500ms``, ``2s``),
-    as go-httpbin's ``/sse`` takes them; at most ``high``."""
-    text = text.strip()  # from the query: already decoded
-    match = _GO_DURATION.match(text)
-    if match is None:
-        return seconds(text, name, high)
-    value = float(match.group(1)) * _GO_UNITS[match.group(2)]
-    if not math.isfinite(value) or value > high:
+def duration(text, name, high, clamp=False):
+    """Seconds, written as a plain number (``0.5``) or as a Go duration
+    (``250ms``, ``1.5s``, ``1m30s``: ``time.ParseDuration``'s units), the two
+    ways go-httpbin reads every duration; the one reader of durations here.
+
+    No sign, exponent, ``inf`` or ``nan`` (``float()`` and Go's fallback to
+    ``ParseFloat`` would take them).  Over ``high`` (``[httpbin] max_delay``)
+    is a ``ParameterError``, or, with ``clamp``, ``high`` itself: httpbin
+    caps ``/delay`` rather than refusing it.
+    """
+    text = text.strip()  # from the query or the path: already decoded
+    if _GO_DURATION.match(text):
+        value = sum(float(amount) * _GO_UNITS[unit] for amount, unit in _GO_PARTS.findall(text))
+    elif _NUMBER.match(text):
+        value = float(text)
+    else:
+        raise ParameterError(
+            name,
+            "%s must be seconds (0.5) or a duration with a unit (250ms, 1.5s, 1m30s), got %r"
+            % (name, text),
+        )
+    if value > high:  # an overflow to inf is over it too
+        if clamp:
+            return float(high)
         raise ParameterError(
             name, "%s must be at most %s seconds, got %r" % (name, _plain(high), text)
         )

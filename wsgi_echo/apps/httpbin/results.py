@@ -10,6 +10,7 @@ responses (``text/html; charset=utf-8`` with an empty body, as Flask's
 
 from html import escape
 
+from ... import errors
 from ...wsgi_text import url_path
 from . import json_bytes
 
@@ -32,6 +33,11 @@ def empty(status, headers=None):
     if headers:
         out.extend(headers)
     return status, out, b""
+
+
+def error(status, detail, **fields):
+    """A refusal as a route's answer: the app's one JSON error shape (``errors``)."""
+    return status, [("Content-Type", JSON)], errors.json_error_body(status, detail, **fields)
 
 
 def data(body, content_type, status=200, headers=None):

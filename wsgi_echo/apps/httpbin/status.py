@@ -1,4 +1,5 @@
-"""Status codes and time: ``/status/<codes>``, ``/delay/<seconds>`` and ``/drip``.
+"""Status codes and time: ``/status/<codes>``, ``/unstable``, ``/delay/<seconds>``
+and ``/drip``.
 
 ``/status`` answers httpbin's special cases (``status_code()`` in its
 helpers): a ``Location`` for the redirects, the challenge headers of 401
@@ -11,7 +12,7 @@ import time
 
 from ... import errors
 from . import json_bytes, results
-from .params import ParameterError, number, options, seconds, whole
+from .params import ParameterError, duration, fraction, number, options, whole
 from .request_echo import with_body
 
 # The statuses a route may answer with: 1xx is never a final answer
@@ -95,9 +96,24 @@ def status(environ, params, config):
     return status_reply(code, environ)
 
 
+def unstable(environ, params, config):
+    """go-httpbin's ``/unstable``: 500 with the chance ``failure_rate``
+    (default 0.5), else 200, empty and labelled ``text/plain``.
+
+    With a ``seed`` the outcome is the first draw of ``random.Random(seed)``,
+    so one seed always gives the same answer (go-httpbin seeds a generator
+    per request too); a client that wants a sequence varies the seed.
+    """
+    query = options(environ)
+    rate = fraction(query.get("failure_rate", "0.5"), "failure_rate")
+    seed = query.get("seed")
+    draw = random.Random(whole(seed, "seed")).random() if seed is not None else random.random()
+    return results.data(b"", "text/plain; charset=utf-8", 500 if draw < rate else 200)
+
+
 def delay(environ, params, config):
     # httpbin caps the delay (at 10 seconds) rather than refusing a longer one.
-    wait = min(seconds(params[0], "delay"), config.max_delay)
+    wait = duration(params[0], "delay", config.max_delay, clamp=True)
     if wait:
         time.sleep(wait)
     return results.json_reply(with_body(environ, json_key=False))
@@ -119,8 +135,8 @@ def drip(environ, params, config):
     The last byte goes out at ``delay + duration`` with no pause after it.
     """
     query = options(environ)
-    wait = seconds(query.get("duration", "2"), "duration", config.max_delay)
-    first = seconds(query.get("delay", "0"), "delay", config.max_delay)
+    wait = duration(query.get("duration", "2"), "duration", config.max_delay)
+    first = duration(query.get("delay", "0"), "delay", config.max_delay)
     if wait + first > config.max_delay:
         raise ParameterError(
             "duration", "duration and delay together must be at most %d seconds" % config.max_delay
