@@ -31,6 +31,9 @@ from wsgi_echo.testing.waiting import wait_for
 # (pki) the test_tls_http2_* ones.  A module's own fixture of the same name
 # wins over them.
 pytest_plugins = ["pytester", "httpbin_app", "nginx_stack", "static_site", "tls_pki"]
+# Helper modules that assert, rewritten as test modules are (pytest_plugins
+# modules already are): a failure there shows its values.
+pytest.register_assert_rewrite("echo_reference")
 # tests/installed is `make dist-check`: it builds and installs the wheel.
 collect_ignore = ["installed"]
 

@@ -97,22 +97,15 @@ def test_clients_trickling_requests_to_nginx_do_not_delay_anyone(stack):
     """32 clients trickle request heads and 32 request bodies, a byte every
     0.3 s, for the 3 s of normal requests; those are answered as fast as ever."""
     latencies = []
+
+    def trickling(head):
+        """32 clients sending ``head``, then 1000 bytes a byte every 0.3 s."""
+        return Trickler(stack.nginx, head, b"a" * 1000, count=32, interval=0.3, cap=30)
+
     with (
-        Trickler(
-            stack.nginx,
-            b"GET /echo/slow-head HTTP/1.1\r\nHost: x\r\nX-Slow: ",
-            b"a" * 1000,
-            count=32,
-            interval=0.3,
-            cap=30,
-        ) as heads,
-        Trickler(
-            stack.nginx,
-            b"POST /echo/slow-body HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n",
-            b"a" * 1000,
-            count=32,
-            interval=0.3,
-            cap=30,
+        trickling(b"GET /echo/slow-head HTTP/1.1\r\nHost: x\r\nX-Slow: ") as heads,
+        trickling(
+            b"POST /echo/slow-body HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n"
         ) as bodies,
     ):
         assert heads.sending.wait(10) and bodies.sending.wait(10)

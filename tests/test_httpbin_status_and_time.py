@@ -62,27 +62,6 @@ def test_weighted_status_codes(hb):
         assert get(hb, "/status/201,201:2", status=201).status_int == 201
 
 
-@pytest.mark.parametrize(
-    "codes, parameter",
-    [
-        ("abc", "status code"),
-        ("4!9", "status code"),
-        ("200,402,foo", "status code"),
-        ("99", "status code"),
-        ("100", "status code"),
-        ("600", "status code"),
-        ("-1", "status code"),
-        ("1e3", "status code"),
-        ("200:x", "status code"),
-        ("200:x,201", "weight"),
-        ("200:-1,201", "weight"),
-        ("200:0,500:0", "status code"),
-    ],
-)
-def test_bad_status_codes_are_400(hb, codes, parameter):
-    error_of(get(hb, "/status/" + codes, status=400), 400, parameter)
-
-
 # -- delay and drip ----------------------------------------------------------------------
 
 
@@ -124,25 +103,6 @@ def test_drip_defaults_and_case_insensitive_names(hb):
 
 def test_drip_is_capped_at_max_drip_bytes(hb):
     assert len(get(hb, "/drip?numbytes=100000&duration=0").body) == 500
-
-
-@pytest.mark.parametrize(
-    "query, parameter",
-    [
-        ("numbytes=0&duration=0", "numbytes"),
-        ("numbytes=-1&duration=0", "numbytes"),
-        ("numbytes=x&duration=0", "numbytes"),
-        ("duration=x", "duration"),
-        ("duration=-1", "duration"),
-        ("duration=2", "duration"),
-        ("delay=x&duration=0", "delay"),
-        ("duration=0.6&delay=0.6", "duration"),
-        ("code=700&duration=0", "status code"),
-        ("code=abc&duration=0", "status code"),
-    ],
-)
-def test_bad_drip_parameters_are_400(hb, query, parameter):
-    error_of(get(hb, "/drip?" + query, status=400), 400, parameter)
 
 
 def test_drip_generator_waits_inside_and_head_never_starts_it(hb):

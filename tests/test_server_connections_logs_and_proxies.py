@@ -256,13 +256,18 @@ def behind_proxy(module_starter):
     }
 
 
+def forwarded(server, target):
+    """The echo's document for a GET of ``target`` sent with FORWARDED, and
+    who it says the client is: (remote_addr, scheme, host)."""
+    status, _, data = get_json(server, "GET", target, headers=FORWARDED)
+    assert status == 200
+    return data, (data["remote_addr"], data["scheme"], data["host"])
+
+
 def test_forwarded_headers_honoured_from_a_trusted_proxy(behind_proxy, kind):
     server = behind_proxy["127.0.0.1"][kind]
-    status, _, data = get_json(server, "GET", "/behind?x=1", headers=FORWARDED)
-    assert status == 200
-    assert data["remote_addr"] == "203.0.113.9"
-    assert data["scheme"] == "https" and data["secure"] is True
-    assert data["host"] == "public.example"
+    data, client = forwarded(server, "/behind?x=1")
+    assert client == ("203.0.113.9", "https", "public.example") and data["secure"] is True
     assert data["url"] == "https://public.example/behind?x=1"
     lines = access_lines(server.log, 1, containing="/behind")
     assert ACCESS_LINE.match(lines[0])["ip"] == "203.0.113.9"
@@ -270,11 +275,9 @@ def test_forwarded_headers_honoured_from_a_trusted_proxy(behind_proxy, kind):
 
 def test_forwarded_headers_ignored_from_an_untrusted_address(behind_proxy, kind):
     server = behind_proxy["10.0.0.0/8"][kind]
-    status, _, data = get_json(server, "GET", "/direct", headers=FORWARDED)
-    assert status == 200
-    assert data["remote_addr"] == "127.0.0.1"
-    assert data["scheme"] == "http" and data["secure"] is False
-    assert data["host"] == "127.0.0.1:%d" % server.port
+    data, client = forwarded(server, "/direct")
+    assert client == ("127.0.0.1", "http", "127.0.0.1:%d" % server.port)
+    assert data["secure"] is False
     assert data["headers"]["X-Forwarded-For"] == FORWARDED["X-Forwarded-For"]
     assert data["headers"]["X-Forwarded-Proto"] == "https"
 

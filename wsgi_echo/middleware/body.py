@@ -75,47 +75,26 @@ class RequestBody:
         try:
             body = environ["wsgi.input"].read(wanted)
         except Exception as exc:  # each server has its own (NoMoreData, OSError, ...)
-            if self.past_deadline(started):
-                return self.too_slow(environ, start_response)
-            return errors.json_error(
-                environ,
-                start_response,
-                400,
-                "the request body could not be read: %s" % (str(exc) or type(exc).__name__),
-            )
+            reason = "the request body could not be read: %s" % (str(exc) or type(exc).__name__)
+            return self.cut_short(environ, start_response, started, reason)
         if chunked and len(body) > self.max_bytes:
             return self.too_large(environ, start_response)
         if not chunked and len(body) < wanted:
-            if self.past_deadline(started):
-                return self.too_slow(environ, start_response)
-            return errors.json_error(
-                environ,
-                start_response,
-                400,
-                "the body ended after %d of %d bytes" % (len(body), wanted),
-            )
+            reason = "the body ended after %d of %d bytes" % (len(body), wanted)
+            return self.cut_short(environ, start_response, started, reason)
         environ["wsgi.input"] = io.BytesIO(body)
         environ["CONTENT_LENGTH"] = str(len(body))
         environ.pop("HTTP_TRANSFER_ENCODING", None)
         return self.app(environ, start_response)
 
-    def past_deadline(self, started):
-        return time.monotonic() - started >= self.timeout - DEADLINE_MARGIN
-
-    def too_slow(self, environ, start_response):
-        return errors.json_error(
-            environ,
-            start_response,
-            408,
-            "the request body did not arrive within %d seconds" % self.timeout,
-            limit=self.timeout,
-        )
+    def cut_short(self, environ, start_response, started, reason):
+        """A read that failed or came up short: 408 when the deadline cut it
+        off, else 400 saying why."""
+        if time.monotonic() - started >= self.timeout - DEADLINE_MARGIN:
+            message = "the request body did not arrive within %d seconds" % self.timeout
+            return errors.json_error(environ, start_response, 408, message, limit=self.timeout)
+        return errors.json_error(environ, start_response, 400, reason)
 
     def too_large(self, environ, start_response):
-        return errors.json_error(
-            environ,
-            start_response,
-            413,
-            "the request body is larger than the limit of %d bytes" % self.max_bytes,
-            limit=self.max_bytes,
-        )
+        message = "the request body is larger than the limit of %d bytes" % self.max_bytes
+        return errors.json_error(environ, start_response, 413, message, limit=self.max_bytes)
