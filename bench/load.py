@@ -80,9 +80,9 @@ end
     )
 
 
-def run_wrk(url, script_path, seconds, connections=16, timeout_s=10):
-    """One wrk run; returns the parsed summary dict."""
-    command = [
+def wrk_command(url, script_path, seconds, connections, timeout_s):
+    """wrk, one thread pinned to its own core, running ``script_path``."""
+    return [
         "taskset",
         "-c",
         WRK_CPU,
@@ -96,33 +96,30 @@ def run_wrk(url, script_path, seconds, connections=16, timeout_s=10):
         script_path,
         url,
     ]
-    output = subprocess.run(
-        command, capture_output=True, text=True, timeout=seconds + timeout_s + 30
-    ).stdout
+
+
+def wrk_summary(output):
+    """The summary dict the script printed as a line of JSON."""
     for line in output.splitlines():
         if line.startswith("{"):
             return json.loads(line)
     raise RuntimeError("wrk printed no summary:\n" + output)
 
 
+def run_wrk(url, script_path, seconds, connections=16, timeout_s=10):
+    """One wrk run; returns the parsed summary dict."""
+    command = wrk_command(url, script_path, seconds, connections, timeout_s)
+    output = subprocess.run(
+        command, capture_output=True, text=True, timeout=seconds + timeout_s + 30
+    ).stdout
+    return wrk_summary(output)
+
+
 def run_wrk_until_limit(url, script_path, max_seconds, connections=16):
     """Run a ``mixed_requests_script`` until its limit: wrk's own stop only
     stops sending and still waits out ``-d``, so the script says when the
     limit is reached and wrk is interrupted (it reports on SIGINT)."""
-    command = [
-        "taskset",
-        "-c",
-        WRK_CPU,
-        "wrk",
-        "-t1",
-        "-c%d" % connections,
-        "-d%ds" % max_seconds,
-        "--timeout",
-        "10s",
-        "-s",
-        script_path,
-        url,
-    ]
+    command = wrk_command(url, script_path, max_seconds, connections, 10)
     process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
     try:
         for line in process.stdout:
@@ -135,10 +132,7 @@ def run_wrk_until_limit(url, script_path, max_seconds, connections=16):
         if process.poll() is None:
             process.kill()
             process.wait()
-    for line in output.splitlines():
-        if line.startswith("{"):
-            return json.loads(line)
-    raise RuntimeError("wrk printed no summary:\n" + output)
+    return wrk_summary(output)
 
 
 _H2LOAD_FINISHED = re.compile(r"finished in ([0-9.]+)s, ([0-9.]+) req/s, ([0-9.]+)([KMG]?)B/s")

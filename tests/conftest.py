@@ -24,7 +24,16 @@ from wsgi_echo.testing.process import free_port
 from wsgi_echo.testing.server import Server
 from wsgi_echo.testing.waiting import wait_for
 
-pytest_plugins = ["pytester"]  # the pytest plugin's own tests run small suites
+# pytester: the pytest plugin's own tests run small suites.  The others hold
+# the fixtures a family of test modules shares: httpbin_app (hb, root_hb) the
+# test_httpbin_* modules, nginx_stack (stacks, stack) the test_deploy_nginx_*
+# ones, static_site (site, app) the in-process test_static_* ones, tls_pki
+# (pki) the test_tls_http2_* ones.  A module's own fixture of the same name
+# wins over them.
+pytest_plugins = ["pytester", "httpbin_app", "nginx_stack", "static_site", "tls_pki"]
+# Helper modules that assert, rewritten as test modules are (pytest_plugins
+# modules already are): a failure there shows its values.
+pytest.register_assert_rewrite("echo_reference")
 # tests/installed is `make dist-check`: it builds and installs the wheel.
 collect_ignore = ["installed"]
 

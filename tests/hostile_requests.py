@@ -1,11 +1,12 @@
 """A seeded generator of hostile raw HTTP/1.x requests, for the fuzz test.
 
-Each request is built from one of the families below, each with the faults
-that have broken HTTP servers before: bad request lines, invalid percent
-encoding and UTF-8, NUL and control bytes, huge and repeated headers,
-conflicting framing, bad chunk sizes, odd multipart and JSON bodies, odd
-``X-Echo-*`` values and path traversal.  The same seed gives the same
-requests, so a failure can be replayed.
+Each request is built from one of the families below, from the parts in
+tests/hostile_parts.py, each with the faults that have broken HTTP servers
+before: bad request lines, invalid percent encoding and UTF-8, NUL and
+control bytes, huge and repeated headers, conflicting framing, bad chunk
+sizes, odd multipart and JSON bodies, odd ``X-Echo-*`` values and path
+traversal.  The same seed gives the same requests, so a failure can be
+replayed.
 
 ``generate(seed, count)`` yields ``Hostile(data, allowed_5xx)``: the bytes to
 send, and the 5xx statuses that request may legitimately get (one asked for
@@ -17,217 +18,19 @@ import json
 import random
 from typing import NamedTuple
 
-METHODS = [
-    "GET",
-    "POST",
-    "PUT",
-    "PATCH",
-    "DELETE",
-    "HEAD",
-    "OPTIONS",
-    "PURGE",
-    "PROPFIND",
-    "get",
-    "G\x00T",
-    "GET\t",
-    "",
-    "X" * 300,
-    "CONNECT",
-    "TRACE",
-    "M-SEARCH",
-    "Ä",
-]
-VERSIONS = [
-    "HTTP/1.1",
-    "HTTP/1.0",
-    "HTTP/1.1",
-    "HTTP/2.0",
-    "HTTP/1.2",
-    "HTTP/0.9",
-    "http/1.1",
-    "HTTP/1.1 extra",
-    "HTTP/1",
-    "HTTP/11",
-    "",
-]
-TRAVERSALS = [
-    "/../secret.txt",
-    "/%2e%2e/secret.txt",
-    "/..%2fsecret.txt",
-    "/..%5csecret.txt",
-    "/%2e%2e%5csecret.txt",
-    "/index.html%00.txt",
-    "//../secret.txt",
-    "/sub/..%2f..%2fsecret.txt",
-    "/%c0%ae%c0%ae/secret.txt",
-    "/.%2e/secret.txt",
-    "/CON.html",
-    "/index.html.",
-    "/index.html::$DATA",
-    "/C:/secret.txt",
-    "/%5c%5chost%5cshare",
-    "/.git/config",
-    "/.env",
-    "/about",
-    "/about/",
-    "/echo/../secret.txt",
-    "/echo/%2e%2e/%2e%2e/secret.txt",
-    "/favicon.ico",
-    "/index.html",
-    "/style.css?x=%zz",
-]
-PATH_PIECES = [
-    "a",
-    "%",
-    "%z",
-    "%zz",
-    "%c3%28",
-    "%ff",
-    "%00",
-    "%0d%0a",
-    "é",
-    "\xff",
-    "%25",
-    "..",
-    ".",
-    ";",
-    "?",
-    "#",
-    "//",
-    "%2F",
-    "~",
-    "*",
-    "\x7f",
-    "\t",
-    " ",
-]
-ECHO_STATUS = [
-    "200",
-    "204",
-    "304",
-    "418",
-    "500",
-    "503",
-    "599",
-    "0",
-    "99",
-    "600",
-    "1e3",
-    "-200",
-    "200.5",
-    " 404 ",
-    "9" * 30,
-    "",
-    "abc",
-    "\x00",
-]
-ECHO_DELAY = ["0", "1", "5", "-1", "1.5", "abc", "9" * 30, "", "600001", "10000"]
-ECHO_HEADER = [
-    "X-A: 1",
-    "X-A: 1, X-B: 2",
-    "Content-Type: text/html",
-    "Connection: close",
-    "Transfer-Encoding: chunked",
-    "Content-Length: 5",
-    "X-Bad",
-    ": novalue",
-    "X-Ctl: a\x01b",
-    "Set-Cookie: a=b",
-    "X-Long: " + "v" * 5000,
-    "Date: now",
-    "X-A: 1,",
-    ",,,",
-    "Bad Name: v",
-    "X-Ü: v",
-    "Server: x",
-]
-# The httpbin API's routes with odd parameters (the fuzz server bounds its
-# delays to 0 s, so none of these waits).
-HTTPBIN = [
-    "/httpbin/bytes/%E2%82%AC",
-    "/httpbin/bytes/-1",
-    "/httpbin/bytes/99999999999999999999",
-    "/httpbin/range/0",
-    "/httpbin/range/10?duration=%C3%A9&chunk_size=-1",
-    "/httpbin/drip?numbytes=-1&duration=nan&code=999&delay=inf",
-    "/httpbin/status/abc",
-    "/httpbin/status/200:x,500:-1",
-    "/httpbin/status/%00",
-    "/httpbin/redirect-to?url=http://%5B::1",
-    "/httpbin/redirect-to?url=%0d%0aX:1",
-    "/httpbin/redirect/999999",
-    "/httpbin/cookies/set?a%00=b",
-    "/httpbin/cookies/set/%3B/x",
-    "/httpbin/base64/!!!",
-    "/httpbin/base64/%FF%FE",
-    "/httpbin/links/x/y",
-    "/httpbin/links/999999/0",
-    "/httpbin/delay/abc",
-    "/httpbin/stream/-1",
-    "/httpbin/sse?count=99999&duration=1e9",
-    "/httpbin/response-headers?X-A=%0d%0aB:1",
-    "/httpbin/response-headers?Content-Length=5",
-    "/httpbin/anything/%ff%fe",
-    "/httpbin/dump/request",
-    "/httpbin/image",
-    "/httpbin/bearer",
-    "/httpbin/digest-auth/auth/u/p",
-    "/httpbin/digest-auth/bogus/u/p/SHA-1024/x",
-    "/httpbin/basic-auth/%E2%82%AC/p",
-    "/httpbin/etag/%22",
-    "/httpbin/cache/-5",
-    "/httpbin/stream-bytes/10?seed=%E2%82%AC&chunk_size=0",
-    "/httpbin/uuid?x=%zz",
-    # go-httpbin's routes
-    "/httpbin/jsonl?count=99999&duration=1e9",
-    "/httpbin/jsonl?jitter=nan&delay=-1s&count=%00",
-    "/httpbin/sse?jitter=2&duration=1h30m&delay=%C2%B5s",
-    "/httpbin/delay/250%C2%B5s",
-    "/httpbin/drip?duration=" + "9" * 40 + "h",
-    "/httpbin/unstable?failure_rate=nan&seed=%00",
-    "/httpbin/unstable?failure_rate=1",
-    "/httpbin/upload?x=%zz",
-    "/httpbin/trailers?Content-Length=5&X-A=%0d%0a",
-    "/httpbin/trailers?X-A=1",
-    "/httpbin/base64/encode/%FF%00",
-    "/httpbin/base64/decode/%FF!",
-    "/httpbin/hostname",
-    "/httpbin/env?x=%zz",
-    "/httpbin/version",
-    "/httpbin/cookies/set?a=1&attr[samesite]=%00&attr[max-age]=1e9",
-    "/httpbin/cookies/set?attr[domain]=..&attr[path]=%0d%0a",
-    "/httpbin/cookies/delete?a&attr[x]=1",
-    "/httpbin/range/10?seed=-5&chunk_size=99999999999999999999",
-    "/httpbin/bytes/10?chunk_size=0&seed=1",
-]
-# The 5xx a route answers by design: /unstable's 500s, and /trailers' 501
-# where trailers cannot be sent (HTTP/1.x).
-ROUTE_5XX = {"/httpbin/unstable": {500}, "/httpbin/trailers": {501}}
-HTTPBIN_HEADERS = [
-    b'Authorization: Digest username="u", realm=, nonce',
-    b"Authorization: Basic !!!",
-    b"Authorization: Bearer",
-    b"Accept: image/\xff",
-    b"If-None-Match: *",
-    b'If-Match: "x',
-    b"Cookie: stale_after=x; fake=1",
-    b"Origin: \xc3\xa9",
-    b"Access-Control-Request-Headers: a\tb",
-]
-CODINGS = [
-    "chunked",
-    "gzip, chunked",
-    "chunked, chunked",
-    "identity",
-    "gzip",
-    "x-custom",
-    "chunked, gzip",
-    "chunked ",
-    " chunked",
-    "chunked\x00",
-    "CHUNKED",
-    "deflate, chunked",
-]
+from hostile_parts import (
+    CODINGS,
+    ECHO_DELAY,
+    ECHO_HEADER,
+    ECHO_STATUS,
+    HTTPBIN,
+    HTTPBIN_HEADERS,
+    METHODS,
+    PATH_PIECES,
+    ROUTE_5XX,
+    TRAVERSALS,
+    VERSIONS,
+)
 
 
 class Hostile(NamedTuple):

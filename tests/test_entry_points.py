@@ -18,6 +18,18 @@ from wsgi_echo.testing.process import ServerProcess
 pytestmark = pytest.mark.server
 
 BIN = os.path.dirname(sys.executable)
+# make's own variables: a `make run` started under `make test` must not take
+# them for its parent's.
+MAKE_VARIABLES = ("MAKEFLAGS", "MAKELEVEL")
+
+
+def start_as_a_user(argv, port, cwd, env, log_path, ready=READY):
+    """``argv`` started in ``cwd`` with ``env`` less make's own variables,
+    given 60 s to print its ``ready`` line."""
+    env = {key: value for key, value in env.items() if key not in MAKE_VARIABLES}
+    return ServerProcess(
+        argv, port, cwd=cwd, env=env, log_path=str(log_path), timeout=60, ready=ready
+    )
 
 
 @pytest.fixture
@@ -34,17 +46,7 @@ def launch(tmp_path):
             )
         )
         env = dict(os.environ, WSGI_ECHO_SETTINGS=str(ini))
-        env.pop("MAKEFLAGS", None)
-        env.pop("MAKELEVEL", None)
-        server = ServerProcess(
-            argv,
-            port,
-            cwd=cwd,
-            env=env,
-            log_path=str(tmp_path / "server.log"),
-            timeout=60,
-            ready=ready,
-        )
+        server = start_as_a_user(argv, port, cwd, env, tmp_path / "server.log", ready)
         started.append(server)
         return server
 
@@ -133,19 +135,13 @@ def test_gunicorn_on_a_unix_socket(tmp_path):
 @pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
 def test_make_run_takes_a_port(tmp_path):
     port = free_port()
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in ("MAKEFLAGS", "MAKELEVEL", "WSGI_ECHO_SETTINGS")
-    }
-    server = ServerProcess(
+    env = {key: value for key, value in os.environ.items() if key != "WSGI_ECHO_SETTINGS"}
+    server = start_as_a_user(
         ["make", "--no-print-directory", "run", "PORT=%d" % port],
         port,
-        cwd=PROJECT,
-        env=env,
-        log_path=str(tmp_path / "make.log"),
-        timeout=60,
-        ready=READY,
+        PROJECT,
+        env,
+        tmp_path / "make.log",
     )
     try:
         assert "serving on http://0.0.0.0:%d " % port in server.log()

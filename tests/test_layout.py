@@ -84,23 +84,35 @@ def server_references(path):
     return found
 
 
+def offenders(found):
+    """The modules of ``{module: what a check found in it}`` where it found something."""
+    return {name: items for name, items in found.items() if items}
+
+
+def planted_module(tmp_path, source):
+    """A module holding ``source``, to show a check catching it: its path."""
+    path = tmp_path / "planted.py"
+    path.write_text(source)
+    return str(path)
+
+
 def test_only_the_server_runners_import_reach_into_or_name_a_server():
-    offenders = {
+    found = {
         relative: server_references(path)
         for relative, path in modules()
         if not relative.startswith("servers" + os.sep)
     }
-    assert {name: refs for name, refs in offenders.items() if refs} == {}
+    assert offenders(found) == {}
 
 
 def test_the_server_check_sees_an_import_a_key_and_a_name(tmp_path):
-    planted = tmp_path / "planted.py"
-    planted.write_text(
+    path = planted_module(
+        tmp_path,
         '"""Served by gunicorn or waitress: prose is fine."""\n'
         "import os\nfrom gunicorn.http import wsgi\nkey = 'gunicorn.socket'\n"
-        "if os.name == 'nt':\n    kind = 'waitress'\n"
+        "if os.name == 'nt':\n    kind = 'waitress'\n",
     )
-    assert server_references(str(planted)) == ["gunicorn.http", "gunicorn.socket", "waitress"]
+    assert server_references(path) == ["gunicorn.http", "gunicorn.socket", "waitress"]
 
 
 # -- no app imports another ----------------------------------------------------------
@@ -149,15 +161,15 @@ def app_modules():
 
 def test_no_app_imports_another_app():
     assert len(APP_PACKAGES) > 1
-    offenders = {
+    found = {
         relative: other_apps_imported(path, package) for relative, path, package in app_modules()
     }
-    assert {name: found for name, found in offenders.items() if found} == {}
+    assert offenders(found) == {}
 
 
 def test_the_app_import_check_sees_relative_and_absolute_imports(tmp_path):
-    planted = tmp_path / "planted.py"
-    planted.write_text(
+    path = planted_module(
+        tmp_path,
         '"""Reads forms as the echo\'s forms do: prose is fine."""\n'
         "from . import reply\n"
         "from ...request.multi import multi\n"
@@ -166,9 +178,9 @@ def test_the_app_import_check_sees_relative_and_absolute_imports(tmp_path):
         "from .. import static\n"
         "import wsgi_echo.apps.echo.describe\n"
         "from wsgi_echo.apps.static import files\n"
-        "def later():\n    from ...apps.echo import tls\n"
+        "def later():\n    from ...apps.echo import tls\n",
     )
-    assert other_apps_imported(str(planted), "wsgi_echo.apps.httpbin") == [
+    assert other_apps_imported(path, "wsgi_echo.apps.httpbin") == [
         "wsgi_echo.apps.echo.forms.form_and_files",
         "wsgi_echo.apps.static",
         "wsgi_echo.apps.echo.describe",

@@ -11,37 +11,29 @@ def check(settings):
     on the first request."""
     static_mounted = any(kind == "static" for _, kind in settings.routes)
     if static_mounted and not os.path.isdir(settings.static.root):
-        raise SettingsError(
-            settings.origin("static", "root"),
-            "static",
-            "root",
-            settings.static.root,
-            "is not a directory",
-        )
+        raise _refused(settings, "static", "root", settings.static.root, "is not a directory")
     tls = settings.tls
     if bool(tls.certfile) != bool(tls.keyfile):
         missing = "keyfile" if tls.certfile else "certfile"
-        raise SettingsError(
-            settings.origin("tls", missing), "tls", missing, "", "certfile and keyfile go together"
-        )
+        raise _refused(settings, "tls", missing, "", "certfile and keyfile go together")
     for key in ("certfile", "keyfile"):
         value = getattr(tls, key)
         if value and not os.path.isfile(value):
-            raise SettingsError(settings.origin("tls", key), "tls", key, value, "no such file")
+            raise _refused(settings, "tls", key, value, "no such file")
     if tls.enabled:
         _check_certificate(settings.origin("tls", "certfile"), tls)
     if tls.client_cert != "off":
         if not tls.enabled:
-            raise SettingsError(
-                settings.origin("tls", "client_cert"),
+            raise _refused(
+                settings,
                 "tls",
                 "client_cert",
                 tls.client_cert,
                 "needs certfile and keyfile: client certificates come with HTTPS",
             )
         if not tls.client_ca:
-            raise SettingsError(
-                settings.origin("tls", "client_ca"),
+            raise _refused(
+                settings,
                 "tls",
                 "client_ca",
                 "",
@@ -50,8 +42,8 @@ def check(settings):
         _check_ca_bundle(settings.origin("tls", "client_ca"), tls.client_ca)
     echo = settings.echo
     if echo.cors_credentials and echo.cors_origins == "*":
-        raise SettingsError(
-            settings.origin("echo", "cors_origins"),
+        raise _refused(
+            settings,
             "echo",
             "cors_origins",
             "*",
@@ -59,8 +51,8 @@ def check(settings):
             "shows a request's cookies and Authorization in its body",
         )
     if settings.proxy.http2_cleartext != "off" and not settings.proxy.trusted:
-        raise SettingsError(
-            settings.origin("proxy", "http2_cleartext"),
+        raise _refused(
+            settings,
             "proxy",
             "http2_cleartext",
             settings.proxy.http2_cleartext,
@@ -70,6 +62,11 @@ def check(settings):
         value = getattr(settings.log, key)
         if value not in ("", "-"):
             _check_log_file(settings.origin("log", key), key, value)
+
+
+def _refused(settings, section, key, value, reason):
+    """The error for ``[section] key = value``, naming the file that set it."""
+    return SettingsError(settings.origin(section, key), section, key, value, reason)
 
 
 def _check_certificate(source, tls):

@@ -194,10 +194,15 @@ def digest_auth(environ, params, config):
     cookie_header = environ.get("HTTP_COOKIE")
     credentials = digest_credentials(environ.get("HTTP_AUTHORIZATION", ""))
     fake = _cookie("fake", "fake_value")
+
+    def challenge(stale, *remembered):
+        """httpbin's 401, its cookies in httpbin's order: stale_after, then
+        ``remembered`` (the nonce just refused), then the fake one."""
+        cookies = [_cookie("stale_after", stale_after), *remembered, fake]
+        return _challenge(environ, qop, algorithm, stale, cookies)
+
     if credentials is None or (require_cookie and cookie_header is None):
-        return _challenge(
-            environ, qop, algorithm, False, [_cookie("stale_after", stale_after), fake]
-        )
+        return challenge(False)
     cookies = parse_cookies(cookie_header or "")
     if require_cookie and cookies.get("fake") != "fake_value":
         return results.json_reply(
@@ -206,13 +211,7 @@ def digest_auth(environ, params, config):
     nonce = credentials.get("nonce", "")
     seen_stale = cookies.get("stale_after")
     if ("last_nonce" in cookies and nonce == cookies["last_nonce"]) or seen_stale == "0":
-        return _challenge(
-            environ,
-            qop,
-            algorithm,
-            True,
-            [_cookie("stale_after", stale_after), _cookie("last_nonce", nonce), fake],
-        )
+        return challenge(True, _cookie("last_nonce", nonce))
     expected = expected_response(
         credentials, password, environ["REQUEST_METHOD"], read_body(environ)
     )
@@ -224,13 +223,7 @@ def digest_auth(environ, params, config):
         and credentials.get("uri") in _targets(environ)
     )
     if not right:
-        return _challenge(
-            environ,
-            qop,
-            algorithm,
-            False,
-            [_cookie("stale_after", stale_after), _cookie("last_nonce", nonce), fake],
-        )
+        return challenge(False, _cookie("last_nonce", nonce))
     headers = [fake]
     if seen_stale:
         headers.append(_cookie("stale_after", _next_stale_after(seen_stale)))

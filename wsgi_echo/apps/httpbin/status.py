@@ -36,33 +36,27 @@ NOT_ACCEPTABLE = json_bytes.compact(
         "accept": IMAGE_TYPES,
     }
 ).encode("ascii")
+# The challenge header of 401 and 407 (RFC 9110 sections 11.6.1 and 11.7.1).
+CHALLENGES = {401: "WWW-Authenticate", 407: "Proxy-Authenticate"}
+# A text body and the page X-More-Info links to, for 402 and 418.
+TEXT_PAGES = {
+    402: (PAYMENT.encode("ascii"), "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.3"),
+    418: (TEAPOT.encode("ascii"), "https://www.rfc-editor.org/rfc/rfc2324"),
+}
 
 
 def status_reply(code, environ):
     """httpbin's answer for a bare status ``code``."""
     if code in (301, 302, 303, 305, 307):
         return code, [("Location", results.mount(environ) + "/redirect/1")], b""
-    if code == 401:
-        return code, [("WWW-Authenticate", 'Basic realm="Fake Realm"')], b""
-    if code == 407:
-        return code, [("Proxy-Authenticate", 'Basic realm="Fake Realm"')], b""
-    if code == 402:
+    if code in CHALLENGES:
+        return code, [(CHALLENGES[code], 'Basic realm="Fake Realm"')], b""
+    if code in TEXT_PAGES:
+        body, more_info = TEXT_PAGES[code]
         return (
             code,
-            [
-                ("Content-Type", "text/plain; charset=utf-8"),
-                ("X-More-Info", "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.3"),
-            ],
-            PAYMENT.encode("ascii"),
-        )
-    if code == 418:
-        return (
-            code,
-            [
-                ("Content-Type", "text/plain; charset=utf-8"),
-                ("X-More-Info", "https://www.rfc-editor.org/rfc/rfc2324"),
-            ],
-            TEAPOT.encode("ascii"),
+            [("Content-Type", "text/plain; charset=utf-8"), ("X-More-Info", more_info)],
+            body,
         )
     if code == 406:
         return code, [("Content-Type", results.JSON)], NOT_ACCEPTABLE

@@ -1,60 +1,26 @@
-"""HTTP/2 and TLS inspection under real gunicorn processes, with a CA, a
-server certificate and client certificates made at test time (trustme):
-ALPN picks h2 or HTTP/1.1 on one port, the echo reports which and the TLS it
-ran over, client certificates are asked for, verified and described,
-several streams share one HTTP/2 connection, and every app works over h2."""
+"""HTTP/2 and TLS inspection under real gunicorn processes (certificates from
+tests/tls_pki.py): ALPN picks h2 or HTTP/1.1 on one port, the echo reports
+which and the TLS it ran over, client certificates are asked for, verified
+and described, several streams share one HTTP/2 connection, and every app
+works over h2.
+"""
 
 import asyncio
 import gzip
 import hashlib
 import json
 import socket
-import ssl
 
 import h2.connection
 import h2.events
 import h2.exceptions
 import httpx
 import pytest
-import trustme
+from tls_pki import client_context, get, tls_settings
 
-from conftest import access_lines, run_cli, settings_text
+from conftest import access_lines, settings_text
 
 pytestmark = pytest.mark.server
-
-
-@pytest.fixture(scope="module")
-def pki(tmp_path_factory):
-    """A CA, the server's certificate, a client certificate from the same CA
-    and one from another CA."""
-    folder = tmp_path_factory.mktemp("pki")
-    authority, stranger = trustme.CA(), trustme.CA()
-    server = authority.issue_cert("127.0.0.1", "localhost")
-    client = authority.issue_cert("client@example.com", common_name="alice")
-    outsider = stranger.issue_cert("mallory@example.com", common_name="mallory")
-    files = {
-        "ca": folder / "ca.pem",
-        "server": folder / "server.pem",
-        "client": folder / "client.pem",
-        "outsider": folder / "outsider.pem",
-    }
-    authority.cert_pem.write_to_path(str(files["ca"]))
-    server.private_key_and_cert_chain_pem.write_to_path(str(files["server"]))
-    client.private_key_and_cert_chain_pem.write_to_path(str(files["client"]))
-    outsider.private_key_and_cert_chain_pem.write_to_path(str(files["outsider"]))
-    files["client_der"] = client.cert_chain_pems[0].bytes()
-    return files
-
-
-def tls_settings(pki, client_cert="off", http2=True, site=None, **server):
-    tls = {"certfile": pki["server"], "keyfile": pki["server"], "http2": http2}
-    if client_cert != "off":
-        tls.update(client_cert=client_cert, client_ca=pki["ca"])
-    routes = {"/echo": "echo", "/": "static"} if site else {"/": "echo"}
-    sections = dict(server=dict({"workers": 1, "threads": 4}, **server), tls=tls, routes=routes)
-    if site:
-        sections["static"] = {"root": site}
-    return settings_text(**sections)
 
 
 @pytest.fixture(scope="module")
@@ -71,20 +37,6 @@ def servers(module_starter, pki, site):
         mode: module_starter("gunicorn", tls_settings(pki, mode, site=site))
         for mode in ("off", "optional", "required")
     }
-
-
-def client_context(pki, cert=None, alpn=("h2", "http/1.1")):
-    context = ssl.create_default_context(cafile=str(pki["ca"]))
-    if cert:
-        context.load_cert_chain(str(pki[cert]))
-    if alpn:
-        context.set_alpn_protocols(list(alpn))
-    return context
-
-
-def get(server, path, pki, cert=None, http2=True, **kwargs):
-    with httpx.Client(http2=http2, verify=client_context(pki, cert), timeout=10) as client:
-        return client.get("https://127.0.0.1:%d%s" % (server.port, path), **kwargs)
 
 
 # -- protocol negotiation ----------------------------------------------------------------
@@ -277,165 +229,6 @@ def test_the_access_log_shows_the_protocol(servers, pki):
     lines = access_lines(server.log, 2, containing="/echo/log-")
     assert any('"GET /echo/log-h2 HTTP/2.0" 200' in line for line in lines), lines
     assert any('"GET /echo/log-h1 HTTP/1.1" 200' in line for line in lines), lines
-
-
-# -- cleartext HTTP/2 behind a proxy, and refusals -------------------------------------------
-
-
-@pytest.mark.parametrize("trusted, version", [("127.0.0.1", "HTTP/2"), ("10.0.0.0/8", None)])
-def test_cleartext_http2_is_accepted_from_trusted_proxies_only(start_server, trusted, version):
-    server = start_server(
-        "gunicorn",
-        settings_text(
-            proxy={"trusted": trusted, "http2_cleartext": "prior-knowledge"}, routes={"/": "echo"}
-        ),
-    )
-    url = "http://127.0.0.1:%d/h2c" % server.port
-    if version:
-        with httpx.Client(http1=False, http2=True) as client:
-            response = client.get(url)
-        assert response.http_version == version and response.json()["http_version"] == "2"
-    else:
-        # An untrusted peer's preface is not HTTP/2 to this server: refused as HTTP/1.
-        with httpx.Client(http1=False, http2=True) as client, pytest.raises(httpx.HTTPError):
-            client.get(url)
-        assert httpx.get(url).json()["http_version"] == "1.1"
-
-
-@pytest.mark.parametrize(
-    "section, key, value",
-    [("tls", "certfile", None), ("proxy", "http2_cleartext", "prior-knowledge")],
-)
-def test_waitress_refuses_tls_and_http2_settings_in_one_line(ini, pki, section, key, value):
-    if section == "tls":
-        path = ini(tls_settings(pki))
-        expected = "[tls] certfile = %s: waitress cannot serve HTTPS" % pki["server"]
-    else:
-        path = ini(settings_text(proxy={"trusted": "127.0.0.1", key: value}, routes={"/": "echo"}))
-        expected = "[proxy] http2_cleartext = prior-knowledge: waitress cannot serve HTTP/2"
-    result = run_cli("--config", path, "--server", "waitress")
-    assert result.returncode == 2
-    assert expected in result.stderr and len(result.stderr.strip().splitlines()) == 1
-
-
-@pytest.mark.parametrize(
-    "tls, error",
-    [
-        ({"client_cert": "required"}, "[tls] client_cert = required: needs certfile and keyfile"),
-        (
-            {"client_cert": "optional", "certfile": "SERVER", "keyfile": "SERVER"},
-            '[tls] client_ca = "": client_cert = optional needs the CA bundle',
-        ),
-        (
-            {
-                "client_cert": "required",
-                "client_ca": "SERVER_KEYLESS",
-                "certfile": "SERVER",
-                "keyfile": "SERVER",
-            },
-            "[tls] client_ca = ",
-        ),
-    ],
-)
-def test_bad_client_certificate_settings_are_refused(ini, pki, tmp_path, tls, error):
-    junk = tmp_path / "junk.pem"
-    junk.write_text("not a certificate")
-    values = {
-        key: {"SERVER": pki["server"], "SERVER_KEYLESS": junk}.get(value, value)
-        for key, value in tls.items()
-    }
-    result = run_cli("--config", ini(settings_text(tls=values, routes={"/": "echo"})))
-    assert result.returncode == 2 and error in result.stderr
-
-
-# -- the body deadline over TLS and HTTP/2 ------------------------------------------------
-
-TRICKLE_EVERY = 0.4  # seconds between the slow client's bytes; the deadline is 1 s
-
-
-def trickle_over_http11(port, pki):
-    context = client_context(pki, alpn=("http/1.1",))
-    with context.wrap_socket(
-        socket.create_connection(("127.0.0.1", port), timeout=10), server_hostname="127.0.0.1"
-    ) as sock:
-        sock.sendall(b"POST /slow HTTP/1.1\r\nHost: x\r\nContent-Length: 50\r\n\r\n")
-        sock.settimeout(TRICKLE_EVERY)
-        reply = b""
-        for _ in range(40):
-            try:
-                sock.sendall(b"x")
-                chunk = sock.recv(65536)
-            except socket.timeout:
-                continue
-            except (ssl.SSLError, OSError):
-                break
-            if not chunk:
-                break
-            reply += chunk
-        return reply
-
-
-def trickle_over_http2(port, pki):
-    """A body sent a byte at a time on one HTTP/2 stream: the :status the
-    server answered with, and whether it then ended the connection."""
-    import time
-
-    context = client_context(pki, alpn=("h2",))
-    with context.wrap_socket(
-        socket.create_connection(("127.0.0.1", port), timeout=10), server_hostname="127.0.0.1"
-    ) as sock:
-        connection = h2.connection.H2Connection()
-        connection.initiate_connection()
-        connection.send_headers(
-            1,
-            [
-                (":method", "POST"),
-                (":path", "/slow"),
-                (":scheme", "https"),
-                (":authority", "127.0.0.1"),
-                ("content-length", "50"),
-            ],
-        )
-        sock.sendall(connection.data_to_send())
-        sock.settimeout(0.1)
-        status, ended = None, False
-        deadline = time.monotonic() + 4
-        next_byte = 0.0
-        while time.monotonic() < deadline and not ended:
-            if time.monotonic() >= next_byte:
-                next_byte = time.monotonic() + TRICKLE_EVERY
-                try:
-                    connection.send_data(1, b"x")
-                    sock.sendall(connection.data_to_send())
-                except (ssl.SSLError, OSError, h2.exceptions.ProtocolError):
-                    pass
-            try:
-                data = sock.recv(65536)
-            except socket.timeout:
-                continue
-            except (ssl.SSLError, OSError):
-                break
-            ended = not data
-            for event in connection.receive_data(data):
-                if isinstance(event, h2.events.ResponseReceived):
-                    status = dict(event.headers)[b":status"]
-        return status, ended
-
-
-def test_a_trickled_body_over_tls_gets_its_408_at_the_deadline(start_server, pki):
-    """Over TLS the deadline still ends the read, and the 408 still reaches
-    the client (HTTP/1.1), or ends the connection after it (HTTP/2)."""
-    import time
-
-    server = start_server("gunicorn", tls_settings(pki, body_timeout=1))
-    started = time.monotonic()
-    reply = trickle_over_http11(server.port, pki)
-    assert reply.startswith(b"HTTP/1.1 408") and b"Connection: close" in reply
-    assert 1.0 <= time.monotonic() - started < 3.0
-    started = time.monotonic()
-    assert trickle_over_http2(server.port, pki) == (b"408", True)
-    assert 1.0 <= time.monotonic() - started < 3.0
-    assert get(server, "/after", pki).status_code == 200
 
 
 def test_non_ascii_header_values_read_the_same_over_http2_and_http11(servers, pki):

@@ -1,109 +1,29 @@
 """The wheel works from any folder: every entry point serves the default setup
-(the echo, the packaged demo site, httpbin and its samples), every error is
-one line with a non-zero exit, and the pytest fixtures work in a project of
-their own.  The last tests show the checks catch a wheel that lost a part."""
+(the echo, the packaged demo site, httpbin and its samples) from an empty
+folder, and every error (bad settings, a busy port) is one line with a
+non-zero exit.  The last tests show these checks catch a wheel that lost a
+part.
+"""
 
 import json
-import os
 import socket
 import ssl
 import textwrap
-import urllib.error
-import urllib.request
-import zipfile
 
 import pytest
+from wheel_checks import (
+    CONF_MODULE,
+    DEMO_SITE,
+    GUNICORN_CONF,
+    SAMPLES,
+    first_line,
+    get,
+    serves_the_default_setup,
+    site_packages_root,
+)
 
 from conftest import READY, Launcher, make_venv, without_parts
 from wsgi_echo.testing.process import free_port
-
-# What the default setup needs from the wheel, by the file that proves it is there.
-DEMO_SITE = "wsgi_echo/htdocs/"
-GUNICORN_CONF = "wsgi_echo/servers/gunicorn/conf.py"
-SAMPLES = "wsgi_echo/apps/httpbin/samples/"
-CONF_MODULE = "python:wsgi_echo.servers.gunicorn.conf"
-
-
-def get(server, path, context=None):
-    """(status, headers, body) of a GET to the server; errors are answers too."""
-    url = "%s://127.0.0.1:%d%s" % ("https" if context else "http", server.port, path)
-    try:
-        with urllib.request.urlopen(url, timeout=15, context=context) as response:
-            return response.status, response.headers, response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, error.headers, error.read()
-
-
-def serves_the_default_setup(server):
-    """The echo at /echo, the demo site at /, httpbin (and its samples) at /httpbin."""
-    status, _, body = get(server, "/echo/x?a=1")
-    assert status == 200 and json.loads(body)["path"] == "/echo/x"
-    status, headers, body = get(server, "/")
-    assert status == 200 and b"<title>wsgi-echo</title>" in body
-    assert b"/httpbin/" in body, "the start page links to the httpbin mount"
-    status, _, body = get(server, "/httpbin/get?a=1")
-    assert status == 200 and json.loads(body)["args"] == {"a": "1"}
-    status, headers, body = get(server, "/httpbin/image/png")
-    assert status == 200 and body.startswith(b"\x89PNG")
-    return headers["Server"]
-
-
-def first_line(server):
-    return server.log().splitlines()[0]
-
-
-def site_packages_root(launch):
-    """The demo site's folder inside the venv, as the ready line names it."""
-    code, out, _ = launch.finish(
-        ["python", "-c", "import wsgi_echo, os; print(os.path.dirname(wsgi_echo.__file__))"]
-    )
-    assert code == 0
-    return os.path.join(out.strip(), "htdocs")
-
-
-# -- the wheel ----------------------------------------------------------------------------
-
-
-def test_the_sdist_builds_the_same_wheel(dist):
-    from_sdist, from_tree, _ = dist
-    with zipfile.ZipFile(from_sdist) as one, zipfile.ZipFile(from_tree) as other:
-        assert sorted(one.namelist()) == sorted(other.namelist())
-        for name in one.namelist():
-            assert one.read(name) == other.read(name), name
-
-
-def test_the_wheel_carries_the_demo_site_the_gunicorn_conf_the_samples_and_the_plugin(dist):
-    with zipfile.ZipFile(dist[0]) as wheel:
-        names = wheel.namelist()
-        entry_points = next(
-            wheel.read(name).decode()
-            for name in names
-            if name.endswith(".dist-info/entry_points.txt")
-        )
-        metadata = next(
-            wheel.read(name).decode() for name in names if name.endswith(".dist-info/METADATA")
-        )
-    assert DEMO_SITE + "index.html" in names and DEMO_SITE + "about/index.html" in names
-    assert GUNICORN_CONF in names
-    assert SAMPLES + "image.png" in names
-    assert "wsgi_echo/testing/plugin.py" in names
-    assert "wsgi-echo = wsgi_echo.servers.cli:main" in entry_points
-    assert "wsgi_echo = wsgi_echo.testing.plugin" in entry_points
-    for field in (
-        "Requires-Python: >=3.9",
-        "License: MIT",
-        "Project-URL: Documentation",
-        "Classifier: Framework :: Pytest",
-        "Provides-Extra: pytest",
-        "Description-Content-Type: text/markdown",
-    ):
-        assert field in metadata
-
-
-def test_the_venv_imports_the_wheel_not_the_checkout(launch):
-    code, out, _ = launch.finish(["python", "-c", "import wsgi_echo; print(wsgi_echo.__file__)"])
-    assert code == 0 and str(launch.bin.parent) in out
-
 
 # -- every entry point, from an empty folder ---------------------------------------------
 
@@ -256,53 +176,6 @@ def test_a_busy_port_is_one_line_naming_what_changes_it(launch, busy_port, tmp_p
     for name, (argv, status, line) in cases.items():
         code, out, err = launch.finish(argv, env=env)
         assert (code, out, err) == (status, "", line + "\n"), name
-
-
-# -- the testing API and the pytest fixtures ----------------------------------------------
-
-
-def test_server_with_no_arguments_is_a_pure_httpbin(launch):
-    code, out, err = launch.finish(
-        [
-            "python",
-            "-c",
-            textwrap.dedent("""
-        import json, urllib.request
-        from wsgi_echo.testing import Server
-        with Server() as server:
-            print(json.load(urllib.request.urlopen(server + "/get?a=1"))["args"])
-    """),
-        ]
-    )
-    assert (code, out.strip()) == (0, "{'a': '1'}"), err
-
-
-def test_the_fixtures_in_a_project_of_their_own(launch):
-    (launch.folder / "test_client.py").write_text(
-        textwrap.dedent("""
-        import json, ssl, urllib.request
-
-        def test_httpbin(httpbin):
-            assert json.load(urllib.request.urlopen(httpbin.url + "/get?a=1"))["args"] == {"a": "1"}
-
-        def test_httpbin_secure(httpbin_secure, httpbin_ca_bundle):
-            context = ssl.create_default_context(cafile=httpbin_ca_bundle)
-            answer = urllib.request.urlopen(httpbin_secure + "/get", context=context)
-            assert json.load(answer)["url"].startswith("https://")
-
-        def test_brotli_works_out_of_the_box(httpbin):
-            answer = urllib.request.urlopen(httpbin + "/brotli")
-            assert answer.headers["Content-Encoding"] == "br"
-
-        def test_wsgi_echo(wsgi_echo):
-            answer = json.load(urllib.request.urlopen(wsgi_echo + "/echo/hi"))
-            assert answer["path"] == "/echo/hi"
-    """)
-    )
-    code, out, err = launch.finish(
-        ["python", "-m", "pytest", "-q", "-p", "no:cacheprovider"], timeout=180
-    )
-    assert code == 0 and "4 passed" in out, out + err
 
 
 # -- the checks catch a wheel that lost a part ---------------------------------------------

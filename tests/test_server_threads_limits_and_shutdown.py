@@ -1,0 +1,161 @@
+"""Server behaviour from settings.ini, the same under real gunicorn and waitress:
+threads (exactly how many requests run at once), request limits (414, 431,
+413, and other clients served while one misbehaves) and graceful shutdown on
+SIGTERM.  Every test talks to real server processes over sockets.
+"""
+
+import concurrent.futures
+import json
+import signal
+import socket
+import time
+
+import pytest
+
+from conftest import echo_settings, settings_text
+from wsgi_echo.testing.clients import (
+    Connection,
+    at_once,
+    message,
+    raw,
+    request,
+    status_of,
+)
+
+pytestmark = pytest.mark.server
+
+# -- threads ---------------------------------------------------------------------------
+
+
+def timed_parallel(server, count, delay_ms):
+    def one(_):
+        return request(server, "GET", "/slow", headers={"X-Echo-Delay": str(delay_ms)})[0]
+
+    started = time.monotonic()
+    with concurrent.futures.ThreadPoolExecutor(count) as pool:
+        statuses = list(pool.map(one, range(count)))
+    assert statuses == [200] * count
+    return time.monotonic() - started
+
+
+def test_threads_is_exactly_how_many_requests_run_at_once(start_server):
+    servers = start_server.both(echo_settings(threads=3))
+    delay = 0.6
+
+    def check(server):
+        # Three delayed requests on three threads: one round, not three...
+        assert timed_parallel(server, 3, int(delay * 1000)) < 2 * delay
+        # ... and a fourth needs a second round: not four threads, exactly three.
+        assert timed_parallel(server, 4, int(delay * 1000)) >= 2 * delay
+
+    at_once(check, servers)
+
+
+# -- limits ---------------------------------------------------------------------------
+
+LIMITS = echo_settings(
+    limit_request_line=200,
+    limit_request_fields=10,
+    limit_request_field_size=300,
+    max_request_bytes=1000,
+)
+
+
+@pytest.fixture(scope="module")
+def limited(module_starter):
+    return module_starter.both(LIMITS)
+
+
+def test_long_request_line_is_414(limited, kind):
+    server = limited[kind]
+    assert status_of(raw(server, message("GET", "/" + "a" * 300))) == 414
+    assert status_of(raw(server, message("GET", "/" + "a" * 150))) == 200
+
+
+def test_too_many_header_fields_is_431(limited, kind):
+    server = limited[kind]
+    # Host and Connection count too: 12 + 2 fields against a limit of 10.
+    fields = [("X-F%d" % n, "v") for n in range(12)]
+    assert status_of(raw(server, message("GET", "/", fields))) == 431
+    assert status_of(raw(server, message("GET", "/", fields[:8]))) == 200
+
+
+def test_long_header_field_is_431(limited, kind):
+    server = limited[kind]
+    assert status_of(raw(server, message("GET", "/", [("X-Long", "v" * 400)]))) == 431
+    assert status_of(raw(server, message("GET", "/", [("X-Long", "v" * 200)]))) == 200
+
+
+def test_header_field_size_limit_counts_alike_under_both(limited, kind):
+    server = limited[kind]  # limit_request_field_size = 300, CRLF included
+
+    def field(total):
+        return ("X-L", "v" * (total - len("X-L: \r\n")))
+
+    assert status_of(raw(server, message("GET", "/", [field(300)]))) == 200
+    assert status_of(raw(server, message("GET", "/", [field(301)]))) == 431
+
+
+def test_body_limit_is_413_under_both_servers(limited, kind):
+    server = limited[kind]
+    status, _, body = request(server, "POST", "/b", body=b"x" * 1001)
+    assert status == 413 and json.loads(body)["limit"] == 1000
+    reply = raw(
+        server,
+        message(
+            "POST",
+            "/b",
+            [("Transfer-Encoding", "chunked")],
+            b"7d0\r\n" + b"y" * 2000 + b"\r\n0\r\n\r\n",
+        ),
+    )
+    assert status_of(reply) == 413 and b'"limit": 1000' in reply
+
+
+def test_other_clients_are_served_while_one_misbehaves(limited, kind):
+    server = limited[kind]
+    slow = socket.create_connection((server.host, server.port), timeout=10)
+    try:
+        slow.sendall(b"GET /" + b"a" * 150)  # half a request line, left hanging
+        assert request(server, "GET", "/meanwhile")[0] == 200
+        slow.sendall(b"a" * 150 + b" HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert status_of(slow.recv(65536)) == 414
+    finally:
+        slow.close()
+    assert request(server, "GET", "/after")[0] == 200
+    assert server.alive()
+
+
+# -- lifecycle ------------------------------------------------------------------------
+
+
+def test_sigterm_lets_an_in_flight_request_finish(start_server):
+    servers = start_server.both(
+        settings_text(
+            server={"workers": 1, "threads": 4, "timeout": 10},
+            routes={"/httpbin": "httpbin", "/": "echo"},
+        )
+    )
+
+    def check(server):
+        with Connection(server) as connection:
+            # A drip's head comes with its first byte, the other two over the
+            # next second: with the head here, the request is being served.
+            connection.send(message("GET", "/httpbin/drip?numbytes=3&duration=1.5"))
+            connection.wait_for_head()
+            server.signal(signal.SIGTERM)
+            response = connection.read_response()
+        assert (response.status, response.body, response.ending) == (200, b"***", "complete")
+        assert server.wait(timeout=15) == 0
+        with pytest.raises(OSError):
+            socket.create_connection((server.host, server.port), timeout=1).close()
+
+    at_once(check, servers)
+
+
+def test_sigterm_on_an_idle_server_stops_it_at_once(start_server, kind):
+    server = start_server(kind, echo_settings(timeout=10))
+    started = time.monotonic()
+    server.signal(signal.SIGTERM)
+    assert server.wait(timeout=10) == 0
+    assert time.monotonic() - started < 0.8
