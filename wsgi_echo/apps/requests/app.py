@@ -95,7 +95,11 @@ class RequestsApp:
             return self.error(environ, start_response, 400, exc.detail, parameter=exc.name)
         except StoreUnavailable as exc:
             return self.error(
-                environ, start_response, 503, "the record store is unavailable: %s" % exc
+                environ,
+                start_response,
+                503,
+                "the record store is unavailable: %s" % exc,
+                dropped=self.recording.dropped,
             )
 
     def route(self, path, method):

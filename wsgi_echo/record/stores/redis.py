@@ -41,12 +41,19 @@ class RedisStore(Store):
 
     def __init__(self, url, max_requests, timeout):
         import redis  # the optional extra: wsgi-echo[redis]
+        from redis.backoff import NoBackoff
+        from redis.retry import Retry
 
         self.url = url
         self.max_requests = max_requests
         self.errors = (redis.RedisError, OSError)
+        # No retries (redis-py retries three times by default): one timeout is
+        # what a request may lose to a store that does not answer.
         self.client = redis.Redis.from_url(
-            url, socket_timeout=timeout, socket_connect_timeout=timeout
+            url,
+            socket_timeout=timeout,
+            socket_connect_timeout=timeout,
+            retry=Retry(NoBackoff(), 0),
         )
         self.script = self.client.register_script(ADD_SCRIPT)
 
