@@ -131,7 +131,7 @@ class RequestsApp:
             location = environ.get("SCRIPT_NAME", "") + "/"
             start_response("302 Found", [("Location", location), ("Content-Length", "0")])
             return []
-        chosen = selection(environ, self.config.max_requests)
+        chosen = _from_start(selection(environ, self.config.max_requests))
         last = self.store.last_id()  # before the page: nothing newer than it is missed
         rows = self.store.page(**chosen) if chosen["limit"] else []
         text = '{"requests":[%s],"last_id":%d,"dropped":%d}' % (
@@ -162,7 +162,7 @@ class RequestsApp:
         )
 
     def har(self, environ, start_response):
-        chosen = selection(environ, self.config.max_requests)
+        chosen = _from_start(selection(environ, self.config.max_requests))
         records = [json.loads(with_id(i, text)) for i, text in self.store.page(**chosen)]
         body = json.dumps(formats.har(records), ensure_ascii=False, indent=1)
         return self.send(
@@ -175,7 +175,7 @@ class RequestsApp:
 
     def events(self, environ, start_response):
         chosen = selection(environ, self.config.max_requests)
-        start = last_event_id(environ, chosen["after"] or None)
+        start = last_event_id(environ, chosen["after"])
         slot = self.recording.listener()
         if slot is None:
             return self.error(
@@ -243,6 +243,11 @@ def _take_token(environ):
         if key in environ:
             environ[key] = target + ("?" + kept if kept else "")
     return token
+
+
+def _from_start(chosen):
+    """The list's selection: no ``after`` is after 0, the first record."""
+    return dict(chosen, after=chosen["after"] or 0)
 
 
 def _matcher(chosen):

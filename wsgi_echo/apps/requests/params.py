@@ -25,7 +25,8 @@ def _whole(query, name, default, low, high):
 
 
 def selection(environ, max_requests):
-    """{after, before, limit, method, path} from the query string."""
+    """{after, before, limit, method, path} from the query string; ``after``
+    is None when not given (the list reads that as 0, the feed as "now")."""
     query = dict(parse_query(environ.get("QUERY_STRING", "")))
     largest = 2**63 - 1
     method = query.get("method") or None
@@ -37,7 +38,7 @@ def selection(environ, max_requests):
     if path is not None and not path.startswith("/"):
         raise ParameterError("path", "path must start with /")
     return {
-        "after": _whole(query, "after", 0, 0, largest),
+        "after": _whole(query, "after", None, 0, largest),
         "before": _whole(query, "before", None, 1, largest),
         # More than the record keeps is as many as it keeps.
         "limit": min(_whole(query, "limit", DEFAULT_LIMIT, 0, largest), max_requests),
