@@ -4,7 +4,6 @@ its filters, one record as JSON, raw HTTP, curl and HAR, clearing, bad
 parameters, and who may read."""
 
 import base64
-import json
 import socket
 import threading
 import time
