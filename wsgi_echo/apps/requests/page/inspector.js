@@ -137,7 +137,8 @@
 
   function bodyView(record) {
     const bytes = bytesOf(record);
-    const type = header(record, "content-type").toLowerCase();
+    const contentType = header(record, "content-type");
+    const type = contentType.toLowerCase();
     const text = utf8(bytes);
     if (!bytes.length) return ["empty", element("p", "muted", "(no body)")];
     if (text !== null && (type.includes("json") || /^\s*[\[{]/.test(text))) {
@@ -146,7 +147,7 @@
     if (text !== null && type.startsWith("application/x-www-form-urlencoded")) {
       return ["form", pairsTable(Array.from(new URLSearchParams(text)))];
     }
-    const boundary = /boundary="?([^";]+)"?/i.exec(type);
+    const boundary = /boundary="?([^";]+)"?/i.exec(contentType);
     if (type.startsWith("multipart/") && boundary) {
       const box = element("div");
       for (const part of multipartParts(bytes, boundary[1])) {
