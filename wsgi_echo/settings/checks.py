@@ -79,7 +79,7 @@ def _check_record_store(settings):
     if not record.enabled and not any(kind == "requests" for _, kind in settings.routes):
         return
     store, source = record.store, settings.origin("record", "store")
-    shown = "%s:%s" % (store.kind, store.target) if store.target else store.kind
+    shown = store.shown()
     if store.kind == "memory" and settings.server.workers > 1:
         raise SettingsError(
             source,
@@ -103,7 +103,7 @@ def _check_record_store(settings):
                 source,
                 "record",
                 "store",
-                store.target,
+                shown,
                 "needs redis-py: pip install 'wsgi-echo[redis]'",
             ) from None
 

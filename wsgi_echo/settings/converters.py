@@ -197,6 +197,13 @@ class StoreSpec(NamedTuple):
     kind: str  # "sqlite" | "memory" | "redis"
     target: str
 
+    def shown(self):
+        """As written, without a Redis URL's password: for messages."""
+        if self.kind == "redis":
+            scheme, _, rest = self.target.partition("://")
+            return "%s://%s" % (scheme, rest.rpartition("@")[2])
+        return "%s:%s" % (self.kind, self.target) if self.target else self.kind
+
 
 STORE_FORMS = "sqlite, sqlite:PATH, memory or redis://host:port/db"
 

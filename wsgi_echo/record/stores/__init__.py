@@ -20,7 +20,7 @@ def open_store(spec, max_requests, timeout, instance="", port=0):
     if spec.kind == "redis":
         from .redis import RedisStore
 
-        return RedisStore(spec.target, max_requests, timeout)
+        return RedisStore(spec.target, max_requests, timeout, spec.shown())
     from .sqlite import SqliteStore
 
     return SqliteStore(spec.target or default_path(instance, port), max_requests, timeout)

@@ -39,12 +39,14 @@ def _id(stream_id):
 class RedisStore(Store):
     kind = "redis"
 
-    def __init__(self, url, max_requests, timeout):
+    def __init__(self, url, max_requests, timeout, where=None):
+        """``where``: the URL as messages may show it (without a password)."""
         import redis  # the optional extra: wsgi-echo[redis]
         from redis.backoff import NoBackoff
         from redis.retry import Retry
 
         self.url = url
+        self.where = where or url
         self.max_requests = max_requests
         self.errors = (redis.RedisError, OSError)
         # No retries (redis-py retries three times by default): one timeout is
@@ -61,12 +63,7 @@ class RedisStore(Store):
         try:
             return function(*args, **kwargs)
         except self.errors as error:
-            raise StoreUnavailable("redis %s: %s" % (self._where(), error)) from None
-
-    def _where(self):
-        """The URL without its password, for messages."""
-        scheme, _, rest = self.url.partition("://")
-        return "%s://%s" % (scheme, rest.rpartition("@")[2])
+            raise StoreUnavailable("%s: %s" % (self.where, error)) from None
 
     def prepare(self):
         self._call(self.client.ping)
