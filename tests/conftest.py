@@ -212,6 +212,17 @@ def run_cli(*args, cwd=None, timeout=20, env=None):
     )
 
 
+def tool_or_skip(path, package, variable):
+    """``path`` (a tool found, or None): a missing tool skips the test with a
+    reason, or fails it where CI sets ``variable`` (REQUIRE_REDIS=1)."""
+    if path is None:
+        reason = "%s is not installed (apt-get install %s)" % (package, package)
+        if os.environ.get(variable) == "1":
+            pytest.fail("%s=1 but %s" % (variable, reason))
+        pytest.skip(reason)
+    return path
+
+
 @pytest.fixture(scope="session")
 def redis_server(tmp_path_factory):
     """A real redis-server for the record's Redis store, shared by the session
@@ -219,11 +230,7 @@ def redis_server(tmp_path_factory):
     when it is not installed, except with REQUIRE_REDIS=1, as CI sets."""
     from wsgi_echo.testing import redis_server as launcher
 
-    if launcher.find() is None:
-        reason = "redis-server is not installed (apt-get install redis-server)"
-        if os.environ.get("REQUIRE_REDIS") == "1":
-            pytest.fail("REQUIRE_REDIS=1 but " + reason)
-        pytest.skip(reason)
+    tool_or_skip(launcher.find(), "redis-server", "REQUIRE_REDIS")
     server = launcher.RedisServer(tmp_path_factory.mktemp("redis"))
     yield server
     server.stop()

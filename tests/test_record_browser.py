@@ -16,31 +16,16 @@ import shutil
 import time
 
 import pytest
-from test_browser import CHROMIUM_ARGS, find_chromium, unavailable
+import test_browser
 
 from conftest import PROJECT, SERVERS, settings_text
 from wsgi_echo.testing import clients
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
+# Headless Chromium, or a skip (a failure with REQUIRE_BROWSER=1): the site's fixture.
+browser = test_browser.browser
 SCREENSHOT = os.path.join(PROJECT, "docs", "recording-inspector.png")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    executable = find_chromium()
-    if executable is None:
-        unavailable("no Chromium installed (apt-get install chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        unavailable("Playwright for Python is not installed (pip install -e '.[test]')")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=executable, headless=True, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")

@@ -18,7 +18,7 @@ import string
 import pytest
 from test_record_servers import Feed
 
-from conftest import PROJECT, SERVERS, settings_text
+from conftest import PROJECT, SERVERS, settings_text, tool_or_skip
 from wsgi_echo.testing.clients import at_once
 from wsgi_echo.testing.process import ServerProcess, free_port
 from wsgi_echo.testing.server import Server
@@ -31,13 +31,8 @@ SENT = 10
 
 
 def nginx_or_skip():
-    path = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin")
-    if path is None:
-        reason = "nginx is not installed (apt-get install nginx)"
-        if os.environ.get("REQUIRE_NGINX") == "1":
-            pytest.fail("REQUIRE_NGINX=1 but " + reason)
-        pytest.skip(reason)
-    return path
+    found = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin")
+    return tool_or_skip(found, "nginx", "REQUIRE_NGINX")
 
 
 def start_nginx(folder, upstreams):

@@ -32,16 +32,13 @@ def make_store(kind, tmp_path, request, max_requests=1000, timeout=2.0):
 @pytest.fixture(params=STORES)
 def make(request, tmp_path):
     """``make(max_requests=1000)``: a new, empty store of each kind."""
-    made = []
 
     def build(**options):
         store = make_store(request.param, tmp_path, request, **options)
-        made.append(store)
+        request.addfinalizer(store.close)
         return store
 
-    yield build
-    for store in made:
-        store.close()
+    return build
 
 
 def record(number):

@@ -31,15 +31,8 @@ def iso_time(seconds):
 
 def headers_of(environ):
     """[[name, value], ...] in the environ's order."""
-    found = []
-    known = capitalized.known
-    for key, value in environ.items():
-        name = known.get(key)
-        if name is None:
-            name = capitalized.learn(key)
-        if name:
-            found.append([name, value if value.isascii() else decoded(value)])
-    return found
+    named = ((capitalized(key), value) for key, value in environ.items())
+    return [[name, value if value.isascii() else decoded(value)] for name, value in named if name]
 
 
 def tls_summary(environ):

@@ -55,9 +55,3 @@ class RedisServer:
 
     def stop(self):
         self.process.stop()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.stop()
