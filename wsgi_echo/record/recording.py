@@ -25,6 +25,7 @@ import time
 from .stores import StoreUnavailable, open_store
 
 PAUSE = 1.0  # seconds without tries after a failed write
+_NEW_STATE = threading.Lock()
 
 
 class _ProcessState:
@@ -49,7 +50,10 @@ class Recording:
     def state(self):
         state = self._state
         if state is None or state.pid != os.getpid():
-            state = self._state = _ProcessState(self.config.feed_listeners)
+            with _NEW_STATE:  # two threads of a new worker make one state, not two
+                state = self._state
+                if state is None or state.pid != os.getpid():
+                    state = self._state = _ProcessState(self.config.feed_listeners)
         return state
 
     @property
