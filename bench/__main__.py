@@ -18,7 +18,7 @@ import zlib
 
 from wsgi_echo.testing.ini import write_settings as write_settings_file
 
-from . import groups, load, report, servers
+from . import groups, load, recording, report, servers
 from .proc import rss_kb
 from .rounds import (
     ECHO_HEADERS,
@@ -35,6 +35,7 @@ from .rounds import (
 MEMORY_REQUESTS = 200_000
 MEMORY_FIRST = 1_000
 RESULTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results")
+DOCS_PAGE = os.path.join(servers.PROJECT, "docs", "benchmarks.md")
 
 JSON_BODY = '{"data": "value", "n": 42, "list": [1, 2, 3]}'
 JSON_HEADERS = {"Content-Type": "application/json"}
@@ -80,10 +81,17 @@ STATIC_CASES = [
 
 
 def ensure_tools():
-    missing = [tool for tool in ("wrk", "nginx", "taskset", "h2load") if shutil.which(tool) is None]
+    tools = ("wrk", "nginx", "taskset", "h2load", "redis-server")
+    missing = [tool for tool in tools if shutil.which(tool) is None]
     if not missing:
         return
-    packages = {"wrk": "wrk", "nginx": "nginx", "taskset": "util-linux", "h2load": "nghttp2-client"}
+    packages = {
+        "wrk": "wrk",
+        "nginx": "nginx",
+        "taskset": "util-linux",
+        "h2load": "nghttp2-client",
+        "redis-server": "redis-server",
+    }
     names = sorted({packages[tool] for tool in missing})
     if os.geteuid() == 0 and shutil.which("apt-get"):
         print("installing %s with apt-get ..." % " ".join(names), flush=True)
@@ -139,11 +147,13 @@ def make_docroot(folder):
 
 
 def write_settings(workdir, docroot):
+    """The targets' settings: recording as shipped (SQLite), its file here."""
     return write_settings_file(
         os.path.join(workdir, "bench-settings.ini"),
         server={"workers": 1, "threads": 4, "keepalive": 5},
         static={"root": docroot},
         log={"access_log": ""},
+        record={"store": "sqlite:" + os.path.join(workdir, "record.sqlite3")},
     )
 
 
@@ -252,6 +262,8 @@ def main():
         results = speed(workdir, docroot, settings_path)
         results += groups.https(workdir, settings_path)
         results += groups.behind_nginx(workdir, settings_path)
+        recorded, notes = recording.recording(workdir, settings_path)
+        results += recorded
         memory_result = None
         if selected("memory"):
             print(
@@ -260,7 +272,7 @@ def main():
             memory_result = memory(workdir, settings_path)
     elapsed = time.monotonic() - started
     stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
-    markdown = report.markdown(results, memory_result, report.versions(), stamp, elapsed)
+    markdown = report.markdown(results, memory_result, report.versions(), stamp, elapsed, notes)
     base = os.path.join(RESULTS, "bench-" + time.strftime("%Y%m%d-%H%M%S", time.gmtime()))
     with open(base + ".md", "w") as handle:
         handle.write(markdown)
@@ -268,6 +280,8 @@ def main():
     for suffix in (".md", ".png"):
         if os.path.exists(base + suffix):
             shutil.copyfile(base + suffix, os.path.join(RESULTS, "latest" + suffix))
+    with open(DOCS_PAGE, "w") as handle:
+        handle.write(report.docs_page(markdown))
     print()
     print(markdown)
     print("saved %s.md%s (%.0f s)" % (base, " and .png" if chart else "", elapsed))

@@ -18,6 +18,9 @@ TARGETS = [
     ("gunicorn", "wsgi-echo", "httpbin POST", 0.75),
     ("waitress", "wsgi-echo", "httpbin GET", 0.75),
     ("waitress", "wsgi-echo", "httpbin POST", 0.75),
+    # Recording on, against recording off (bench/recording.py).
+    ("gunicorn recording", "sqlite", "echo GET", 0.85),
+    ("gunicorn recording", "redis", "echo GET", 0.75),
 ]
 # (server, case, minimum req/s as a multiple of the real httpbin's, same server and case)
 HTTPBIN_TARGETS = [
@@ -153,7 +156,9 @@ def _ms(value):
     return "%.2f" % value if value is not None else "-"
 
 
-def markdown(results, memory, found_versions, stamp, elapsed):
+def markdown(results, memory, found_versions, stamp, elapsed, notes=()):
+    """The report; ``notes``: more lines for its Targets section (the record's
+    write cost)."""
     out = [
         "# wsgi-echo benchmark, %s" % stamp,
         "",
@@ -166,7 +171,10 @@ def markdown(results, memory, found_versions, stamp, elapsed):
         "and wsgi-echo, HTTP/2 by h2load (4 connections, one per thread; no latency "
         "percentiles). The nginx + 2 gunicorn rows: the shipped deploy/nginx files in "
         "front of two instances pinned to CPU 0 and 1, against one instance on CPU 0 "
-        "without nginx (so wrk, nginx and both instances share the two CPUs).",
+        "without nginx (so wrk, nginx and both instances share the two CPUs). "
+        "The gunicorn recording rows: the echo GET with [record] off (the baseline), on "
+        "with SQLite and on with Redis (redis-server unpinned). Every other wsgi-echo row "
+        "records as shipped (SQLite).",
         "",
         "| server | target | case | req/s | p50 ms | p99 ms | ratio to bare | ratio to httpbin "
         "| MB/s | server CPU % |",
@@ -193,7 +201,7 @@ def markdown(results, memory, found_versions, stamp, elapsed):
                 row["cpu"],
             )
         )
-    targets = check_targets(results)
+    targets = check_targets(results) + list(notes)
     if targets or memory:
         out += ["", "## Targets", "", *targets]
     if memory:
@@ -276,3 +284,15 @@ def chart(results, path):
     figure.savefig(path, dpi=110)
     plt.close(figure)
     return True
+
+
+DOCS_INTRO = (
+    "# Benchmarks\n\n`make bench` writes this page: every figure on it comes from its "
+    "latest run.\n\n"
+)
+
+
+def docs_page(report):
+    """docs/benchmarks.md: the report under the page's own heading."""
+    body = report.replace("\n## ", "\n### ").replace("# wsgi-echo benchmark, ", "## The run of ", 1)
+    return DOCS_INTRO + body

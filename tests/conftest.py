@@ -7,6 +7,7 @@ it is ready and stops it by PID at the end; ``start_server`` and
 ``module_starter`` hand them out and stop them.
 """
 
+import itertools
 import os
 import re
 import subprocess
@@ -218,3 +219,40 @@ def run_cli(*args, cwd=None, timeout=20, env=None):
         env=environment,
         timeout=timeout,
     )
+
+
+def tool_or_skip(path, package, variable):
+    """``path`` (a tool found, or None): a missing tool skips the test with a
+    reason, or fails it where CI sets ``variable`` (REQUIRE_REDIS=1)."""
+    if path is None:
+        reason = "%s is not installed (apt-get install %s)" % (package, package)
+        if os.environ.get(variable) == "1":
+            pytest.fail("%s=1 but %s" % (variable, reason))
+        pytest.skip(reason)
+    return path
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory):
+    """A real redis-server for the record's Redis store, shared by the session
+    (each test takes a database of its own through ``redis_url``).  Skipped
+    when it is not installed, except with REQUIRE_REDIS=1, as CI sets."""
+    from wsgi_echo.testing import redis_server as launcher
+
+    tool_or_skip(launcher.find(), "redis-server", "REQUIRE_REDIS")
+    server = launcher.RedisServer(tmp_path_factory.mktemp("redis"))
+    yield server
+    server.stop()
+
+
+_redis_databases = itertools.cycle(range(1, 16))
+
+
+@pytest.fixture
+def redis_url(redis_server):
+    """A Redis URL to an empty database of the session's redis-server."""
+    import redis
+
+    url = redis_server.url_for(next(_redis_databases))
+    redis.Redis.from_url(url).flushdb()
+    return url

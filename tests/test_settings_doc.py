@@ -47,7 +47,7 @@ def test_shipped_file_loads_to_the_built_in_defaults():
     assert (
         shipped.routes
         == builtin.routes
-        == (("/httpbin", "httpbin"), ("/echo", "echo"), ("/", "static"))
+        == (("/_requests", "requests"), ("/httpbin", "httpbin"), ("/echo", "echo"), ("/", "static"))
     )
 
 

@@ -1,9 +1,11 @@
 """Assemble the WSGI application from typed settings.
 
 The stack, outermost first: trusted-proxy headers (so everything below sees
-the real client), the instance header, the access log, the health path,
-the request body's limits, then the router, which hands each request to the
-app mounted at its path.  Everything here happens once, at start-up.
+the real client), the recorder, the instance header, the access log, the
+health path, the request body's limits, then the router, which hands each
+request to the app mounted at its path.  Everything here happens once, at
+start-up; the record's store is opened once and shared by the recorder,
+which writes it, and the ``requests`` app, which reads it.
 
 What comes out is an ``Application``: the WSGI app, plus what a server
 runner may ask of it beyond WSGI: ``log_refused``, for requests a server
@@ -17,6 +19,8 @@ from .middleware.body import RequestBody
 from .middleware.health import Health
 from .middleware.instance import InstanceHeader
 from .middleware.proxy import ProxyFix
+from .middleware.record import Recorder
+from .record import open_recording
 from .router import Router
 
 
@@ -51,9 +55,10 @@ class Application:
 def make_app(settings):
     built = {}  # one instance per app kind, whatever the number of mounts
     mounts = []
+    recording = open_recording(settings)
     for prefix, kind in settings.routes:
         if kind not in built:
-            built[kind] = apps.build(kind, settings)
+            built[kind] = apps.build(kind, settings, {"recording": recording})
         mounts.append((prefix, built[kind]))
     router = Router(mounts)
     server = settings.server
@@ -67,6 +72,8 @@ def make_app(settings):
         app = accesslog.AccessLog(app, logger)
     if server.instance_header:
         app = InstanceHeader(app, server.instance_header, server.instance)
+    if recording is not None and settings.record.enabled:
+        app = Recorder(app, recording, settings.routes, settings.record.mounts, server.health_path)
     if settings.proxy.trusted or settings.proxy.assume_scheme:
         app = ProxyFix(app, settings.proxy.trusted, settings.proxy.assume_scheme)
     return Application(app, logger, router, server.max_request_bytes)

@@ -15,14 +15,18 @@ to, before its body is read, through the app's own
 from . import errors
 
 
+def prefix_table(pairs):
+    """(prefix, prefix + "/", value) rows from (prefix, value) pairs, longest
+    prefix first, so the first row that matches is the best; "/" is stored
+    as "" so it matches every path.  The recorder reads it as the router does."""
+    table = sorted(pairs, key=lambda pair: len(pair[0]), reverse=True)
+    return tuple((prefix.rstrip("/"), prefix.rstrip("/") + "/", value) for prefix, value in table)
+
+
 class Router:
     def __init__(self, mounts):
         """``mounts``: (prefix, wsgi app) pairs; order does not matter."""
-        table = sorted(mounts, key=lambda mount: len(mount[0]), reverse=True)
-        # (prefix, prefix + "/", app); "/" is stored as "" so it matches all.
-        self.table = tuple(
-            (prefix.rstrip("/"), prefix.rstrip("/") + "/", app) for prefix, app in table
-        )
+        self.table = prefix_table(mounts)
 
     def mount_of(self, path):
         """(prefix, app) of the mount that takes ``path``, or (None, None)."""

@@ -27,6 +27,9 @@ import time
 
 from .. import errors
 
+# The body as read, left in the environ for the recorder (``record``), which
+# wraps this middleware and reads it once the app has answered.
+BUFFERED_BODY = "wsgi_echo.request_body"
 # A read that fails this close to the deadline was cut off by it.
 DEADLINE_MARGIN = 0.5
 # The size of each read from a streamed body.
@@ -191,6 +194,7 @@ class RequestBody:
         except BodyError as refused:
             return refused.answer(environ, start_response)
         environ["wsgi.input"] = io.BytesIO(body)
+        environ[BUFFERED_BODY] = body
         environ["CONTENT_LENGTH"] = str(len(body))
         environ.pop("HTTP_TRANSFER_ENCODING", None)
         return self.app(environ, start_response)

@@ -62,6 +62,42 @@ def check(settings):
         value = getattr(settings.log, key)
         if value not in ("", "-"):
             _check_log_file(settings.origin("log", key), key, value)
+    _check_record_store(settings)
+
+
+def _check_record_store(settings):
+    """The store must be one every process of this instance can share."""
+    record = settings.record
+    if not record.enabled and not any(kind == "requests" for _, kind in settings.routes):
+        return
+    store, source = record.store, settings.origin("record", "store")
+    shown = store.shown()
+    if store.kind == "memory" and settings.server.workers > 1:
+        raise SettingsError(
+            source,
+            "record",
+            "store",
+            shown,
+            "a memory record is one process's: with [server] workers = %d each worker "
+            "would keep its own; use sqlite, or workers = 1" % settings.server.workers,
+        )
+    if store.kind == "sqlite" and store.target:
+        folder = os.path.dirname(store.target) or "."
+        if not os.path.isdir(folder) or not os.access(folder, os.W_OK):
+            raise SettingsError(
+                source, "record", "store", shown, "its folder does not exist or is not writable"
+            )
+    if store.kind == "redis":
+        try:
+            import redis  # noqa: F401 (only whether it is there)
+        except ImportError:
+            raise SettingsError(
+                source,
+                "record",
+                "store",
+                shown,
+                "needs redis-py: pip install 'wsgi-echo[redis]'",
+            ) from None
 
 
 def _refused(settings, section, key, value, reason):

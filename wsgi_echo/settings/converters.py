@@ -5,6 +5,7 @@ one-line start-up error shows."""
 import ipaddress
 import os
 import socket
+from typing import NamedTuple
 
 from ..wsgi_text import TOKEN_RE
 
@@ -174,3 +175,68 @@ def networks(text, base):
         except ValueError:
             raise ValueError("%r is not an IP address or network" % item) from None
     return tuple(found)
+
+
+def app_kinds(*allowed):
+    """Space- or comma-separated app kinds, each one of ``allowed``."""
+
+    def convert(text, base):
+        kinds = tuple(text.replace(",", " ").split())
+        for kind in kinds:
+            if kind not in allowed:
+                raise ValueError("%r is not one of: %s" % (kind, ", ".join(allowed)))
+        return frozenset(kinds)
+
+    return convert
+
+
+class StoreSpec(NamedTuple):
+    """``[record] store`` read: the kind of store and where it is (a file path,
+    "" for the per-instance default file, or a Redis URL)."""
+
+    kind: str  # "sqlite" | "memory" | "redis"
+    target: str
+
+    def shown(self):
+        """As written, without a Redis URL's password: for messages."""
+        if self.kind == "redis":
+            scheme, _, rest = self.target.partition("://")
+            return "%s://%s" % (scheme, rest.rpartition("@")[2])
+        return "%s:%s" % (self.kind, self.target) if self.target else self.kind
+
+
+STORE_FORMS = "sqlite, sqlite:PATH, memory or redis://host:port/db"
+
+
+def record_store(text, base):
+    """``sqlite`` (the per-instance default file), ``sqlite:PATH`` (relative to
+    ``base``), ``memory``, or a ``redis://`` / ``rediss://`` URL."""
+    if text in ("sqlite", "sqlite:"):
+        return StoreSpec("sqlite", "")
+    if text == "memory":
+        return StoreSpec("memory", "")
+    if text.startswith("sqlite:"):
+        return StoreSpec("sqlite", path(text[len("sqlite:") :], base))
+    if text.startswith(("redis://", "rediss://")):
+        rest = text.split("://", 1)[1]
+        host_port = rest.split("/", 1)[0].rpartition("@")[2]
+        if not host_port or any(c.isspace() for c in text):
+            raise ValueError("must be a URL like redis://127.0.0.1:6379/0")
+        return StoreSpec("redis", text)
+    raise ValueError("must be one of: %s" % STORE_FORMS)
+
+
+MIN_TOKEN_LENGTH = 16
+
+
+def secret_token(text, base):
+    """Empty (no token), or at least 16 visible ASCII characters."""
+    if not text:
+        return ""
+    if len(text) < MIN_TOKEN_LENGTH or not all("!" <= c <= "~" for c in text):
+        raise ValueError(
+            "must be at least %d visible ASCII characters without spaces "
+            "(python -c 'import secrets; print(secrets.token_urlsafe())' makes one)"
+            % MIN_TOKEN_LENGTH
+        )
+    return text

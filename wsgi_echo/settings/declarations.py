@@ -8,9 +8,10 @@ adding a setting is one line here plus its use.
 from typing import Callable, NamedTuple, Optional
 
 from .. import servers
-from ..apps import KINDS
+from ..apps import KINDS, RECORDABLE
 from .converters import (
     LOCAL_SITE,
+    app_kinds,
     boolean,
     choice,
     document_root,
@@ -27,6 +28,8 @@ from .converters import (
     optional_header,
     origins,
     path,
+    record_store,
+    secret_token,
     url_path,
     url_paths,
 )
@@ -49,6 +52,8 @@ SECTIONS = {
     "log": "where log lines go",
     "tls": "HTTPS (gunicorn only)",
     "proxy": "trusted reverse proxies",
+    "record": "recorded requests, and who may read them (app kind `requests`: the API and "
+    "the inspector page)",
 }
 
 DECLARATIONS = (
@@ -388,13 +393,85 @@ DECLARATIONS = (
         "the scheme clients used, for a TLS-terminating front that sends no "
         "X-Forwarded-Proto (empty: as the server saw it)",
     ),
+    Setting(
+        "record",
+        "enabled",
+        "true",
+        boolean,
+        "record the requests that reach the mounts of the app kinds in mounts",
+    ),
+    Setting(
+        "record",
+        "mounts",
+        " ".join(RECORDABLE),
+        app_kinds(*RECORDABLE),
+        "app kinds whose requests are recorded: %s (never the static site, the health "
+        "path or the API)" % " | ".join(RECORDABLE),
+    ),
+    Setting(
+        "record",
+        "store",
+        "sqlite",
+        record_store,
+        "where records are kept: sqlite (a file per instance in the temporary folder), "
+        "sqlite:PATH, memory (one process) or redis://host:port/db (shared by instances)",
+    ),
+    Setting(
+        "record",
+        "max_requests",
+        "1000",
+        integer(1, 1000000),
+        "most requests kept; the oldest are dropped",
+    ),
+    Setting(
+        "record",
+        "max_body_bytes",
+        "65536",
+        integer(0, 16777216),
+        "most body bytes kept per request; the rest is cut off and the record marked truncated",
+    ),
+    Setting(
+        "record",
+        "token",
+        "",
+        secret_token,
+        "secret the API and page readers must present (Authorization: Bearer, or the "
+        "page's ?token=); empty: loopback clients only",
+    ),
+    Setting(
+        "record",
+        "store_timeout_ms",
+        "500",
+        integer(1, 60000),
+        "longest wait for the store during a request; slower or down: the record is "
+        "dropped and counted, the answer goes out",
+    ),
+    Setting(
+        "record",
+        "feed_seconds",
+        "300",
+        integer(1, 86400),
+        "how long one live feed connection stays open (browsers reconnect and resume)",
+    ),
+    Setting(
+        "record",
+        "feed_listeners",
+        "4",
+        integer(1, 1024),
+        "most live feeds open at once per worker process (each holds a thread); more: 503",
+    ),
 )
 
 ROUTES_DOC = (
     "path prefix = app kind (%s); the longest matching prefix wins, and a "
     "[routes] section replaces this table whole" % " | ".join(KINDS)
 )
-DEFAULT_ROUTES = (("/echo", "echo"), ("/httpbin", "httpbin"), ("/", "static"))
+DEFAULT_ROUTES = (
+    ("/echo", "echo"),
+    ("/httpbin", "httpbin"),
+    ("/_requests", "requests"),
+    ("/", "static"),
+)
 
 BY_SECTION: dict[str, dict[str, Setting]] = {name: {} for name in SECTIONS}
 for _setting in DECLARATIONS:

@@ -121,7 +121,8 @@ def _site_settings(root):
         server={"workers": 1, "threads": 8},
         static={"root": root},
         log={"access_log": "-"},
-        routes={"/echo": "echo", "/httpbin": "httpbin", "/": "static"},
+        record={"enabled": True},
+        routes={"/echo": "echo", "/httpbin": "httpbin", "/_requests": "requests", "/": "static"},
     )
 
 

@@ -12,6 +12,11 @@ TLS serves it itself (with HTTP/2 for clients that offer it, where the
 settings turn it on); one that cannot (waitress) runs behind the
 ``tls_relay`` process, and tells the app the scheme with
 ``[proxy] assume_scheme = https``.
+
+Settings given as text that name no ``[record] store`` get one in the
+server's own folder (a SQLite file removed with it), so a test's servers
+never share a record with each other or with an earlier run; a settings
+file given by its path is used as it is.
 """
 
 import io
@@ -29,9 +34,13 @@ from .ini import settings_text
 from .process import ServerProcess, StartError, free_port, server_environment, wsgi_echo_argv
 
 HOST = "127.0.0.1"
-# What Server() serves with no settings: the httpbin API alone, at /.
+# What Server() serves with no settings: the httpbin API at /, and the record
+# of the requests it answered at /_requests.
 PURE_HTTPBIN = settings_text(
-    server={"workers": 1, "threads": 8}, log={"access_log": "-"}, routes={"/": "httpbin"}
+    server={"workers": 1, "threads": 8},
+    log={"access_log": "-"},
+    record={"enabled": True},
+    routes={"/": "httpbin", "/_requests": "requests"},
 )
 PORT_ATTEMPTS = 3  # a free port can be taken by another process before we bind it
 
@@ -49,6 +58,15 @@ def _settings_with(text, extra):
     out = io.StringIO()
     parser.write(out)
     return out.getvalue()
+
+
+def _names_record_store(text):
+    parser = ini_parser()
+    try:
+        parser.read_string(text)
+    except Exception:  # not ini text: the server will say what is wrong with it
+        return True
+    return parser.has_option("record", "store")
 
 
 class Server:
@@ -149,15 +167,19 @@ class Server:
     def _config(self, extra):
         """The settings file to run with: the one given, or one written here."""
         path = str(self.settings)
-        if not extra and "\n" not in path and os.path.isfile(path):
+        given_file = "\n" not in path and os.path.isfile(path)
+        if not extra and given_file:
             return path
         text = self.settings
-        if os.path.isfile(path):
+        if given_file:
             with open(path, encoding="utf-8") as handle:
                 text = handle.read()
+        handle, config = tempfile.mkstemp(prefix="settings-", suffix=".ini", dir=self.workdir)
+        if not given_file and not _names_record_store(text):
+            record = os.path.splitext(config)[0].replace("settings-", "record-") + ".sqlite3"
+            extra = dict(extra, record=dict(extra.get("record", {}), store="sqlite:" + record))
         if extra:
             text = _settings_with(text, extra)
-        handle, config = tempfile.mkstemp(prefix="settings-", suffix=".ini", dir=self.workdir)
         with os.fdopen(handle, "w", encoding="utf-8") as out:
             out.write(text)
         return config

@@ -1,0 +1,58 @@
+"""The API's query parameters, checked: a bad one is a 400 naming it."""
+
+from ...request.query import parse_query
+from ...wsgi_text import TOKEN_RE
+
+DEFAULT_LIMIT = 50
+
+
+class ParameterError(Exception):
+    def __init__(self, name, detail):
+        super().__init__(detail)
+        self.name, self.detail = name, detail
+
+
+def _whole(query, name, default, low, high):
+    text = query.get(name)
+    if text is None or text == "":
+        return default
+    if not text.isdigit() or not text.isascii():
+        raise ParameterError(name, "%s must be a whole number" % name)
+    value = int(text)
+    if value < low or value > high:
+        raise ParameterError(name, "%s must be from %d to %d" % (name, low, high))
+    return value
+
+
+def selection(environ, max_requests):
+    """{after, before, limit, method, path} from the query string; ``after``
+    is None when not given (the list reads that as 0, the feed as "now")."""
+    query = dict(parse_query(environ.get("QUERY_STRING", "")))
+    largest = 2**63 - 1
+    method = query.get("method") or None
+    if method is not None:
+        if not TOKEN_RE.match(method):
+            raise ParameterError("method", "method must be an HTTP method name")
+        method = method.upper()
+    path = query.get("path") or None
+    if path is not None and not path.startswith("/"):
+        raise ParameterError("path", "path must start with /")
+    return {
+        "after": _whole(query, "after", None, 0, largest),
+        "before": _whole(query, "before", None, 1, largest),
+        # More than the record keeps is as many as it keeps.
+        "limit": min(_whole(query, "limit", DEFAULT_LIMIT, 0, largest), max_requests),
+        "method": method,
+        "path": path,
+    }
+
+
+def last_event_id(environ, query_after):
+    """Where a feed starts: after the ``Last-Event-ID`` a reconnecting
+    EventSource sends, else ``after`` from the query, else None (from now)."""
+    header = environ.get("HTTP_LAST_EVENT_ID", "").strip()
+    if header.isdigit() and header.isascii():
+        return int(header)
+    if header:
+        raise ParameterError("Last-Event-ID", "Last-Event-ID must be a record id")
+    return query_after

@@ -1,0 +1,86 @@
+"""Record the requests that reach the recorded mounts (``[record]``).
+
+Inside the trusted-proxy middleware, so the client address is the one its
+rules believe, and outside everything else, so the record's duration runs
+as the access log's does: from the request's arrival until the answer
+ends.  A request belongs to a mount by the router's rule (the longest
+matching prefix); it is recorded when that mount's app kind is in
+``[record] mounts``, never when it is the health path.
+
+The record is written when the app returns an answer whole, before the
+server sends it, so a client holding its answer finds its request in the
+record; a streamed answer is recorded when the server closes it (its
+status and duration are only known then).  A write that fails costs the
+record, never the answer (``record.recording``).
+"""
+
+import time
+
+from ..record import entry
+from ..router import prefix_table
+
+
+class Recorder:
+    def __init__(self, app, recording, routes, mounts, health_path):
+        """``routes``: the settings' (prefix, app kind) pairs; ``mounts``: the
+        app kinds to record; ``health_path``: never recorded."""
+        self.app = app
+        self.recording = recording
+        self.table = prefix_table((prefix, kind in mounts) for prefix, kind in routes)
+        self.health_path = health_path
+
+    def recorded(self, path):
+        if path == self.health_path:
+            return False
+        for prefix, prefix_slash, recorded in self.table:
+            if path.startswith(prefix_slash) or path == prefix:
+                return recorded
+        return False
+
+    def __call__(self, environ, start_response):
+        if not self.recorded(environ.get("PATH_INFO", "")):
+            return self.app(environ, start_response)
+        started = time.monotonic()
+        record = entry.capture(environ, self.recording.instance)
+        status = []
+
+        def capture_status(line, headers, exc_info=None):
+            status[:] = [line]
+            return start_response(line, headers, exc_info)
+
+        def done():
+            line = status[0] if status else "500 Internal Server Error"
+            text = entry.finish(
+                record, environ, line, time.monotonic() - started, self.recording.max_body
+            )
+            self.recording.write(record["method"], record["path"], text)
+
+        try:
+            result = self.app(environ, capture_status)
+        except BaseException:
+            done()
+            raise
+        if isinstance(result, list):
+            done()
+            return result
+        return _Closing(result, done)
+
+
+class _Closing:
+    """A streamed answer, recorded when the server closes it.  The server's
+    ``wsgi.file_wrapper`` is not kept as such: no recorded app sends files."""
+
+    def __init__(self, result, done):
+        self.result = result
+        self.done = done
+
+    def __iter__(self):
+        return iter(self.result)
+
+    def close(self):
+        try:
+            close = getattr(self.result, "close", None)
+            if close is not None:
+                close()
+        finally:
+            self.done()

@@ -1,0 +1,69 @@
+"""The store interface: what the recorder writes and the API reads.
+
+A record is kept as JSON text without its id (``{"time": ...}``) beside the
+two fields the API filters on, its method and its path; the store gives it
+an id.  Ids increase with every record written and are never reused, not
+even after ``clear()``: a reader that remembers the last id it saw asks for
+what came ``after`` it, and a test marks its start with ``last_id()``.
+
+A store answers in ids and JSON text, ``(id, text)`` pairs, so the API can
+pass records on without decoding them (``with_id`` puts the id in front).
+Every store bounds itself to ``max_requests`` records, dropping the oldest,
+and raises ``StoreUnavailable`` when it cannot answer in time; the recorder
+then drops the record, never the request (``recording``).
+"""
+
+
+class StoreUnavailable(Exception):
+    """The store is down, or did not answer within its timeout."""
+
+
+class Store:
+    """The interface; ``memory``, ``sqlite`` and ``redis`` implement it."""
+
+    kind = ""
+
+    def prepare(self):
+        """Once, at start-up, in the process that builds the app (before any
+        fork): create what the store needs, so the workers find it ready."""
+
+    def add(self, method, path, text):
+        """Keep a record (``text``: its JSON without the id); returns its id."""
+        raise NotImplementedError
+
+    def page(self, after=0, before=None, limit=50, method=None, path=None):
+        """Up to ``limit`` records, newest first, with ``after < id < before``,
+        the method ``method`` and a path starting with ``path`` (when given)."""
+        raise NotImplementedError
+
+    def newer(self, after, limit):
+        """Up to ``limit`` records with ids above ``after``, oldest first (the feed)."""
+        raise NotImplementedError
+
+    def get(self, record_id):
+        """One record's JSON text, or None."""
+        raise NotImplementedError
+
+    def last_id(self):
+        """The id most recently given out (0 before the first): the marker
+        after which everything is new."""
+        raise NotImplementedError
+
+    def clear(self):
+        """Forget every record (ids go on increasing)."""
+        raise NotImplementedError
+
+    def close(self):
+        """Let go of connections (this process's)."""
+
+
+def matches(record_method, record_path, method, path):
+    """Whether a record passes the API's filters (None: no filter)."""
+    return (method is None or record_method == method) and (
+        path is None or record_path.startswith(path)
+    )
+
+
+def with_id(record_id, text):
+    """A stored record's JSON text with its id as the first key."""
+    return '{"id":%d,%s' % (record_id, text[1:]) if len(text) > 2 else '{"id":%d}' % record_id
