@@ -29,9 +29,12 @@ from .ini import settings_text
 from .process import ServerProcess, StartError, free_port, server_environment, wsgi_echo_argv
 
 HOST = "127.0.0.1"
-# What Server() serves with no settings: the httpbin API alone, at /.
+# What Server() serves with no settings: the httpbin API alone, at /, and
+# nothing httpbin does not answer: no instance header, no health path.
 PURE_HTTPBIN = settings_text(
-    server={"workers": 1, "threads": 8}, log={"access_log": "-"}, routes={"/": "httpbin"}
+    server={"workers": 1, "threads": 8, "instance_header": "", "health_path": ""},
+    log={"access_log": "-"},
+    routes={"/": "httpbin"},
 )
 PORT_ATTEMPTS = 3  # a free port can be taken by another process before we bind it
 
