@@ -10,6 +10,8 @@ and the table disagree.
 import os
 import sys
 
+from wsgi_echo.settings_doc import between_markers, rewrite
+
 from .differences import DOCUMENTED
 
 BEGIN = "<!-- differences: written by `python -m tests.differential.doc` -->"
@@ -38,17 +40,11 @@ def render():
 
 def page_with_list(page):
     """``page`` with the text between the markers replaced."""
-    start = page.index(BEGIN)
-    end = page.index(END) + len(END) + 1
-    return page[:start] + render() + page[end:]
+    return between_markers(page, BEGIN, END, render())
 
 
 def write(project):
-    path = os.path.join(project, PAGE)
-    with open(path, encoding="utf-8") as handle:
-        page = handle.read()
-    with open(path, "w", encoding="utf-8") as handle:
-        handle.write(page_with_list(page))
+    rewrite(os.path.join(project, PAGE), page_with_list)
 
 
 if __name__ == "__main__":

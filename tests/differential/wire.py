@@ -8,8 +8,10 @@ server's business, the bytes in them the app's).  ``http.client`` would fold
 repeated headers and lose the reason phrase's case, so this reads the socket.
 """
 
-import socket
+from collections import namedtuple
 from urllib.parse import urlsplit
+
+from wsgi_echo.testing.clients import Connection
 
 HOST = "example.test"  # the Host every request names, whichever server gets it
 REDIRECTS = (301, 302, 303, 307, 308)
@@ -59,44 +61,11 @@ def message(method, target, headers=(), body=b"", version="HTTP/1.1", host=HOST,
     return b"\r\n".join(lines) + b"\r\n\r\n" + body
 
 
-class _Reader:
-    def __init__(self, sock):
-        self.sock, self.buffer, self.eof = sock, b"", False
-
-    def fill(self):
-        chunk = self.sock.recv(65536)
-        if not chunk:
-            self.eof = True
-            raise EOFError("the server closed the connection")
-        self.buffer += chunk
-
-    def line(self):
-        while b"\r\n" not in self.buffer:
-            self.fill()
-        line, self.buffer = self.buffer.split(b"\r\n", 1)
-        return line
-
-    def take(self, size):
-        while len(self.buffer) < size:
-            self.fill()
-        data, self.buffer = self.buffer[:size], self.buffer[size:]
-        return data
-
-    def rest(self):
-        try:
-            while True:
-                self.fill()
-        except EOFError:
-            pass
-        data, self.buffer = self.buffer, b""
-        return data
-
-
 def _head(reader):
-    status_line = reader.line().decode("latin-1")
+    status_line = reader._line().decode("latin-1")
     headers = []
     while True:
-        line = reader.line()
+        line = reader._line()
         if not line:
             return status_line, headers
         name, _, value = line.decode("latin-1").partition(":")
@@ -106,13 +75,13 @@ def _head(reader):
 def _chunked(reader):
     body = []
     while True:
-        size = int(reader.line().split(b";")[0].strip(), 16)
+        size = int(reader._line().split(b";")[0].strip(), 16)
         if size == 0:
-            while reader.line():  # trailer fields, up to the blank line
+            while reader._line():  # trailer fields, up to the blank line
                 pass
             return b"".join(body)
-        body.append(reader.take(size))
-        reader.take(2)
+        body.append(reader._take(size))
+        reader._take(2)
 
 
 def read_answer(reader, method):
@@ -122,7 +91,7 @@ def read_answer(reader, method):
     while 100 <= status < 200 and status != 101:
         try:  # an interim answer, unless the server closes after it (a final 1xx)
             next_head = _head(reader)
-        except EOFError:
+        except ConnectionError:  # closed by the server
             break
         interim.append(status_line)
         status_line, headers = next_head
@@ -134,18 +103,23 @@ def read_answer(reader, method):
     if "chunked" in names.get("transfer-encoding", "").lower():
         answer.body, answer.framing = _chunked(reader), "chunked"
     elif "content-length" in names:
-        answer.body, answer.framing = reader.take(int(names["content-length"])), "length"
+        answer.body, answer.framing = reader._take(int(names["content-length"])), "length"
     else:
-        answer.body, answer.framing = reader.rest(), "close"
+        answer.body, answer.framing = reader.read_all(), "close"
     return answer
 
 
+Address = namedtuple("Address", "host port")
+
+
 def send(address, data, timeout=20):
-    """``data`` sent on a fresh connection to ``address`` (host, port); the answer."""
+    """``data`` sent on a fresh connection to ``address`` (host, port); the
+    answer, read with the test client's ``Connection`` (its ``_line`` and
+    ``_take`` read the socket; the head is read here, names kept as sent)."""
     method = data.split(b" ", 1)[0].decode("latin-1")
-    with socket.create_connection(address, timeout=timeout) as sock:
-        sock.sendall(data)
-        return read_answer(_Reader(sock), method)
+    with Connection(Address(*address), timeout) as reader:
+        reader.send(data)
+        return read_answer(reader, method)
 
 
 def next_hop(answer, target, method):
