@@ -18,11 +18,18 @@ COMPAT_DIR := build/compat
 REQUESTS_TREE := $(COMPAT_DIR)/requests-$(REQUESTS_VERSION)
 # The tests that need the internet (a connect() to 10.255.255.1 must time
 # out); they fail the same way with pytest-httpbin on a closed network.
+# make differential: our httpbin mount against the real httpbin 0.10.x
+# (tests/differential/), which pins old dependencies, so it gets a venv of
+# its own too; Flask and Werkzeug are held to the minor versions whose status
+# lines and pages the harness was written against.
+HTTPBIN_VENV := .venv-httpbin
+HTTPBIN_REQUIREMENTS := "httpbin>=0.10,<0.11" "flask>=3.1,<3.2" "werkzeug>=3.1,<3.2" \
+	"gunicorn>=27.0.1,<27.1"
 COMPAT_DESELECT := \
 	--deselect tests/test_requests.py::TestTimeout::test_connect_timeout \
 	--deselect tests/test_requests.py::TestTimeout::test_total_timeout_connect
 
-.PHONY: run test lint bench probes compat dist-check clean
+.PHONY: run test lint bench probes compat differential dist-check clean
 
 # make run PORT=8090 serves on another port (any wsgi-echo flag: ARGS="--root site").
 PORT ?=
@@ -78,13 +85,23 @@ dist-check: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -p no:cacheprovider -c tests/installed/pytest.ini \
 		--rootdir tests/installed tests/installed $(PYTEST_ARGS)
 
-compat: $(COMPAT_VENV)/.installed
+# The differential harness first, then requests' suite under both servers.
+compat: differential $(COMPAT_VENV)/.installed
 	@for server in gunicorn waitress; do \
 		echo "== requests $(REQUESTS_VERSION) tests, wsgi-echo plugin, $$server =="; \
 		( cd $(REQUESTS_TREE) && ../../../$(COMPAT_VENV)/bin/python -m pytest tests -q \
 			-p no:cacheprovider --wsgi-echo-server $$server $(COMPAT_DESELECT) \
 			$(COMPAT_ARGS) ) || exit 1; \
 	done
+
+differential: $(VENV)/.installed-test $(HTTPBIN_VENV)/.installed
+	HTTPBIN_VENV=$(HTTPBIN_VENV) $(BIN)/python -m pytest -c tests/differential/pytest.ini \
+		--rootdir tests/differential tests/differential $(DIFFERENTIAL_ARGS)
+
+$(HTTPBIN_VENV)/.installed: Makefile
+	test -x $(HTTPBIN_VENV)/bin/python || $(PYTHON) -m venv $(HTTPBIN_VENV)
+	$(HTTPBIN_VENV)/bin/python -m pip --disable-pip-version-check -q install $(HTTPBIN_REQUIREMENTS)
+	touch $@
 
 $(REQUESTS_TREE)/setup.py:
 	mkdir -p $(COMPAT_DIR)
@@ -101,4 +118,4 @@ $(COMPAT_VENV)/.installed: $(REQUESTS_TREE)/setup.py setup.cfg pyproject.toml
 	touch $@
 
 clean:
-	rm -rf $(VENV) $(BENCH_VENV) $(COMPAT_VENV) build *.egg-info
+	rm -rf $(VENV) $(BENCH_VENV) $(COMPAT_VENV) $(HTTPBIN_VENV) build *.egg-info

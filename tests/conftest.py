@@ -35,8 +35,9 @@ pytest_plugins = ["pytester", "httpbin_app", "nginx_stack", "static_site", "tls_
 # Helper modules that assert, rewritten as test modules are (pytest_plugins
 # modules already are): a failure there shows its values.
 pytest.register_assert_rewrite("echo_reference")
-# tests/installed is `make dist-check`: it builds and installs the wheel.
-collect_ignore = ["installed"]
+# tests/installed is `make dist-check`: it builds and installs the wheel;
+# tests/differential is `make differential`: it needs the real httpbin.
+collect_ignore = ["installed", "differential"]
 
 PROJECT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 HTDOCS = os.path.join(PROJECT, "htdocs")

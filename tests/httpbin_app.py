@@ -84,3 +84,23 @@ def error_of(response, status, parameter=None):
         assert response.json["parameter"] == parameter
     assert response.headers["Access-Control-Allow-Origin"] == "*"
     return response.json
+
+
+# Werkzeug's pages, as httpbin 0.10.4 (Flask 3.1, werkzeug 3.1) sends them.
+NOT_FOUND_PAGE = (
+    b"<!doctype html>\n<html lang=en>\n<title>404 Not Found</title>\n<h1>Not Found</h1>\n"
+    b"<p>The requested URL was not found on the server. If you entered the URL manually "
+    b"please check your spelling and try again.</p>\n"
+)
+METHOD_NOT_ALLOWED_PAGE = (
+    b"<!doctype html>\n<html lang=en>\n<title>405 Method Not Allowed</title>\n"
+    b"<h1>Method Not Allowed</h1>\n<p>The method is not allowed for the requested URL.</p>\n"
+)
+
+
+def no_route(response):
+    """httpbin's answer to a path that is no route: Werkzeug's 404 page."""
+    assert response.status == "404 NOT FOUND"
+    assert response.headers["Content-Type"] == "text/html; charset=utf-8"
+    assert response.body == NOT_FOUND_PAGE
+    assert response.headers["Access-Control-Allow-Origin"] == "*"

@@ -8,7 +8,7 @@ parameter that is not ASCII or a redirect host that cannot be read.
 import json
 
 import pytest
-from httpbin_app import CLIENT, M, error_of, get, make
+from httpbin_app import CLIENT, METHOD_NOT_ALLOWED_PAGE, M, error_of, get, make, no_route
 
 from wsgi_echo.apps.httpbin import json_bytes
 
@@ -73,10 +73,11 @@ def test_head_of_a_stream_sends_no_body(hb):
         "/cookies/set/a",
         "/anythingelse",
         "/links/1/2/3",
+        "/anything/",
     ],
 )
-def test_paths_that_are_no_route_are_404(hb, path):
-    error_of(get(hb, path, status=404), 404)
+def test_paths_that_are_no_route_are_werkzeugs_404_page_as_in_httpbin(hb, path):
+    no_route(get(hb, path, status=404))
 
 
 @pytest.mark.parametrize(
@@ -88,9 +89,18 @@ def test_paths_that_are_no_route_are_404(hb, path):
         ("PUT", "/bytes/1", "GET, HEAD, OPTIONS"),
     ],
 )
-def test_a_method_a_route_does_not_take_is_405(hb, method, path, allow):
+def test_a_method_a_route_does_not_take_is_werkzeugs_405_page_as_in_httpbin(
+    hb, method, path, allow
+):
     response = hb.request(M + path, method=method, status=405)
-    error_of(response, 405)
+    assert response.status == "405 METHOD NOT ALLOWED"
+    assert response.body == METHOD_NOT_ALLOWED_PAGE
+    # Werkzeug's order: the type, Allow, then the length; CORS after them
+    assert [name for name, _ in response.headerlist[:3]] == [
+        "Content-Type",
+        "Allow",
+        "Content-Length",
+    ]
     assert response.headers["Allow"] == allow
 
 

@@ -19,6 +19,7 @@ from httpbin_wire_table import TABLE
 
 from conftest import ACCESS_LINE, access_lines, settings_text
 from wsgi_echo.testing.clients import Connection, at_once, message, raw, request
+from wsgi_echo.testing.server import Server
 
 pytestmark = pytest.mark.server
 
@@ -196,3 +197,43 @@ def test_dump_request_shows_the_request_as_sent(server):
         b"POST /dump/request?a=%20b HTTP/1.1\r\nHost: test\r\nConnection: close\r\n"
         b"Content-Length: 2\r\nX-Test: 1\r\n\r\nhi"
     )
+
+
+def test_status_lines_are_httpbins_werkzeug_ones_on_the_wire(server):
+    for path, line in (
+        ("/status/418", b"HTTP/1.1 418 I'M A TEAPOT\r\n"),
+        ("/status/203", b"HTTP/1.1 203 NON AUTHORITATIVE INFORMATION\r\n"),
+        ("/status/599", b"HTTP/1.1 599 UNKNOWN\r\n"),
+        ("/nope", b"HTTP/1.1 404 NOT FOUND\r\n"),
+    ):
+        assert raw(server, message("GET", path)).startswith(line), path
+
+
+def test_a_407_is_answered_under_both_servers_without_a_hop_by_hop_challenge(server):
+    # waitress answers 500 to an app that sends Proxy-Authenticate (PEP 3333)
+    status, headers, _ = request(server, "GET", "/status/407")
+    assert status == 407 and "Proxy-Authenticate" not in headers
+
+
+def test_repeated_request_header_lines_reach_httpbin_joined_as_gunicorn_joins_them(server):
+    reply = raw(server, message("GET", "/headers", [b"X-Rep: 1", b"X-Rep: 2, 3"]))
+    assert json.loads(reply.split(b"\r\n\r\n", 1)[1])["headers"]["X-Rep"] == "1,2, 3"
+
+
+def test_the_pure_httpbin_fixture_sends_only_what_httpbin_sends(kind):
+    with Server(server=kind) as pure:  # PURE_HTTPBIN: the pytest fixtures' settings
+        status, headers, _ = request(pure, "GET", "/get")
+        assert status == 200 and "X-Served-By" not in headers
+        assert request(pure, "GET", "/healthz")[0] == 404
+
+
+def test_a_chunked_request_shows_the_transfer_encoding_it_was_sent_with(servers):
+    # gunicorn hands the app the chunked stream; waitress decodes it first and
+    # passes on only its length (documented in docs/httpbin.md)
+    chunked = message(
+        "POST", "/post", [b"Transfer-Encoding: chunked"], body=b"3\r\nabc\r\n0\r\n\r\n"
+    )
+    answer = json.loads(raw(servers["gunicorn"], chunked).split(b"\r\n\r\n", 1)[1])
+    assert answer["data"] == "abc"
+    assert answer["headers"]["Transfer-Encoding"] == "chunked"
+    assert "Content-Length" not in answer["headers"]

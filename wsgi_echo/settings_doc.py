@@ -66,21 +66,31 @@ def render_table():
 TABLE_PAGE = os.path.join("docs", "settings.md")
 
 
+def between_markers(page, begin, end, text):
+    """``page`` with the lines from marker ``begin`` to marker ``end`` replaced
+    by ``text`` (which holds both): a generated part of a hand-written page."""
+    start = page.index(begin)
+    stop = page.index(end) + len(end) + 1
+    return page[:start] + text + page[stop:]
+
+
 def page_with_table(page):
     """``page`` with the text between the table markers replaced."""
-    start = page.index(BEGIN_TABLE)
-    end = page.index(END_TABLE) + len(END_TABLE) + 1
-    return page[:start] + render_table() + page[end:]
+    return between_markers(page, BEGIN_TABLE, END_TABLE, render_table())
+
+
+def rewrite(path, transform):
+    """The file at ``path`` rewritten as ``transform`` of its text."""
+    with open(path, encoding="utf-8") as handle:
+        text = handle.read()
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write(transform(text))
 
 
 def write(project):
     with open(os.path.join(project, "settings.ini"), "w", encoding="utf-8") as handle:
         handle.write(render_ini())
-    page_path = os.path.join(project, TABLE_PAGE)
-    with open(page_path, encoding="utf-8") as handle:
-        page = handle.read()
-    with open(page_path, "w", encoding="utf-8") as handle:
-        handle.write(page_with_table(page))
+    rewrite(os.path.join(project, TABLE_PAGE), page_with_table)
 
 
 if __name__ == "__main__":

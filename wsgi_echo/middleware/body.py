@@ -163,6 +163,12 @@ class BodyStream:
         return past_deadline(self.started, self.timeout)
 
 
+# The request's own Transfer-Encoding, kept when a chunked body is buffered
+# (and CONTENT_LENGTH set to its length): httpbin's /headers shows what the
+# client sent.
+SENT_TRANSFER_ENCODING = "wsgi_echo.sent_transfer_encoding"
+
+
 class RequestBody:
     def __init__(self, app, max_bytes, timeout, streamed=None):
         """``streamed(environ)``: the body limit of the route a request goes
@@ -196,5 +202,7 @@ class RequestBody:
         environ["wsgi.input"] = io.BytesIO(body)
         environ[BUFFERED_BODY] = body
         environ["CONTENT_LENGTH"] = str(len(body))
-        environ.pop("HTTP_TRANSFER_ENCODING", None)
+        coding = environ.pop("HTTP_TRANSFER_ENCODING", None)
+        if coding is not None:
+            environ[SENT_TRANSFER_ENCODING] = coding
         return self.app(environ, start_response)

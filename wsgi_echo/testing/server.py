@@ -34,10 +34,11 @@ from .ini import settings_text
 from .process import ServerProcess, StartError, free_port, server_environment, wsgi_echo_argv
 
 HOST = "127.0.0.1"
-# What Server() serves with no settings: the httpbin API at /, and the record
+# What Server() serves with no settings: the httpbin API at /, with nothing
+# httpbin does not answer (no instance header, no health path), and the record
 # of the requests it answered at /_requests.
 PURE_HTTPBIN = settings_text(
-    server={"workers": 1, "threads": 8},
+    server={"workers": 1, "threads": 8, "instance_header": "", "health_path": ""},
     log={"access_log": "-"},
     record={"enabled": True},
     routes={"/": "httpbin", "/_requests": "requests"},

@@ -4,7 +4,7 @@ Dispatch is one dict lookup for the fixed paths (``/get``, ``/post``, ...)
 and, failing that, one more for the patterned ones, keyed by the first
 path segment and the number of segments after it (``("status", 1)`` for
 ``/status/<codes>``); ``/anything/...`` takes any number.  An empty segment
-matches nothing, as in httpbin's Flask routes, so ``/status/`` is a 404.
+matches nothing, as in httpbin's Flask routes (``/status/`` is a 404).
 
 What httpbin adds to every answer, this adds too:
 
@@ -17,8 +17,9 @@ What httpbin adds to every answer, this adds too:
   ``-Allow-Headers`` (the Fetch standard's CORS protocol).
 * HEAD is GET without the body, with GET's ``Content-Length``; a streaming
   route's generator is closed unstarted (RFC 9110 section 9.3.2).
-* A method a route does not take is 405 with ``Allow``; a path that is no
-  route is 404; a bad parameter is 400; all as JSON errors.
+* A method a route does not take is 405 with ``Allow``, a path that is no
+  route 404 (Werkzeug's pages); a bad parameter is a 400 JSON error.
+  Werkzeug's status lines (``status_lines``), Flask's header order (``_send``).
 """
 
 import re
@@ -44,7 +45,8 @@ from . import (
     upload,
 )
 from .params import ParameterError
-from .results import HTML, mount
+from .results import HTML, LENGTH_AFTER_CORS, mount
+from .status_lines import METHOD_NOT_ALLOWED_PAGE, NOT_FOUND_PAGE, STATUS_LINES
 
 ANY = None  # a route that takes every method
 GET = frozenset(("GET",))
@@ -55,7 +57,7 @@ ANY_ORIGIN_WITHOUT_CREDENTIALS = (("Access-Control-Allow-Origin", "*"),)
 # An Origin or Access-Control-Request-Headers value that may be reflected in
 # a response header: visible ASCII and spaces, nothing a header cannot hold.
 _TOKEN_LIST_VALUE = re.compile(r"[\x20-\x7e]*\Z")
-STATUS_LINES, BODYLESS = errors.STATUS_LINES, errors.BODYLESS
+BODYLESS = errors.BODYLESS
 
 # (path pattern, methods, route): the documentation of the API, in httpbin's
 # order.  A pattern's "<...>" segments are its parameters.
@@ -191,12 +193,12 @@ class HttpbinApp:
 
     def match(self, path):
         """(route, parameters) for a path, or (None, ()) when no route has it."""
-        route = self.exact.get(path)
-        if route is not None:
-            return route, ()
+        if path in self.exact:
+            return self.exact[path], ()
         segments = path[1:].split("/")
         if segments[0] == "anything":
-            return self.anything, ()
+            # httpbin's "/anything/<path:anything>" needs a path: "/anything/" is none
+            return (self.anything, ()) if segments[1:] != [""] else (None, ())
         count = len(segments)
         # The fixed segments lead every pattern: one for most routes, two for
         # /cookies/set/<name>/<value> and /base64/encode/<value>.
@@ -223,37 +225,33 @@ class HttpbinApp:
         else:
             cors = ANY_ORIGIN
         if route is None:
-            return errors.json_error(
-                environ, start_response, 404, "no httpbin route has this path", headers=cors
+            return _send(
+                start_response, method, 404, [("Content-Type", HTML)], NOT_FOUND_PAGE, cors
             )
         if method == "OPTIONS":
             return self.preflight(environ, start_response, route, cors)
         if not route.takes(method):
-            return errors.json_error(
-                environ,
-                start_response,
-                405,
-                "this route takes %s" % route.allow,
-                headers=[("Allow", route.allow), *cors],
+            headers = [("Content-Type", HTML), ("Allow", route.allow)]
+            return _send(
+                start_response, method, 405, headers, METHOD_NOT_ALLOWED_PAGE, cors, after=2
             )
         try:
             code, headers, body = route.handler(environ, params, self.config)
         except ParameterError as exc:
-            return errors.json_error(
-                environ, start_response, exc.status, exc.detail, headers=cors, parameter=exc.name
-            )
-        headers.extend(cors)
+            body = errors.json_error_body(exc.status, exc.detail, parameter=exc.name)
+            headers = [("Content-Type", "application/json")]
+            return _send(start_response, method, exc.status, headers, body, cors)
         if code in BODYLESS:
             _close(body)
             headers = [
                 pair for pair in headers if pair[0] not in ("Content-Type", "Content-Length")
             ]
+            headers.extend(cors)
             start_response(STATUS_LINES[code], headers)
             return []
         if body.__class__ is bytes:
-            headers.append(("Content-Length", str(len(body))))
-            start_response(STATUS_LINES[code], headers)
-            return [] if method == "HEAD" else [body]
+            return _send(start_response, method, code, headers, body, cors)
+        headers.extend(cors)
         start_response(STATUS_LINES[code], headers)
         if method == "HEAD":
             _close(body)
@@ -276,6 +274,23 @@ class HttpbinApp:
         headers.append(("Content-Length", "0"))
         start_response(STATUS_LINES[200], headers)
         return []
+
+
+def _send(start_response, method, code, headers, body, cors, after=1):
+    """A bytes body answered in httpbin's header order (``results.
+    LENGTH_AFTER_CORS``): its ``Content-Length`` after the route's first
+    ``after`` headers (``Content-Type``; a 405's ``Allow`` too, as Werkzeug
+    writes it), where the route put it, or after CORS."""
+    length = ("Content-Length", str(len(body)))
+    if headers and headers[-1] is LENGTH_AFTER_CORS:
+        headers[-1:] = [*cors, length]
+    elif any(name == "Content-Length" for name, _ in headers):
+        headers.extend(cors)
+    else:
+        headers[after:after] = [length]
+        headers.extend(cors)
+    start_response(STATUS_LINES[code], headers)
+    return [] if method == "HEAD" else [body]
 
 
 def _close(body):

@@ -74,14 +74,14 @@ def _basic_ok(environ, params):
 
 def basic_auth(environ, params, config):
     if not _basic_ok(environ, params):
-        return 401, [("WWW-Authenticate", BASIC_CHALLENGE)], b""
+        return 401, [("WWW-Authenticate", BASIC_CHALLENGE), results.LENGTH_AFTER_CORS], b""
     return _authenticated(user=decoded(params[0]))
 
 
 def hidden_basic_auth(environ, params, config):
     """As /basic-auth, but a failure is a plain 404 with no challenge."""
     if not _basic_ok(environ, params):
-        return results.empty(404)
+        return results.empty(404, [results.LENGTH_AFTER_CORS])
     return _authenticated(user=decoded(params[0]))
 
 

@@ -61,5 +61,5 @@ def etag(environ, params, config):
     else:
         match = entity_tags(environ.get("HTTP_IF_MATCH"))
         if match and tag not in match and "*" not in match:
-            return results.empty(412)
+            return results.empty(412, [results.LENGTH_AFTER_CORS])
     return results.json_reply(basics(environ), headers=[("ETag", tag)])

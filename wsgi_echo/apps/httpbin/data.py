@@ -111,6 +111,9 @@ def byte_range(header, size):
     return int(first), int(last) if last else size - 1
 
 
+PLAIN_TEXT = ("Content-Type", "text/plain; charset=utf-8")
+
+
 def range_request(environ, params, config):
     """``n`` bytes of ``abcd...z`` repeated, honouring one ``Range``: 206 for
     a part, 416 (with ``Content-Range: bytes */n``) for one outside, 200 with
@@ -133,20 +136,20 @@ def range_request(environ, params, config):
     wanted = byte_range(environ.get("HTTP_RANGE"), size) or (0, size - 1)
     first, last = wanted
     if first > last or not 0 <= first < size or not 0 <= last < size:
-        # werkzeug's own Response, as httpbin builds this one: text/plain.
-        return results.data(
-            b"", "text/plain; charset=utf-8", 416, [*tag, ("Content-Range", "bytes */%d" % size)]
-        )
+        # werkzeug's own Response, as httpbin builds this one: text/plain,
+        # its headers in httpbin's order.
+        unsatisfiable = ("Content-Range", "bytes */%d" % size)
+        return 416, [*tag, unsatisfiable, ("Content-Length", "0"), PLAIN_TEXT], b""
     length = last + 1 - first
     headers = [
         ("Content-Type", results.BINARY),
         *tag,
+        ("Content-Length", str(length)),  # where httpbin writes it
         ("Content-Range", "bytes %d-%d/%d" % (first, last, size)),
     ]
     status = 200 if length == size else 206
     if not spread:
         return status, headers, content(slice(first, last + 1))
-    headers.append(("Content-Length", str(length)))
     return status, headers, _spread(content, first, last + 1, chunk, spread / size)
 
 

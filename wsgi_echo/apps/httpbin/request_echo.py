@@ -31,7 +31,7 @@ import re
 import uuid
 from urllib.parse import quote, unquote
 
-from ...middleware.body import read_body
+from ...middleware.body import SENT_TRANSFER_ENCODING, read_body
 from ...request.forms import MULTIPART, URLENCODED, boundary_of, count_parts, media_type
 from ...request.header_names import titled
 from ...request.json_body import parse_json
@@ -81,6 +81,10 @@ def headers_of(environ, show_env=False):
             if not value and (key == "CONTENT_TYPE" or key == "CONTENT_LENGTH"):
                 continue  # werkzeug leaves out an empty Content-Type / -Length
             headers[name] = value
+    coding = environ.get(SENT_TRANSFER_ENCODING)
+    if coding is not None:  # a chunked body, buffered: the headers as sent
+        headers.pop("Content-Length", None)
+        headers["Transfer-Encoding"] = coding
     return headers
 
 

@@ -8,8 +8,6 @@ responses (``text/html; charset=utf-8`` with an empty body, as Flask's
 ``make_response("")`` gives), and redirects with a small HTML body.
 """
 
-from html import escape
-
 from ... import errors
 from ...wsgi_text import url_path
 from . import json_bytes
@@ -18,6 +16,14 @@ JSON = "application/json"
 HTML = "text/html; charset=utf-8"
 TEXT = "text/plain"
 BINARY = "application/octet-stream"
+
+
+# Where httpbin writes ``Content-Length``: after the first header (Flask sets
+# it when a body is given up front), unless the route's headers hold it (a
+# place of its own), or end with this marker, which the app replaces with
+# the CORS headers and then ``Content-Length`` (httpbin's ``status_code()``
+# sets the body after the headers).
+LENGTH_AFTER_CORS = ("Content-Length", None)
 
 
 def json_reply(document, status=200, headers=None):
@@ -47,17 +53,21 @@ def data(body, content_type, status=200, headers=None):
     return status, out, body
 
 
+# Werkzeug's redirect page, as Flask's ``redirect()`` writes it for httpbin.
 REDIRECT_PAGE = (
-    '<!doctype html>\n<html lang="en">\n<title>Redirect</title>\n'
-    '<p>This resource moved to <a href="%s">%s</a>.</p>\n</html>\n'
+    "<!doctype html>\n<html lang=en>\n<title>Redirecting...</title>\n<h1>Redirecting...</h1>\n"
+    "<p>You should be redirected automatically to the target URL: "
+    '<a href="%s">%s</a>. If not, click the link.\n'
 )
+# markupsafe's escape, which Werkzeug's page uses (html.escape writes ' as &#x27;)
+_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&#34;", "'": "&#39;"})
 
 
 def redirect(location, status=302, headers=None):
-    """A redirect with a short HTML page linking to it, as Flask's
+    """A redirect with Werkzeug's short HTML page linking to it, as Flask's
     ``redirect()`` answers (RFC 9110 section 15.4: the page is for clients
     that do not follow ``Location``)."""
-    shown = escape(location)
+    shown = location.translate(_ESCAPES)
     out = [("Content-Type", HTML), ("Location", location)]
     if headers:
         out.extend(headers)

@@ -2,9 +2,13 @@
 and ``/drip``.
 
 ``/status`` answers httpbin's special cases (``status_code()`` in its
-helpers): a ``Location`` for the redirects, the challenge headers of 401
-and 407, a body and ``X-More-Info`` for 402 and 418, the accepted image
-types for 406.  The bodies and the links are ours.
+helpers): a ``Location`` for the redirects, the challenge header of 401,
+a body and ``X-More-Info`` for 402 and 418, the accepted image types for
+406.  The bodies and the links are ours.  httpbin's 407 carries a
+``Proxy-Authenticate``, a hop-by-hop field (PEP 3333 forbids an app to
+send one): gunicorn drops it and waitress answers 500 instead, so none is
+sent, and the 407 is what httpbin's is on the wire under gunicorn.  As
+``status_code()`` builds its answers, ``Content-Length`` comes last.
 """
 
 import random
@@ -36,8 +40,8 @@ NOT_ACCEPTABLE = json_bytes.compact(
         "accept": IMAGE_TYPES,
     }
 ).encode("ascii")
-# The challenge header of 401 and 407 (RFC 9110 sections 11.6.1 and 11.7.1).
-CHALLENGES = {401: "WWW-Authenticate", 407: "Proxy-Authenticate"}
+# The challenge header of 401 (RFC 9110 section 11.6.1).
+CHALLENGES = {401: "WWW-Authenticate"}
 # A text body and the page X-More-Info links to, for 402 and 418.
 TEXT_PAGES = {
     402: (PAYMENT.encode("ascii"), "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.3"),
@@ -46,23 +50,25 @@ TEXT_PAGES = {
 
 
 def status_reply(code, environ):
-    """httpbin's answer for a bare status ``code``."""
+    """httpbin's answer for a bare status ``code``, its ``Content-Length``
+    last as ``status_code()`` writes it."""
+    last = results.LENGTH_AFTER_CORS
     if code in (301, 302, 303, 305, 307):
-        return code, [("Location", results.mount(environ) + "/redirect/1")], b""
+        return code, [("Location", results.mount(environ) + "/redirect/1"), last], b""
     if code in CHALLENGES:
-        return code, [(CHALLENGES[code], 'Basic realm="Fake Realm"')], b""
+        return code, [(CHALLENGES[code], 'Basic realm="Fake Realm"'), last], b""
     if code in TEXT_PAGES:
         body, more_info = TEXT_PAGES[code]
         return (
             code,
-            [("Content-Type", "text/plain; charset=utf-8"), ("X-More-Info", more_info)],
+            [("Content-Type", "text/plain; charset=utf-8"), ("X-More-Info", more_info), last],
             body,
         )
     if code == 406:
-        return code, [("Content-Type", results.JSON)], NOT_ACCEPTABLE
-    if code in BODYLESS:
-        return code, [], b""
-    return results.empty(code)
+        return code, [("Content-Type", results.JSON), last], NOT_ACCEPTABLE
+    if code in BODYLESS or code == 407:
+        return code, [last], b""
+    return results.empty(code, [last])
 
 
 def status_code(text):

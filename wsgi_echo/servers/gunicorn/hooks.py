@@ -1,7 +1,6 @@
 """gunicorn's ``pre_request`` and ``post_request`` hooks: what gunicorn does
 differently from waitress, evened out per request.
 
-* repeated header lines are joined with "," where waitress uses ", ";
 * a request target starting with "//" keeps both slashes in PATH_INFO;
 * a request body is read in the app's thread with no deadline over the
   whole read, so ``body_timeout`` is enforced here (``BodyDeadline``);
@@ -22,27 +21,6 @@ import threading
 
 from ...protocol import INCOMPLETE_RESPONSE
 from ..deadlines import Deadlines
-
-
-def join_repeated_headers(req, names):
-    """Repeated header lines joined with ", ", as waitress joins them.
-
-    The echo promises one spelling under both servers, and after gunicorn
-    has joined them with "," the app can no longer tell two lines from one
-    value with a comma in it.  ``names``: the request's header names.
-    """
-    headers = req.headers
-    if len(set(names)) == len(names):
-        return
-    joined, position = [], {}
-    for name, value in headers:
-        if name in position:
-            index = position[name]
-            joined[index] = (name, joined[index][1] + ", " + value)
-        else:
-            position[name] = len(joined)
-            joined.append((name, value))
-    req.headers = joined
 
 
 def collapse_leading_slashes(req):
@@ -112,7 +90,7 @@ def remember_version_header(req, names):
         request_seen.version_header = None
         return
     values = [value for name, value in req.headers if name == "VERSION"]
-    request_seen.version_header = ", ".join(values)
+    request_seen.version_header = ",".join(values)  # joined as gunicorn joins the others
 
 
 class Hooks:
@@ -123,7 +101,6 @@ class Hooks:
 
     def pre_request(self, worker, req):
         names = [name for name, _ in req.headers]
-        join_repeated_headers(req, names)
         collapse_leading_slashes(req)
         remember_version_header(req, names)
         req.wsgi_echo_deadline = self.body_deadline.arm(req, names)

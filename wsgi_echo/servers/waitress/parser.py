@@ -1,6 +1,9 @@
 """waitress's request parser, made to refuse what gunicorn refuses.
 
-``Parser.parse_header`` refuses, with gunicorn's status: a request line over
+``Parser.parse_header`` joins repeated header lines with "," as gunicorn
+does (waitress joins them with ", "), so an app sees the same value under
+both servers, and httpbin's value (it runs under gunicorn), and refuses,
+with gunicorn's status: a request line over
 ``limit_request_line`` (414), too many or too long header fields (431,
 counted as gunicorn counts them), a second Host line or obsolete line
 folding (400), and request framing that RFC 9112 section 6.1 says must not
@@ -84,8 +87,9 @@ def framing_refusal(version, headers):
 
 
 def header_values(lines, wanted):
-    """``{NAME: "joined, values"}`` for the header names in ``wanted``
-    (waitress's keys: upper case, "_" for "-"), read from raw header lines."""
+    """``{NAME: "joined,values"}`` for the header names in ``wanted``
+    (waitress's keys: upper case, "_" for "-"), read from raw header lines,
+    repeated lines joined with ",", as gunicorn joins them."""
     found = {}
     for line in lines:
         name, colon, value = line.partition(b":")
@@ -94,7 +98,7 @@ def header_values(lines, wanted):
         key = name.strip().decode("latin-1").upper().replace("-", "_")
         if key in wanted:
             value = value.strip(b" \t").decode("latin-1")
-            found[key] = found[key] + ", " + value if key in found else value
+            found[key] = found[key] + "," + value if key in found else value
     return found
 
 
@@ -140,6 +144,8 @@ class Parser(HTTPRequestParser):
             if refusal is not None:
                 self.refuse(*refusal)
         super().parse_header(header_plus)
+        if len(lines) > len(self.headers):  # a name came twice (or was dropped)
+            self.headers.update(header_values(lines, self.headers.keys()))
         if self.body_rcv is not None:
             self.deadline = time.monotonic() + self.body_timeout
             if self.body_limit is not None:
