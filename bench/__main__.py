@@ -7,6 +7,7 @@ machine's speed cancels out.  Results go to bench/results/ as markdown and
 a PNG chart.
 """
 
+import functools
 import os
 import shutil
 import struct
@@ -18,7 +19,7 @@ import zlib
 
 from wsgi_echo.testing.ini import write_settings as write_settings_file
 
-from . import groups, load, report, servers
+from . import groups, held, load, report, servers
 from .proc import rss_kb
 from .rounds import (
     ECHO_HEADERS,
@@ -152,8 +153,10 @@ def speed(workdir, docroot, settings_path):
     nginx joins the gunicorn group, so the 10 MB comparison is interleaved too."""
     results = []
     env = {"BENCH_DOCROOT": docroot}
-    for kind in ("gunicorn", "waitress"):
-        start = getattr(servers, kind)
+    for kind in ("gunicorn", "gunicorn-gevent", "waitress"):
+        start = getattr(servers, kind.split("-")[0])
+        if kind == "gunicorn-gevent":
+            start = functools.partial(servers.gunicorn, worker="gevent")
         plan = [
             (
                 "bare",
@@ -178,6 +181,10 @@ def speed(workdir, docroot, settings_path):
         ]
         if kind == "gunicorn":
             plan.append(("nginx", lambda: servers.nginx("nginx", docroot, workdir), STATIC_CASES))
+        if kind == "gunicorn-gevent":
+            # The worker against its own bare app and gthread's figures; the
+            # peers' rows are gthread's and waitress's.
+            plan = plan[:2]
         chosen = [
             (target, starter, cases)
             for target, starter, cases in plan
@@ -252,6 +259,7 @@ def main():
         results = speed(workdir, docroot, settings_path)
         results += groups.https(workdir, settings_path)
         results += groups.behind_nginx(workdir, settings_path)
+        held_result = held.held(workdir, docroot) if held.kinds() else None
         memory_result = None
         if selected("memory"):
             print(
@@ -260,7 +268,9 @@ def main():
             memory_result = memory(workdir, settings_path)
     elapsed = time.monotonic() - started
     stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
-    markdown = report.markdown(results, memory_result, report.versions(), stamp, elapsed)
+    markdown = report.markdown(
+        results, memory_result, report.versions(), stamp, elapsed, held_result
+    )
     base = os.path.join(RESULTS, "bench-" + time.strftime("%Y%m%d-%H%M%S", time.gmtime()))
     with open(base + ".md", "w") as handle:
         handle.write(markdown)

@@ -6,6 +6,8 @@ import platform
 import subprocess
 from importlib import metadata
 
+from . import held_report
+
 TARGETS = [
     # (server, target, case, minimum ratio to bare under the same server)
     ("gunicorn", "wsgi-echo", "echo GET", 0.80),
@@ -26,10 +28,12 @@ HTTPBIN_TARGETS = [
     ("waitress", "httpbin GET", 2.5),
     ("waitress", "httpbin POST", 2.5),
 ]
+GUNICORN_WORKERS = ("gunicorn", "gunicorn-gevent")  # the runners of gunicorn's two workers
 PACKAGES = (
     "wsgi-echo",
     "webob",
     "gunicorn",
+    "gevent",
     "waitress",
     "httpbin",
     "flask",
@@ -138,6 +142,14 @@ def check_targets(results):
             "- 10 MB under gunicorn: %.0f MB/s, %.2fx nginx's %.0f MB/s (target 0.90x): %s"
             % (ours["mbps"], share, native["mbps"], "met" if share >= 0.9 else "MISSED")
         )
+    gthread, gevent = (index.get((server, "wsgi-echo", "echo GET")) for server in GUNICORN_WORKERS)
+    if gthread and gevent:
+        share = gevent["rps"] / gthread["rps"]
+        lines.append(
+            "- echo GET under gunicorn's gevent worker: %.0f req/s, %.2fx gthread's %.0f "
+            "(target at least 1.00x): %s"
+            % (gevent["rps"], share, gthread["rps"], "met" if share >= 1.0 else "MISSED")
+        )
     for server in ("gunicorn", "waitress"):
         ours = [index.get((server, "wsgi-echo", case)) for case in ("echo GET", "echo POST")]
         ratios = [ratio_to_httpbin(row, index) if row else None for row in ours]
@@ -153,7 +165,7 @@ def _ms(value):
     return "%.2f" % value if value is not None else "-"
 
 
-def markdown(results, memory, found_versions, stamp, elapsed):
+def markdown(results, memory, found_versions, stamp, elapsed, held=None):
     out = [
         "# wsgi-echo benchmark, %s" % stamp,
         "",
@@ -161,7 +173,8 @@ def markdown(results, memory, found_versions, stamp, elapsed):
         "1 s warm-up, then three rounds in which every case of the server group runs "
         "2 s in turn; req/s is the median run, the ratio the median of the per-round "
         "ratios to the bare WSGI app under the same server (nginx: to gunicorn's bare). "
-        "Python servers: gunicorn `gthread`, 1 worker, 4 threads; waitress 4 threads. "
+        "Python servers: gunicorn `gthread`, 1 worker, 4 threads (`gunicorn-gevent`: its gevent "
+        "worker, 1 worker); waitress 4 threads. "
         "Access logs off for every target. HTTPS rows: gunicorn with TLS, the bare app "
         "and wsgi-echo, HTTP/2 by h2load (4 connections, one per thread; no latency "
         "percentiles). The nginx + 2 gunicorn rows: the shipped deploy/nginx files in "
@@ -193,7 +206,9 @@ def markdown(results, memory, found_versions, stamp, elapsed):
                 row["cpu"],
             )
         )
-    targets = check_targets(results)
+    if held:
+        out += held_report.markdown(held)
+    targets = check_targets(results) + (held_report.check_targets(held) if held else [])
     if targets or memory:
         out += ["", "## Targets", "", *targets]
     if memory:

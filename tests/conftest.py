@@ -19,10 +19,14 @@ from webtest import TestApp
 from wsgi_echo import make_app
 from wsgi_echo import settings as settings_module
 from wsgi_echo.servers import NAMES as SERVERS
+from wsgi_echo.servers import selection
 from wsgi_echo.testing.ini import settings_text, write_settings
 from wsgi_echo.testing.process import free_port
 from wsgi_echo.testing.server import Server
 from wsgi_echo.testing.waiting import wait_for
+
+# The runners whose every request holds one of ``threads`` threads.
+THREADED = tuple(name for name in SERVERS if selection(name)[1] == "gthread")
 
 pytest_plugins = ["pytester"]  # the pytest plugin's own tests run small suites
 # tests/installed is `make dist-check`: it builds and installs the wheel.
@@ -35,6 +39,7 @@ __all__ = [
     "HTDOCS",
     "PROJECT",
     "SERVERS",
+    "THREADED",
     "app_for",
     "echo_settings",
     "free_port",

@@ -2,8 +2,9 @@
 
 The stack, outermost first: trusted-proxy headers (so everything below sees
 the real client), the instance header, the access log, the health path,
-the request body's limits, then the router, which hands each request to the
-app mounted at its path.  Everything here happens once, at start-up.
+the request body's limits, the bound on requests that wait on purpose, then
+the router, which hands each request to the app mounted at its path.
+Everything here happens once, at start-up.
 
 What comes out is an ``Application``: the WSGI app, plus the one thing a
 server runner may ask of it beyond WSGI (``log_refused``, for requests a
@@ -14,6 +15,7 @@ from . import apps
 from .middleware import accesslog
 from .middleware.body import RequestBody
 from .middleware.health import Health
+from .middleware.held import HeldRequests
 from .middleware.instance import InstanceHeader
 from .middleware.proxy import ProxyFix
 from .router import Router
@@ -45,6 +47,7 @@ def make_app(settings):
         mounts.append((prefix, built[kind]))
     app = Router(mounts)
     server = settings.server
+    app = HeldRequests(app, server.held_requests)
     app = RequestBody(app, server.max_request_bytes, server.body_timeout)
     if server.health_path:
         app = Health(app, server.health_path, server.instance)

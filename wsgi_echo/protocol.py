@@ -17,3 +17,15 @@ INCOMPLETE_RESPONSE = "wsgi_echo.incomplete_response"
 # (None, or the verified certificate as ``ssl.SSLSocket.getpeercert()``
 # gives it, plus "der": its bytes).  Absent over plain HTTP.
 TLS = "wsgi_echo.tls"
+
+# Set (to True) by the app when the connection cannot carry another request
+# after this answer: a request body that could not be read to its end (a
+# malformed chunk) leaves unknown where the next request starts.  The
+# answer must then say ``Connection: close`` and the connection close.
+CLOSE_AFTER = "wsgi_echo.close_after"
+
+# How many requests that wait on purpose (``/delay``, streams) this process
+# can run at once and still answer others (an int), put there by a runner
+# whose every request holds one of a few threads.  Absent where waiting
+# costs no thread.  ``middleware.held`` bounds them by it.
+HELD_CAPACITY = "wsgi_echo.held_capacity"

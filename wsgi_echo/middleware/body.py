@@ -20,6 +20,7 @@ import io
 import time
 
 from .. import errors
+from ..protocol import CLOSE_AFTER
 
 # A read that fails this close to the deadline was cut off by it.
 DEADLINE_MARGIN = 0.5
@@ -77,6 +78,9 @@ class RequestBody:
         except Exception as exc:  # each server has its own (NoMoreData, OSError, ...)
             if self.past_deadline(started):
                 return self.too_slow(environ, start_response)
+            # Where the next request would start is unknown (RFC 9112
+            # section 9.3: the connection cannot be reused).
+            environ[CLOSE_AFTER] = True
             return errors.json_error(
                 environ,
                 start_response,

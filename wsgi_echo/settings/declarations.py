@@ -11,6 +11,7 @@ from .. import servers
 from ..apps import KINDS
 from .converters import (
     LOCAL_SITE,
+    auto_or,
     boolean,
     choice,
     document_root,
@@ -56,9 +57,19 @@ DECLARATIONS = (
         "server",
         "server",
         servers.DEFAULT,
-        choice(*servers.NAMES),
-        "what `python -m wsgi_echo` starts: %s" % " | ".join(servers.NAMES),
+        choice(*servers.SERVERS),
+        "what `python -m wsgi_echo` starts: %s" % " | ".join(servers.SERVERS),
         "--server",
+    ),
+    Setting(
+        "server",
+        "worker_class",
+        "",
+        choice("", *servers.WORKERS),
+        "gunicorn's worker: gthread (a thread per request) | gevent (a greenlet per "
+        "connection: thousands held at once); empty: %s's default, %s; waitress runs "
+        "gthread only" % (servers.DEFAULT, servers.selection(servers.named(servers.DEFAULT))[1]),
+        "--worker-class",
     ),
     Setting("server", "host", "0.0.0.0", host, "address to listen on", "--host"),
     Setting("server", "port", "8080", integer(1, 65535), "TCP port to listen on", "--port"),
@@ -75,7 +86,7 @@ DECLARATIONS = (
         "threads",
         "8",
         integer(1, 1024),
-        "threads per worker process, both servers",
+        "threads per worker process (gunicorn's gthread worker, waitress)",
         "--threads",
     ),
     Setting(
@@ -84,6 +95,15 @@ DECLARATIONS = (
         "1000",
         integer(1, 100000),
         "open connections per worker process; more wait in the listen backlog",
+    ),
+    Setting(
+        "server",
+        "held_requests",
+        "auto",
+        auto_or(integer(1, 100000)),
+        "requests per process at once that wait on purpose (/delay, /drip, /sse, "
+        "X-Echo-Delay); more: 503 with Retry-After; auto: a thread-per-request server's "
+        "threads less a quarter, no bound under gevent",
     ),
     Setting(
         "server",
@@ -97,8 +117,9 @@ DECLARATIONS = (
         "header_timeout",
         "5",
         integer(1, 3600),
-        "seconds a client may take to send its request headers; slower: 408 and close "
-        "(waitress; see the README for gunicorn)",
+        "seconds a client may take to send its request headers, from their first byte; "
+        "slower: 408 and close (waitress, gunicorn's gevent worker; not gthread, see "
+        "docs/servers.md)",
     ),
     Setting(
         "server",

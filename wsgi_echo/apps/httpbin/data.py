@@ -17,6 +17,7 @@ import re
 import time
 from itertools import repeat
 
+from ...middleware.held import hold
 from ...wsgi_text import decoded
 from . import results
 from .params import ParameterError, options, seconds, whole
@@ -138,6 +139,7 @@ def range_request(environ, params, config):
     if not spread:
         return status, headers, _letters(first, last + 1)
     headers.append(("Content-Length", str(length)))
+    hold(environ)
     return status, headers, _spread(first, last + 1, chunk, spread / size)
 
 

@@ -14,6 +14,7 @@ over ``duration`` (default 5 s) after ``delay`` (default 0), each in the
 import json
 import time
 
+from ...middleware.held import hold
 from .params import ParameterError, duration, options, whole
 
 CONTENT_TYPE = "text/event-stream; charset=utf-8"
@@ -36,6 +37,7 @@ def sse(environ, params, config):
     pause = spread / (count - 1) if count > 1 else 0.0
     # Caches and proxies must not hold the stream back (the standard's advice).
     headers = [("Content-Type", CONTENT_TYPE), ("Cache-Control", "no-cache")]
+    hold(environ)
     return 200, headers, _events(count, pause, first)
 
 
