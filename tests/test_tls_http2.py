@@ -66,9 +66,9 @@ def site(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def servers(module_starter, pki, site):
+def servers(module_starter, pki, site, tls_kind):
     return {
-        mode: module_starter("gunicorn", tls_settings(pki, mode, site=site))
+        mode: module_starter(tls_kind, tls_settings(pki, mode, site=site))
         for mode in ("off", "optional", "required")
     }
 
@@ -115,8 +115,8 @@ def test_an_http11_only_client_gets_http11_on_the_same_port(servers, pki):
     assert json.loads(reply.split(b"\r\n\r\n", 1)[1])["tls"]["alpn"] is None
 
 
-def test_http2_off_offers_only_http11(start_server, pki):
-    server = start_server("gunicorn", tls_settings(pki, http2=False))
+def test_http2_off_offers_only_http11(start_server, tls_kind, pki):
+    server = start_server(tls_kind, tls_settings(pki, http2=False))
     response = get(server, "/x", pki)
     assert response.http_version == "HTTP/1.1"
     assert response.json()["tls"]["alpn"] is None
@@ -129,8 +129,8 @@ def test_the_echo_over_http2_shows_only_the_headers_the_client_sent(servers, pki
     assert sent["Version"] == "7"
 
 
-def test_plain_http_has_a_null_tls_key(start_server):
-    server = start_server("gunicorn", settings_text(routes={"/": "echo"}))
+def test_plain_http_has_a_null_tls_key(start_server, tls_kind):
+    server = start_server(tls_kind, settings_text(routes={"/": "echo"}))
     response = httpx.get("http://127.0.0.1:%d/x" % server.port)
     assert response.json()["tls"] is None
 
@@ -283,9 +283,11 @@ def test_the_access_log_shows_the_protocol(servers, pki):
 
 
 @pytest.mark.parametrize("trusted, version", [("127.0.0.1", "HTTP/2"), ("10.0.0.0/8", None)])
-def test_cleartext_http2_is_accepted_from_trusted_proxies_only(start_server, trusted, version):
+def test_cleartext_http2_is_accepted_from_trusted_proxies_only(
+    start_server, tls_kind, trusted, version
+):
     server = start_server(
-        "gunicorn",
+        tls_kind,
         settings_text(
             proxy={"trusted": trusted, "http2_cleartext": "prior-knowledge"}, routes={"/": "echo"}
         ),
@@ -422,12 +424,12 @@ def trickle_over_http2(port, pki):
         return status, ended
 
 
-def test_a_trickled_body_over_tls_gets_its_408_at_the_deadline(start_server, pki):
+def test_a_trickled_body_over_tls_gets_its_408_at_the_deadline(start_server, tls_kind, pki):
     """Over TLS the deadline still ends the read, and the 408 still reaches
     the client (HTTP/1.1), or ends the connection after it (HTTP/2)."""
     import time
 
-    server = start_server("gunicorn", tls_settings(pki, body_timeout=1))
+    server = start_server(tls_kind, tls_settings(pki, body_timeout=1))
     started = time.monotonic()
     reply = trickle_over_http11(server.port, pki)
     assert reply.startswith(b"HTTP/1.1 408") and b"Connection: close" in reply
