@@ -19,7 +19,7 @@ import zlib
 
 from wsgi_echo.testing.ini import write_settings as write_settings_file
 
-from . import groups, held, load, report, servers
+from . import chart, groups, held, load, report, servers
 from .proc import rss_kb
 from .rounds import (
     ECHO_HEADERS,
@@ -36,6 +36,8 @@ from .rounds import (
 MEMORY_REQUESTS = 200_000
 MEMORY_FIRST = 1_000
 RESULTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results")
+# The docs' benchmarks page: the latest run's report, written here, never by hand.
+DOCS_PAGE = os.path.join(servers.PROJECT, "docs", "benchmarks.md")
 
 JSON_BODY = '{"data": "value", "n": 42, "list": [1, 2, 3]}'
 JSON_HEADERS = {"Content-Type": "application/json"}
@@ -259,6 +261,7 @@ def main():
         results = speed(workdir, docroot, settings_path)
         results += groups.https(workdir, settings_path)
         results += groups.behind_nginx(workdir, settings_path)
+        results += groups.workers(workdir, settings_path)
         held_result = held.held(workdir, docroot) if held.kinds() else None
         memory_result = None
         if selected("memory"):
@@ -274,13 +277,15 @@ def main():
     base = os.path.join(RESULTS, "bench-" + time.strftime("%Y%m%d-%H%M%S", time.gmtime()))
     with open(base + ".md", "w") as handle:
         handle.write(markdown)
-    chart = report.chart(results, base + ".png")
+    charted = chart.chart(results, base + ".png")
     for suffix in (".md", ".png"):
         if os.path.exists(base + suffix):
             shutil.copyfile(base + suffix, os.path.join(RESULTS, "latest" + suffix))
+    with open(DOCS_PAGE, "w") as handle:
+        handle.write(report.docs_page(markdown))
     print()
     print(markdown)
-    print("saved %s.md%s (%.0f s)" % (base, " and .png" if chart else "", elapsed))
+    print("saved %s.md%s (%.0f s)" % (base, " and .png" if charted else "", elapsed))
 
 
 if __name__ == "__main__":

@@ -102,26 +102,22 @@ def held(workdir, docroot):
     raise_file_limit()
     settings_path = group_settings(workdir, docroot)
     rows, trickles = [], []
-    for kind in kinds():
-        for holders in HOLDERS:
-            server = servers.wsgi_echo("held-%s-%d" % (kind, holders), kind, settings_path, workdir)
-            try:
-                print("held: %s, %d holders ..." % (kind, holders), flush=True)
-                summary = run_load(server, holders, SECONDS, "held")
-            finally:
-                server.stop()
-            summary.update(server=kind, holders=holders)
-            rows.append(summary)
-            print("  %s" % describe(summary), flush=True)
-        server = servers.wsgi_echo("trickle-%s" % kind, kind, settings_path, workdir)
+
+    def measured(kind, holders, seconds, mix):
+        """One scenario on a server of its own."""
+        server = servers.wsgi_echo("%s-%s-%d" % (mix, kind, holders), kind, settings_path, workdir)
         try:
-            print("held: %s, %d tricklers ..." % (kind, TRICKLERS), flush=True)
-            summary = run_load(server, TRICKLERS, TRICKLE_SECONDS, "trickle")
+            print("held: %s, %d %s ..." % (kind, holders, mix), flush=True)
+            summary = run_load(server, holders, seconds, mix)
         finally:
             server.stop()
-        summary.update(server=kind, holders=TRICKLERS)
-        trickles.append(summary)
+        summary.update(server=kind, holders=holders)
         print("  %s" % describe(summary), flush=True)
+        return summary
+
+    for kind in kinds():
+        rows += [measured(kind, holders, SECONDS, "held") for holders in HOLDERS]
+        trickles.append(measured(kind, TRICKLERS, TRICKLE_SECONDS, "trickle"))
     return {"held": rows, "tricklers": trickles}
 
 

@@ -80,10 +80,13 @@ class Load:
         self.latencies, self.errors, self.held_statuses = [], {}, {}
         self.reconnects = 0
         self.tricklers = []
+        self.ordinary = set()  # the ordinary requests under way, apart: they are checked often
 
     def open(self, kind, data, rest=b""):
         connection = Connection(self.port, kind, data, rest)
         self.selector.register(connection.sock, selectors.EVENT_WRITE, connection)
+        if kind == "ordinary":
+            self.ordinary.add(connection)
         return connection
 
     def hold(self, kind):
@@ -102,6 +105,7 @@ class Load:
         self.selector.unregister(connection.sock)
         connection.close()
         if connection.kind == "ordinary":
+            self.ordinary.discard(connection)
             if failure or connection.status != 200:
                 self.error(failure or "status %s" % connection.status)
             else:
@@ -149,10 +153,8 @@ class Load:
                     pass
 
     def expire_ordinary(self, now):
-        for key in list(self.selector.get_map().values()):
-            connection = key.data
-            if connection.kind == "ordinary" and now - connection.started > ORDINARY_TIMEOUT:
-                self.finished(connection, "timeout")
+        for connection in [c for c in self.ordinary if now - c.started > ORDINARY_TIMEOUT]:
+            self.finished(connection, "timeout")
 
     def run(self):
         self.stopping = False
@@ -179,8 +181,7 @@ class Load:
                 self.open("ordinary", ORDINARY)
                 next_ordinary += 1.0 / RATE
             self.expire_ordinary(now)
-            waiting = any(key.data.kind == "ordinary" for key in self.selector.get_map().values())
-            if now >= end and not waiting:
+            if now >= end and not self.ordinary:
                 break
             # Until the next ordinary request or trickled byte is due.
             due = min(next_ordinary, next_trickle, starts[-1][0] if starts else end)

@@ -42,6 +42,17 @@ def _tricklers(summary, kind):
     return text
 
 
+def _ordinary(row):
+    """The cells every table has: the ordinary requests' fate."""
+    return (
+        "%d/%d" % (row["answered"], row["ordinary"]),
+        _ms(row["p50_ms"]),
+        _ms(row["p99_ms"]),
+        _ms(row["max_ms"]),
+        _errors(row),
+    )
+
+
 def markdown(result):
     rows, trickles = result["held"], result["tricklers"]
     out = [
@@ -60,16 +71,11 @@ def markdown(result):
     ]
     for row in rows:
         out.append(
-            "| %s | %d | %d/%d | %s | %s | %s | %s | %s | %.0f / %.0f |"
+            "| %s | %d | %s | %s | %s | %s | %s | %s | %.0f / %.0f |"
             % (
                 row["server"],
                 row["holders"],
-                row["answered"],
-                row["ordinary"],
-                _ms(row["p50_ms"]),
-                _ms(row["p99_ms"]),
-                _ms(row["max_ms"]),
-                _errors(row),
+                *_ordinary(row),
                 _answers(row["held_statuses"]),
                 row["rss_before"] / 1e6,
                 row["rss_peak"] / 1e6,
@@ -86,15 +92,10 @@ def markdown(result):
     ]
     for row in trickles:
         out.append(
-            "| %s | %d/%d | %s | %s | %s | %s | %s | %s |"
+            "| %s | %s | %s | %s | %s | %s | %s | %s |"
             % (
                 row["server"],
-                row["answered"],
-                row["ordinary"],
-                _ms(row["p50_ms"]),
-                _ms(row["p99_ms"]),
-                _ms(row["max_ms"]),
-                _errors(row),
+                *_ordinary(row),
                 _tricklers(row, "headers"),
                 _tricklers(row, "body"),
             )

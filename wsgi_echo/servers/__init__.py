@@ -17,22 +17,29 @@ from .contract import CAPABILITIES
 # module implementing contract.Runner and one line here; a server's first
 # line is what it runs when ``worker_class`` is left empty.
 RUNNERS = {
-    "gunicorn": ("gunicorn", "gunicorn", "gthread"),
     "gunicorn-gevent": ("gunicorn.gevent", "gunicorn", "gevent"),
+    "gunicorn": ("gunicorn", "gunicorn", "gthread"),
     "waitress": ("waitress", "waitress", "gthread"),
 }
 NAMES = tuple(RUNNERS)
 # What ``[server] server`` and ``worker_class`` may say, in the table's order.
 SERVERS = tuple(dict.fromkeys(server for _, server, _ in RUNNERS.values()))
 WORKERS = tuple(dict.fromkeys(worker for _, _, worker in RUNNERS.values()))
-DEFAULT = "gunicorn"
+# gevent first: chosen by make bench (docs/servers.md says why, and when to
+# switch to gthread).
+DEFAULT_SERVER = "gunicorn"
 # What serves where gunicorn cannot (Windows).
 PORTABLE = "waitress"
 
 
 def platform_default():
     """gunicorn where it runs; waitress on Windows, where gunicorn does not."""
-    return PORTABLE if sys.platform == "win32" else DEFAULT
+    return PORTABLE if sys.platform == "win32" else default_runner()
+
+
+def default_runner():
+    """The runner the default settings start."""
+    return named(DEFAULT_SERVER)
 
 
 def runner(name):

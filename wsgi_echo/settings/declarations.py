@@ -56,7 +56,7 @@ DECLARATIONS = (
     Setting(
         "server",
         "server",
-        servers.DEFAULT,
+        servers.DEFAULT_SERVER,
         choice(*servers.SERVERS),
         "what `python -m wsgi_echo` starts: %s" % " | ".join(servers.SERVERS),
         "--server",
@@ -68,7 +68,7 @@ DECLARATIONS = (
         choice("", *servers.WORKERS),
         "gunicorn's worker: gthread (a thread per request) | gevent (a greenlet per "
         "connection: thousands held at once); empty: %s's default, %s; waitress runs "
-        "gthread only" % (servers.DEFAULT, servers.selection(servers.named(servers.DEFAULT))[1]),
+        "gthread only" % (servers.DEFAULT_SERVER, servers.selection(servers.default_runner())[1]),
         "--worker-class",
     ),
     Setting("server", "host", "0.0.0.0", host, "address to listen on", "--host"),

@@ -22,6 +22,9 @@ The gunicorn attributes this relies on (``AsyncWorker.timeout_ctx`` and
 tests/test_server_seams.py.
 """
 
+import socket
+import time
+
 import gevent
 from gevent.local import local
 from gevent.socket import wait_read
@@ -31,6 +34,8 @@ from ... import errors
 
 # This greenlet's connection: its socket, and the reader of its last request.
 connection = local()
+# How long a stopping worker keeps idle connections open (gthread's figure).
+STOP_LINGER = 2.0
 
 
 def head_timeout_response(seconds):
@@ -52,21 +57,40 @@ def bytes_waiting(client, unreader):
     return bool(pending and pending())
 
 
+def first_byte(client, seconds):
+    """Wait up to ``seconds`` for the first byte of a request.  A plain socket
+    peeks (through the socket's own wait, the cheapest way gevent has); a TLS
+    socket, which cannot peek, waits for its file descriptor."""
+    if hasattr(client, "pending"):
+        wait_read(client.fileno(), timeout=seconds)
+        return
+    client.settimeout(seconds)
+    try:
+        client.recv(1, socket.MSG_PEEK)
+    finally:
+        client.settimeout(None)
+
+
 class RequestHead:
     """The wait for one request's head (``with`` around gunicorn's parse)."""
 
-    def __init__(self, idle_seconds, head_seconds):
-        self.idle_seconds, self.head_seconds = idle_seconds, head_seconds
+    def __init__(self, worker):
+        self.worker = worker
+        self.idle_seconds, self.head_seconds = worker.idle_seconds, worker.head_seconds
         self.timeout = None
 
     def __enter__(self):
         client = connection.client
         if not bytes_waiting(client, connection.unreader):
+            idle = self.worker.idle
+            idle.add(client)
             try:
-                wait_read(client.fileno(), timeout=self.idle_seconds)
+                first_byte(client, self.worker.idle_allowance())
             except OSError as error:  # socket.timeout: idle too long; else gone
                 # gunicorn's worker ends the connection quietly on StopIteration.
                 raise StopIteration("no request within %d s" % self.idle_seconds) from error
+            finally:
+                idle.discard(client)
         self.timeout = gevent.Timeout(self.head_seconds)
         self.timeout.start()
         return self
@@ -84,9 +108,42 @@ class RequestHead:
 
 
 class Worker(GeventWorker):
-    """Set per server by ``worker_class``: the seconds of each deadline."""
+    """Set per server by ``worker_class``: the seconds of each deadline.
+
+    On SIGTERM, gunicorn's gevent worker waits for every connection's
+    greenlet to end, idle keep-alive ones included, which would keep a
+    stopping worker up for ``keepalive`` seconds (75 behind nginx).  As
+    gunicorn's gthread worker does, idle connections are kept
+    ``STOP_LINGER`` seconds more at most (a request a client is already
+    sending is answered, with ``Connection: close``), then closed.
+    """
 
     idle_seconds = head_seconds = 5
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.idle = set()  # the sockets of connections waiting for a request
+        self.stop_at = None
+
+    def idle_allowance(self):
+        if self.stop_at is None:
+            return self.idle_seconds
+        return max(min(self.idle_seconds, self.stop_at - time.monotonic()), 0.0)
+
+    def handle_exit(self, sig, frame):
+        super().handle_exit(sig, frame)
+        if self.stop_at is None:
+            self.stop_at = time.monotonic() + STOP_LINGER
+            gevent.spawn_later(STOP_LINGER, self.close_idle)
+
+    def close_idle(self):
+        """Wake the connections still idle: their wait ends, and gunicorn
+        closes them."""
+        for client in list(self.idle):
+            try:
+                client.shutdown(socket.SHUT_RD)
+            except OSError:
+                pass
 
     def handle(self, listener, client, addr):
         connection.client, connection.unreader = client, None
@@ -97,7 +154,7 @@ class Worker(GeventWorker):
         return super().handle_request(listener_name, req, sock, addr)
 
     def timeout_ctx(self):
-        return RequestHead(self.idle_seconds, self.head_seconds)
+        return RequestHead(self)
 
 
 def worker_class(idle_seconds, head_seconds):
