@@ -6,8 +6,10 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
-# The benchmark peers get a venv of their own: httpbin pins greenlet<3 on
-# Python < 3.12, which Playwright (a test dependency) cannot run with.
+# The benchmark peers get a venv of their own.  httpbin pins greenlet<3 on
+# Python < 3.12 though it never imports greenlet, and gevent (gunicorn's
+# gevent worker) needs greenlet 3: httpbin is installed without its
+# dependencies, which the bench extra lists instead.
 BENCH_VENV := .venv-bench
 
 # make compat: requests' own test suite against the pytest plugin, in a venv
@@ -77,6 +79,7 @@ $(BENCH_VENV)/.installed: setup.cfg pyproject.toml
 	test -x $(BENCH_VENV)/bin/python || $(PYTHON) -m venv $(BENCH_VENV)
 	$(BENCH_VENV)/bin/python -m pip --disable-pip-version-check -q install --upgrade pip setuptools wheel
 	$(BENCH_VENV)/bin/python -m pip --disable-pip-version-check -q install -e '.[bench]'
+	$(BENCH_VENV)/bin/python -m pip --disable-pip-version-check -q install --no-deps httpbin
 	touch $@
 
 # Build the sdist and the wheel, install the wheel into a fresh venv, and run

@@ -7,6 +7,7 @@ machine's speed cancels out.  Results go to bench/results/ as markdown and
 a PNG chart.
 """
 
+import functools
 import os
 import shutil
 import struct
@@ -18,7 +19,7 @@ import zlib
 
 from wsgi_echo.testing.ini import write_settings as write_settings_file
 
-from . import groups, load, recording, report, servers
+from . import chart, groups, held, load, recording, report, servers
 from .proc import rss_kb
 from .rounds import (
     ECHO_HEADERS,
@@ -35,6 +36,7 @@ from .rounds import (
 MEMORY_REQUESTS = 200_000
 MEMORY_FIRST = 1_000
 RESULTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results")
+# The docs' benchmarks page: the latest run's report, written here, never by hand.
 DOCS_PAGE = os.path.join(servers.PROJECT, "docs", "benchmarks.md")
 
 JSON_BODY = '{"data": "value", "n": 42, "list": [1, 2, 3]}'
@@ -162,8 +164,10 @@ def speed(workdir, docroot, settings_path):
     nginx joins the gunicorn group, so the 10 MB comparison is interleaved too."""
     results = []
     env = {"BENCH_DOCROOT": docroot}
-    for kind in ("gunicorn", "waitress"):
-        start = getattr(servers, kind)
+    for kind in ("gunicorn", "gunicorn-gevent", "waitress"):
+        start = getattr(servers, kind.split("-")[0])
+        if kind == "gunicorn-gevent":
+            start = functools.partial(servers.gunicorn, worker="gevent")
         plan = [
             (
                 "bare",
@@ -188,6 +192,10 @@ def speed(workdir, docroot, settings_path):
         ]
         if kind == "gunicorn":
             plan.append(("nginx", lambda: servers.nginx("nginx", docroot, workdir), STATIC_CASES))
+        if kind == "gunicorn-gevent":
+            # The worker against its own bare app and gthread's figures; the
+            # peers' rows are gthread's and waitress's.
+            plan = plan[:2]
         chosen = [
             (target, starter, cases)
             for target, starter, cases in plan
@@ -264,6 +272,8 @@ def main():
         results += groups.behind_nginx(workdir, settings_path)
         recorded, notes = recording.recording(workdir, settings_path)
         results += recorded
+        results += groups.workers(workdir, settings_path)
+        held_result = held.held(workdir, docroot) if held.kinds() else None
         memory_result = None
         if selected("memory"):
             print(
@@ -272,11 +282,13 @@ def main():
             memory_result = memory(workdir, settings_path)
     elapsed = time.monotonic() - started
     stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
-    markdown = report.markdown(results, memory_result, report.versions(), stamp, elapsed, notes)
+    markdown = report.markdown(
+        results, memory_result, report.versions(), stamp, elapsed, notes, held_result
+    )
     base = os.path.join(RESULTS, "bench-" + time.strftime("%Y%m%d-%H%M%S", time.gmtime()))
     with open(base + ".md", "w") as handle:
         handle.write(markdown)
-    chart = report.chart(results, base + ".png")
+    charted = chart.chart(results, base + ".png")
     for suffix in (".md", ".png"):
         if os.path.exists(base + suffix):
             shutil.copyfile(base + suffix, os.path.join(RESULTS, "latest" + suffix))
@@ -284,7 +296,7 @@ def main():
         handle.write(report.docs_page(markdown))
     print()
     print(markdown)
-    print("saved %s.md%s (%.0f s)" % (base, " and .png" if chart else "", elapsed))
+    print("saved %s.md%s (%.0f s)" % (base, " and .png" if charted else "", elapsed))
 
 
 if __name__ == "__main__":

@@ -149,3 +149,36 @@ def behind_nginx(workdir, settings_path):
         for server in [server for _, server, _ in started] + instances:
             server.stop()
     return results
+
+
+def workers(workdir, settings_path):
+    """gunicorn's two workers side by side: the echo GET and POST under the
+    gevent worker, each round against the gthread worker's (the baseline),
+    so the ratio is the one the default worker is chosen by."""
+    group = "gunicorn workers"
+    cases = [
+        Case("echo GET", "/echo/foo?a=b", headers=ECHO_HEADERS, baseline="echo GET"),
+        Case(
+            "echo POST",
+            "/echo/foo",
+            "POST",
+            '{"a": 1}',
+            {"Content-Type": "application/json"},
+            baseline="echo POST",
+        ),
+    ]
+    if not wanted(group, "gevent", cases):
+        return []
+    results, started = [], []
+    try:
+        for target, kind in (("gthread", "gunicorn"), ("gevent", "gunicorn-gevent")):
+            server = servers.wsgi_echo("workers-" + target, kind, settings_path, workdir)
+            started.append((target, server, cases))
+        print("%s: gthread, gevent" % group, flush=True)
+        run_rounds(
+            results, "gunicorn", started, workdir, baseline="gthread", label_of=_label(group)
+        )
+    finally:
+        for _, server, _ in started:
+            server.stop()
+    return results

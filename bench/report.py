@@ -6,6 +6,8 @@ import platform
 import subprocess
 from importlib import metadata
 
+from . import held_report
+
 TARGETS = [
     # (server, target, case, minimum ratio to bare under the same server)
     ("gunicorn", "wsgi-echo", "echo GET", 0.80),
@@ -33,6 +35,7 @@ PACKAGES = (
     "wsgi-echo",
     "webob",
     "gunicorn",
+    "gevent",
     "waitress",
     "httpbin",
     "flask",
@@ -141,6 +144,14 @@ def check_targets(results):
             "- 10 MB under gunicorn: %.0f MB/s, %.2fx nginx's %.0f MB/s (target 0.90x): %s"
             % (ours["mbps"], share, native["mbps"], "met" if share >= 0.9 else "MISSED")
         )
+    for case in ("echo GET", "echo POST"):
+        gevent = index.get(("gunicorn workers", "gevent", case))
+        if gevent and gevent.get("ratio"):
+            lines.append(
+                "- %s under gunicorn's gevent worker: %.2fx the gthread worker's req/s, "
+                "measured in the same rounds (target at least 1.00x): %s"
+                % (case, gevent["ratio"], "met" if gevent["ratio"] >= 1.0 else "MISSED")
+            )
     for server in ("gunicorn", "waitress"):
         ours = [index.get((server, "wsgi-echo", case)) for case in ("echo GET", "echo POST")]
         ratios = [ratio_to_httpbin(row, index) if row else None for row in ours]
@@ -156,17 +167,20 @@ def _ms(value):
     return "%.2f" % value if value is not None else "-"
 
 
-def markdown(results, memory, found_versions, stamp, elapsed, notes=()):
+def markdown(results, memory, found_versions, stamp, elapsed, notes=(), held=None):
     """The report; ``notes``: more lines for its Targets section (the record's
-    write cost)."""
+    write cost); ``held``: the held-connection group's results."""
     out = [
         "# wsgi-echo benchmark, %s" % stamp,
+        "",
+        "## Throughput",
         "",
         "Server pinned to CPU 0, `wrk -t1 -c16` (keep-alive) pinned to CPU 1. Per case a "
         "1 s warm-up, then three rounds in which every case of the server group runs "
         "2 s in turn; req/s is the median run, the ratio the median of the per-round "
         "ratios to the bare WSGI app under the same server (nginx: to gunicorn's bare). "
-        "Python servers: gunicorn `gthread`, 1 worker, 4 threads; waitress 4 threads. "
+        "Python servers: gunicorn `gthread`, 1 worker, 4 threads (`gunicorn-gevent`: its gevent "
+        "worker, 1 worker); waitress 4 threads. "
         "Access logs off for every target. HTTPS rows: gunicorn with TLS, the bare app "
         "and wsgi-echo, HTTP/2 by h2load (4 connections, one per thread; no latency "
         "percentiles). The nginx + 2 gunicorn rows: the shipped deploy/nginx files in "
@@ -201,7 +215,11 @@ def markdown(results, memory, found_versions, stamp, elapsed, notes=()):
                 row["cpu"],
             )
         )
+    if held:
+        out += held_report.markdown(held)
     targets = check_targets(results) + list(notes)
+    if held:
+        targets += held_report.check_targets(held)
     if targets or memory:
         out += ["", "## Targets", "", *targets]
     if memory:
@@ -232,67 +250,18 @@ def markdown(results, memory, found_versions, stamp, elapsed, notes=()):
     return "\n".join(out)
 
 
-def chart(results, path):
-    """A horizontal bar chart of the ratios; returns False without matplotlib."""
-    try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        return False
-    # nginx (10x and more, against gunicorn's bare) would squash every other
-    # bar, and the 10 MB file is compared in MB/s, not req/s: both stay in
-    # the table only.
-    # The nginx-before-two-instances group compares with one instance, not
-    # with bare: its ratio says something else, and is in the table.
-    rows = [
-        row
-        for row in results
-        if row.get("ratio") is not None
-        and row["target"] not in ("bare", "nginx", "one instance")
-        and row["case"] != "10 MB"
-    ]
-    if not rows:
-        return False
-    labels = ["%s / %s / %s" % (row["server"], row["target"], row["case"]) for row in rows]
-    colours = {
-        "wsgi-echo": "#1e3c78",
-        "httpbin": "#b0b0b0",
-        "whitenoise": "#8fb3d9",
-        "nginx": "#4a8f4a",
-    }
-    figure, axes = plt.subplots(figsize=(9, 0.32 * len(rows) + 1.2))
-    axes.barh(
-        range(len(rows)),
-        [row["ratio"] for row in rows],
-        color=[colours.get(row["target"], "#888") for row in rows],
+def docs_page(markdown_text):
+    """docs/benchmarks.md: the report under the page's own title, saying
+    which groups ran when ``BENCH_ONLY`` chose some."""
+    only = os.environ.get("BENCH_ONLY", "").strip()
+    scope = (
+        "This run measured only the groups `BENCH_ONLY=%s` selects; a full `make bench` "
+        "measures them all." % only
+        if only
+        else "This is a full run."
     )
-    axes.set_yticks(range(len(rows)))
-    axes.set_yticklabels(labels, fontsize=8)
-    axes.invert_yaxis()
-    axes.axvline(1.0, color="black", linewidth=0.8)
-    for x in (0.7, 0.8, 0.85):
-        axes.axvline(x, color="#c33", linewidth=0.6, linestyle="--")
-    axes.set_xlabel("req/s relative to the bare WSGI app under the same server")
-    axes.set_title(
-        "wsgi-echo and peers: req/s as a ratio to bare WSGI under the same server\n"
-        "(dashed: targets 0.70 / 0.80 / 0.85; nginx and 10 MB: see the table)",
-        fontsize=10,
+    body = markdown_text.split("\n", 1)[1]  # without the report's own title
+    return (
+        "# Benchmarks\n\n`make bench` writes this page: every figure on it comes from its "
+        "latest run (`bench/results/` keeps each run). %s\n%s" % (scope, body)
     )
-    figure.tight_layout()
-    figure.savefig(path, dpi=110)
-    plt.close(figure)
-    return True
-
-
-DOCS_INTRO = (
-    "# Benchmarks\n\n`make bench` writes this page: every figure on it comes from its "
-    "latest run.\n\n"
-)
-
-
-def docs_page(report):
-    """docs/benchmarks.md: the report under the page's own heading."""
-    body = report.replace("\n## ", "\n### ").replace("# wsgi-echo benchmark, ", "## The run of ", 1)
-    return DOCS_INTRO + body

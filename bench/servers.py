@@ -39,19 +39,19 @@ def peer(name, argv, workdir, env=None, port=None, cpu=SERVER_CPU, scheme="http"
     )
 
 
-def gunicorn(name, app, workdir, env=None, extra=(), scheme="http"):
-    """gunicorn's own command line (gthread, 1 worker, 4 threads) serving ``app``,
-    with ``extra`` options (TLS)."""
+def gunicorn(name, app, workdir, env=None, extra=(), scheme="http", worker="gthread"):
+    """gunicorn's own command line (1 worker; gthread with 4 threads, or
+    gevent) serving ``app``, with ``extra`` options (TLS)."""
+    workers = ["--threads", "4"] if worker == "gthread" else []
     return peer(
         name,
         [
             os.path.join(BIN, "gunicorn"),
             "--worker-class",
-            "gthread",
+            worker,
             "--workers",
             "1",
-            "--threads",
-            "4",
+            *workers,
             "--bind",
             "127.0.0.1:{port}",
             *extra,

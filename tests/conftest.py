@@ -20,10 +20,18 @@ from webtest import TestApp
 from wsgi_echo import make_app
 from wsgi_echo import settings as settings_module
 from wsgi_echo.servers import NAMES as SERVERS
+from wsgi_echo.servers import able, selection
+from wsgi_echo.servers.contract import TLS
 from wsgi_echo.testing.ini import settings_text, write_settings
 from wsgi_echo.testing.process import free_port
 from wsgi_echo.testing.server import Server
 from wsgi_echo.testing.waiting import wait_for
+
+# The runners whose every request holds one of ``threads`` threads.
+THREADED = tuple(name for name in SERVERS if selection(name)[1] == "gthread")
+
+# The runners that serve TLS (and HTTP/2) themselves.
+TLS_RUNNERS = tuple(able(TLS))
 
 # pytester: the pytest plugin's own tests run small suites.  The others hold
 # the fixtures a family of test modules shares: httpbin_app (hb, root_hb) the
@@ -46,6 +54,8 @@ __all__ = [
     "HTDOCS",
     "PROJECT",
     "SERVERS",
+    "THREADED",
+    "TLS_RUNNERS",
     "app_for",
     "echo_settings",
     "free_port",
@@ -137,6 +147,12 @@ def module_starter(tmp_path_factory):
 @pytest.fixture(params=SERVERS)
 def kind(request):
     """Each test that takes ``kind`` runs once per server."""
+    return request.param
+
+
+@pytest.fixture(scope="module", params=TLS_RUNNERS)
+def tls_kind(request):
+    """Each test that takes ``tls_kind`` runs once per runner that serves TLS."""
     return request.param
 
 

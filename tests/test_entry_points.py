@@ -163,7 +163,7 @@ def test_the_gunicorn_conf_module_from_an_empty_folder(launch, tmp_path):
         cwd=str(empty),
     )
     assert serves_both_halves(server) == "gunicorn"
-    assert "(1 worker x 2 threads)" in server.log()
+    assert "(1 worker, gevent, 1000 connections each)" in server.log()  # the default worker
 
 
 def test_plain_gunicorn_elsewhere_warns_once_and_still_answers(launch, tmp_path):

@@ -31,6 +31,8 @@ def servers(module_starter):
             server={
                 "workers": 1,
                 "threads": 4,
+                # Every thread may hold a stream here: the hang-up test takes all four.
+                "held_requests": 4,
                 "max_request_bytes": 65536,
                 "body_timeout": BODY_TIMEOUT,
             },

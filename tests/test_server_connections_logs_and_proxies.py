@@ -216,10 +216,10 @@ def test_usr1_reopens_the_access_log(start_server, kind, tmp_path):
 # -- TLS ------------------------------------------------------------------------------
 
 
-def test_gunicorn_serves_https_with_the_configured_certificate(start_server, certificate):
+def test_gunicorn_serves_https_with_the_configured_certificate(start_server, tls_kind, certificate):
     cert, key = certificate
     server = start_server(
-        "gunicorn", echo_settings() + "[tls]\ncertfile = %s\nkeyfile = %s\n" % (cert, key)
+        tls_kind, echo_settings() + "[tls]\ncertfile = %s\nkeyfile = %s\n" % (cert, key)
     )
     context = ssl.create_default_context(cafile=str(cert))
     context.check_hostname = False

@@ -132,17 +132,64 @@ def test_gunicorn_http2_trailer_seam():
     from gunicorn.http2.response import HTTP2Response
     from gunicorn.workers.gthread import ThreadWorker
 
-    from wsgi_echo.servers.gunicorn.tls import GUNICORN_SEND_TRAILERS
+    from wsgi_echo.servers.gunicorn.adapter import GUNICORN_SEND_TRAILERS
 
     # The worker puts the sender in an HTTP/2 request's environ, the sender
     # keeps the trailers on the response, and the response's close() sends them.
     worker = inspect.getsource(ThreadWorker.handle_http2_request)
     assert '"%s"' % GUNICORN_SEND_TRAILERS in worker and "resp.trailers =" in worker, (
         "gunicorn's ThreadWorker.handle_http2_request no longer offers environ[%r]; "
-        "servers/gunicorn/tls.py Adapter hands it to the app as protocol.SEND_TRAILERS"
+        "servers/gunicorn/adapter.py Adapter hands it to the app as protocol.SEND_TRAILERS"
         % GUNICORN_SEND_TRAILERS
     )
     assert 'getattr(self, "trailers"' in inspect.getsource(HTTP2Response.close), (
         "gunicorn's HTTP2Response.close() no longer sends self.trailers; "
-        "servers/gunicorn/tls.py Adapter relies on it"
+        "servers/gunicorn/adapter.py Adapter relies on it"
     )
+
+
+def test_gunicorn_worker_seams():
+    """The two worker subclasses (servers/gunicorn/thread_worker.py and
+    gevent_worker.py) override or call these."""
+    from gunicorn.config import Config
+    from gunicorn.workers.base_async import AsyncWorker
+    from gunicorn.workers.ggevent import GeventWorker
+    from gunicorn.workers.gthread import PollableMethodQueue, ThreadWorker
+
+    why = "servers/gunicorn/gevent_worker.py Worker overrides it"
+    for name in ("timeout_ctx", "handle", "handle_request"):
+        has(AsyncWorker, name, why)
+        has(GeventWorker, name, why)
+    assert list(inspect.signature(AsyncWorker.handle).parameters) == [
+        "self",
+        "listener",
+        "client",
+        "addr",
+    ], "AsyncWorker.handle(listener, client, addr) changed; gevent_worker.Worker overrides it"
+    for name in ("handle_exit", "accept", "set_accept_enabled"):
+        has(ThreadWorker, name, "servers/gunicorn/thread_worker.py ThreadWorker uses it")
+    has(PollableMethodQueue, "defer", "thread_worker.ThreadWorker defers its stop to the loop")
+    source = inspect.getsource(ThreadWorker.__init__)
+    for name in ("self.method_queue", "self.nr_conns"):
+        assert name in source, "gthread's ThreadWorker no longer sets %s" % name
+    settings = Config().settings
+    for name in ("post_fork", "post_worker_init", "worker_class"):
+        assert name in settings, "gunicorn setting %s is gone; servers/gunicorn sets it" % name
+
+
+def test_gunicorn_unreader_buffer_seam():
+    """gevent_worker.bytes_waiting reads what a request left in the parser's
+    buffer (pipelined bytes) through ``Request.unreader.buf``."""
+    from gunicorn.config import Config
+    from gunicorn.http.parser import RequestParser
+
+    left, right = socket.socketpair()
+    try:
+        left.sendall(b"GET /a HTTP/1.1\r\nHost: h\r\n\r\nGET /b HTTP/1.1\r\nHost: h\r\n\r\n")
+        req = next(RequestParser(Config(), right, ("127.0.0.1", 1)))
+        assert req.unreader.buf.getvalue().startswith(b"GET /b"), (
+            "gunicorn's Unreader.buf no longer holds read-ahead bytes; gevent_worker reads it"
+        )
+    finally:
+        left.close()
+        right.close()

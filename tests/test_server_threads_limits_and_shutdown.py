@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from conftest import echo_settings, settings_text
+from conftest import THREADED, echo_settings, settings_text
 from wsgi_echo.testing.clients import (
     Connection,
     at_once,
@@ -39,7 +39,10 @@ def timed_parallel(server, count, delay_ms):
 
 
 def test_threads_is_exactly_how_many_requests_run_at_once(start_server):
-    servers = start_server.both(echo_settings(threads=3))
+    # Thread-per-request runners; held_requests above the threads, to count them.
+    servers = {
+        kind: start_server(kind, echo_settings(threads=3, held_requests=4)) for kind in THREADED
+    }
     delay = 0.6
 
     def check(server):

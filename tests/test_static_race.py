@@ -16,7 +16,7 @@ import time
 
 import pytest
 
-from conftest import settings_text
+from conftest import SERVERS, settings_text
 from wsgi_echo.testing.churn import FileChurn
 from wsgi_echo.testing.clients import Connection, at_once, message
 
@@ -99,9 +99,7 @@ def race(server, folder):
 def test_a_file_changing_under_load_is_never_a_5xx_404_or_a_stalled_short_body(
     module_starter, tmp_path_factory
 ):
-    folders = {
-        kind: str(tmp_path_factory.mktemp("race-" + kind)) for kind in ("gunicorn", "waitress")
-    }
+    folders = {kind: str(tmp_path_factory.mktemp("race-" + kind)) for kind in SERVERS}
     servers = {
         kind: module_starter(
             kind, settings_text(server={"workers": 1, "threads": 4}, static={"root": folder})

@@ -23,9 +23,11 @@ pytestmark = pytest.mark.server
 
 
 @pytest.mark.parametrize("trusted, version", [("127.0.0.1", "HTTP/2"), ("10.0.0.0/8", None)])
-def test_cleartext_http2_is_accepted_from_trusted_proxies_only(start_server, trusted, version):
+def test_cleartext_http2_is_accepted_from_trusted_proxies_only(
+    start_server, tls_kind, trusted, version
+):
     server = start_server(
-        "gunicorn",
+        tls_kind,
         settings_text(
             proxy={"trusted": trusted, "http2_cleartext": "prior-knowledge"}, routes={"/": "echo"}
         ),
@@ -162,12 +164,12 @@ def trickle_over_http2(port, pki):
         return status, ended
 
 
-def test_a_trickled_body_over_tls_gets_its_408_at_the_deadline(start_server, pki):
+def test_a_trickled_body_over_tls_gets_its_408_at_the_deadline(start_server, tls_kind, pki):
     """Over TLS the deadline still ends the read, and the 408 still reaches
     the client (HTTP/1.1), or ends the connection after it (HTTP/2)."""
     import time
 
-    server = start_server("gunicorn", tls_settings(pki, body_timeout=1))
+    server = start_server(tls_kind, tls_settings(pki, body_timeout=1))
     started = time.monotonic()
     reply = trickle_over_http11(server.port, pki)
     assert reply.startswith(b"HTTP/1.1 408") and b"Connection: close" in reply

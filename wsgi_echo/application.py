@@ -2,10 +2,11 @@
 
 The stack, outermost first: trusted-proxy headers (so everything below sees
 the real client), the recorder, the instance header, the access log, the
-health path, the request body's limits, then the router, which hands each
-request to the app mounted at its path.  Everything here happens once, at
-start-up; the record's store is opened once and shared by the recorder,
-which writes it, and the ``requests`` app, which reads it.
+health path, the request body's limits, the bound on requests that wait on
+purpose, then the router, which hands each request to the app mounted at its
+path.  Everything here happens once, at start-up; the record's store is
+opened once and shared by the recorder, which writes it, and the
+``requests`` app, which reads it.
 
 What comes out is an ``Application``: the WSGI app, plus what a server
 runner may ask of it beyond WSGI: ``log_refused``, for requests a server
@@ -17,6 +18,7 @@ from . import apps
 from .middleware import accesslog
 from .middleware.body import RequestBody
 from .middleware.health import Health
+from .middleware.held import HeldRequests
 from .middleware.instance import InstanceHeader
 from .middleware.proxy import ProxyFix
 from .middleware.record import Recorder
@@ -62,8 +64,9 @@ def make_app(settings):
         mounts.append((prefix, built[kind]))
     router = Router(mounts)
     server = settings.server
+    app = HeldRequests(router, server.held_requests)
     app = RequestBody(
-        router, server.max_request_bytes, server.body_timeout, router.streamed_body_limit
+        app, server.max_request_bytes, server.body_timeout, router.streamed_body_limit
     )
     if server.health_path:
         app = Health(app, server.health_path, server.instance)

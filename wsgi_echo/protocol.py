@@ -25,3 +25,14 @@ TLS = "wsgi_echo.tls"
 # HTTP/2, under a runner that has it); absent, a route that needs
 # trailers answers 501.
 SEND_TRAILERS = "wsgi_echo.send_trailers"
+# Set (to True) by the app when the connection cannot carry another request
+# after this answer: a request body that could not be read to its end (a
+# malformed chunk) leaves unknown where the next request starts.  The
+# answer must then say ``Connection: close`` and the connection close.
+CLOSE_AFTER = "wsgi_echo.close_after"
+
+# How many requests that wait on purpose (``/delay``, streams) this process
+# can run at once and still answer others (an int), put there by a runner
+# whose every request holds one of a few threads.  Absent where waiting
+# costs no thread.  ``middleware.held`` bounds them by it.
+HELD_CAPACITY = "wsgi_echo.held_capacity"

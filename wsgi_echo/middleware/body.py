@@ -26,6 +26,7 @@ import io
 import time
 
 from .. import errors
+from ..protocol import CLOSE_AFTER
 
 # The body as read, left in the environ for the recorder (``record``), which
 # wraps this middleware and reads it once the app has answered.
@@ -59,13 +60,20 @@ def body_chunks(environ, size=CHUNK):
 
 
 class BodyError(Exception):
-    """A body refused: ``status``, ``detail`` and the fields of the JSON error."""
+    """A body refused: ``status``, ``detail`` and the fields of the JSON error.
 
-    def __init__(self, status, detail, **fields):
+    ``close``: the body was not read to its end, so where the next request
+    on the connection would start is unknown (RFC 9112 section 9.3): the
+    answer asks the server to close the connection (``protocol.CLOSE_AFTER``).
+    """
+
+    def __init__(self, status, detail, close=False, **fields):
         super().__init__(detail)
-        self.status, self.detail, self.fields = status, detail, fields
+        self.status, self.detail, self.close, self.fields = status, detail, close, fields
 
     def answer(self, environ, start_response, headers=()):
+        if self.close:
+            environ[CLOSE_AFTER] = True
         return errors.json_error(
             environ, start_response, self.status, self.detail, headers=headers, **self.fields
         )
@@ -85,12 +93,14 @@ def too_slow(timeout):
 
 def unreadable(exc):
     return BodyError(
-        400, "the request body could not be read: %s" % (str(exc) or type(exc).__name__)
+        400,
+        "the request body could not be read: %s" % (str(exc) or type(exc).__name__),
+        close=True,
     )
 
 
 def cut_short(received, wanted):
-    return BodyError(400, "the body ended after %d of %d bytes" % (received, wanted))
+    return BodyError(400, "the body ended after %d of %d bytes" % (received, wanted), close=True)
 
 
 def past_deadline(started, timeout):

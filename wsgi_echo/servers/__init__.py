@@ -12,28 +12,88 @@ import sys
 
 from .contract import CAPABILITIES
 
-# runner name -> its module under wsgi_echo.servers.  A new runner is a module
-# implementing contract.Runner and one line here.
+# runner name -> (its module under wsgi_echo.servers, the ``[server] server``
+# it serves as, the ``[server] worker_class`` it runs).  A new runner is a
+# module implementing contract.Runner and one line here; a server's first
+# line is what it runs when ``worker_class`` is left empty.
 RUNNERS = {
-    "gunicorn": "gunicorn",
-    "waitress": "waitress",
+    "gunicorn-gevent": ("gunicorn.gevent", "gunicorn", "gevent"),
+    "gunicorn": ("gunicorn", "gunicorn", "gthread"),
+    "waitress": ("waitress", "waitress", "gthread"),
 }
 NAMES = tuple(RUNNERS)
-DEFAULT = "gunicorn"
+# What ``[server] server`` and ``worker_class`` may say, in the table's order.
+SERVERS = tuple(dict.fromkeys(server for _, server, _ in RUNNERS.values()))
+WORKERS = tuple(dict.fromkeys(worker for _, _, worker in RUNNERS.values()))
+# gevent first: chosen by make bench (docs/servers.md says why, and when to
+# switch to gthread).
+DEFAULT_SERVER = "gunicorn"
 # What serves where gunicorn cannot (Windows).
 PORTABLE = "waitress"
 
 
 def platform_default():
     """gunicorn where it runs; waitress on Windows, where gunicorn does not."""
-    return PORTABLE if sys.platform == "win32" else DEFAULT
+    return PORTABLE if sys.platform == "win32" else default_runner()
+
+
+def default_runner():
+    """The runner the default settings start."""
+    return named(DEFAULT_SERVER)
 
 
 def runner(name):
     """The runner module for a name from ``NAMES``."""
     if name not in RUNNERS:
         raise ValueError("unknown server %r (known: %s)" % (name, ", ".join(NAMES)))
-    return importlib.import_module("%s.%s" % (__name__, RUNNERS[name]))
+    return importlib.import_module("%s.%s" % (__name__, RUNNERS[name][0]))
+
+
+def named(server, worker_class=""):
+    """The runner that is ``[server] server`` with ``worker_class`` (empty:
+    the server's default), or None when none is."""
+    for name, (_, its_server, its_worker) in RUNNERS.items():
+        if its_server == server and worker_class in ("", its_worker):
+            return name
+    return None
+
+
+def chosen(settings):
+    """The runner's name for the settings' ``[server] server`` and
+    ``worker_class``; one ``SettingsError`` line for a pair no runner is."""
+    server, worker = settings.server.server, settings.server.worker_class
+    name = named(server, worker)
+    if name is None:
+        from ..settings import SettingsError
+
+        runs = [
+            its_worker for _, its_server, its_worker in RUNNERS.values() if its_server == server
+        ]
+        others = [
+            its_server for _, its_server, its_worker in RUNNERS.values() if its_worker == worker
+        ]
+        raise SettingsError(
+            settings.origin("server", "worker_class"),
+            "server",
+            "worker_class",
+            worker,
+            "%s runs %s only; %s is for server = %s"
+            % (server, " or ".join(runs), worker, " or ".join(others)),
+        )
+    return name
+
+
+def selection(name):
+    """What chooses runner ``name``: its ``[server] server`` and ``worker_class``."""
+    _, server, worker = RUNNERS[name]
+    return server, worker
+
+
+def held_capacity(threads):
+    """How many requests that wait on purpose a process with ``threads``
+    threads, one per request, can run and still answer others: all but a
+    quarter of its threads (at least one, and one left when it has two)."""
+    return max(1, threads - max(1, threads // 4))
 
 
 def supports(name, capability):

@@ -15,7 +15,7 @@ import sys
 
 from .. import settings as declared
 from ..settings import SettingsError
-from . import listen, runner
+from . import chosen, listen, runner
 
 USAGE_ERROR = 2
 
@@ -86,7 +86,7 @@ def main(argv=None):
     }
     try:
         settings = declared.load(args.config, overrides)
-        server = runner(settings.server.server)
+        server = runner(chosen(settings))
         server.refuse_unsupported(settings)
         from ..application import make_app
 

@@ -24,6 +24,20 @@ def integer(low, high=None):
     return convert
 
 
+def auto_or(convert_number):
+    """``auto`` (None: the server's own choice) or what ``convert_number`` takes."""
+
+    def convert(text, base):
+        if text == "auto":
+            return None
+        try:
+            return convert_number(text, base)
+        except ValueError as error:
+            raise ValueError("must be auto or a %s" % str(error)[len("must be a ") :]) from None
+
+    return convert
+
+
 def choice(*options):
     def convert(text, base):
         if text not in options:

@@ -12,6 +12,7 @@ from ..apps import KINDS, RECORDABLE
 from .converters import (
     LOCAL_SITE,
     app_kinds,
+    auto_or,
     boolean,
     choice,
     document_root,
@@ -60,10 +61,20 @@ DECLARATIONS = (
     Setting(
         "server",
         "server",
-        servers.DEFAULT,
-        choice(*servers.NAMES),
-        "what `python -m wsgi_echo` starts: %s" % " | ".join(servers.NAMES),
+        servers.DEFAULT_SERVER,
+        choice(*servers.SERVERS),
+        "what `python -m wsgi_echo` starts: %s" % " | ".join(servers.SERVERS),
         "--server",
+    ),
+    Setting(
+        "server",
+        "worker_class",
+        "",
+        choice("", *servers.WORKERS),
+        "gunicorn's worker: gthread (a thread per request) | gevent (a greenlet per "
+        "connection: thousands held at once); empty: %s's default, %s; waitress runs "
+        "gthread only" % (servers.DEFAULT_SERVER, servers.selection(servers.default_runner())[1]),
+        "--worker-class",
     ),
     Setting("server", "host", "0.0.0.0", host, "address to listen on", "--host"),
     Setting("server", "port", "8080", integer(1, 65535), "TCP port to listen on", "--port"),
@@ -80,7 +91,7 @@ DECLARATIONS = (
         "threads",
         "8",
         integer(1, 1024),
-        "threads per worker process, both servers",
+        "threads per worker process (gunicorn's gthread worker, waitress)",
         "--threads",
     ),
     Setting(
@@ -89,6 +100,15 @@ DECLARATIONS = (
         "1000",
         integer(1, 100000),
         "open connections per worker process; more wait in the listen backlog",
+    ),
+    Setting(
+        "server",
+        "held_requests",
+        "auto",
+        auto_or(integer(1, 100000)),
+        "requests per process at once that wait on purpose (/delay, /drip, /sse, "
+        "X-Echo-Delay); more: 503 with Retry-After; auto: a thread-per-request server's "
+        "threads less a quarter, no bound under gevent",
     ),
     Setting(
         "server",
@@ -102,8 +122,9 @@ DECLARATIONS = (
         "header_timeout",
         "5",
         integer(1, 3600),
-        "seconds a client may take to send its request headers; slower: 408 and close "
-        "(waitress; see the README for gunicorn)",
+        "seconds a client may take to send its request headers, from their first byte; "
+        "slower: 408 and close (waitress, gunicorn's gevent worker; not gthread, see "
+        "docs/servers.md)",
     ),
     Setting(
         "server",

@@ -15,7 +15,7 @@ import ssl
 import subprocess
 import sys
 
-from ..servers import address
+from ..servers import address, selection
 from ..settings import ENV_VAR
 from .waiting import WaitTimeout, wait_for
 
@@ -245,8 +245,11 @@ class ServerProcess:
 
 
 def wsgi_echo_argv(config, server, host="127.0.0.1", port=None, python=sys.executable):
-    """``python -m wsgi_echo`` with a settings file, a server and an address."""
-    argv = [python, "-m", "wsgi_echo", "--config", str(config), "--server", server, "--host", host]
+    """``python -m wsgi_echo`` with a settings file, a runner (a name of
+    ``servers.NAMES``: its server and worker class) and an address."""
+    name, worker = selection(server)
+    argv = [python, "-m", "wsgi_echo", "--config", str(config), "--server", name]
+    argv += ["--worker-class", worker, "--host", host]
     if port is not None:
         argv += ["--port", str(port)]
     return argv

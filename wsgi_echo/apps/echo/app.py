@@ -10,6 +10,7 @@ import time
 
 from ... import errors
 from ...middleware.body import read_body
+from ...middleware.held import hold
 from ...request.forms import count_parts
 from . import render, shaping
 from .cors import Cors
@@ -63,6 +64,7 @@ class EchoApp:
                 limit=self.max_form_parts,
             )
         if shape.delay_ms:
+            hold(environ)
             time.sleep(shape.delay_ms / 1000.0)
         method = environ["REQUEST_METHOD"]
         status = shape.status

@@ -16,6 +16,7 @@ import re
 import time
 from itertools import repeat
 
+from ...middleware.held import hold
 from . import results
 from .params import ParameterError, duration, options, whole
 from .request_echo import basics
@@ -150,6 +151,7 @@ def range_request(environ, params, config):
     status = 200 if length == size else 206
     if not spread:
         return status, headers, content(slice(first, last + 1))
+    hold(environ)
     return status, headers, _spread(content, first, last + 1, chunk, spread / size)
 
 

@@ -12,6 +12,7 @@ has go-httpbin's keys in its order, ``id`` (0, 1, ...), ``args``,
 
 import json
 
+from ...middleware.held import hold
 from .pacing import paced, timing
 from .params import options
 from .request_echo import basics
@@ -25,4 +26,6 @@ def jsonl(environ, params, config):
     rest = {key: document[key] for key in ("args", "headers", "origin", "url")}
     # Everything after the id is the same on every line: written once.
     tail = ("," + json.dumps(rest, separators=(",", ":"))[1:] + "\n").encode("ascii")
+    if plan.waits:
+        hold(environ)
     return 200, [("Content-Type", CONTENT_TYPE)], paced(plan, lambda n: b'{"id":%d' % n + tail)

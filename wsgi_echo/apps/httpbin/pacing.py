@@ -30,6 +30,7 @@ class Timing(NamedTuple):
     count: int
     delay: float  # seconds before the first piece
     pauses: Iterable[float]  # count - 1 pauses, one before each later piece
+    waits: bool  # whether the stream waits at all (then it holds a slot: middleware.held)
 
 
 def timing(query, config, default_count, default_duration, zero_duration=False):
@@ -54,7 +55,7 @@ def timing(query, config, default_count, default_duration, zero_duration=False):
         raise ParameterError(
             "duration", "duration and delay together must be at most %d seconds" % limit
         )
-    return Timing(count, first, pauses(count - 1, spread, jitter))
+    return Timing(count, first, pauses(count - 1, spread, jitter), spread > 0 or first > 0)
 
 
 def pauses(number, total, jitter, rng=random):

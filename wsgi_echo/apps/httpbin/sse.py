@@ -11,6 +11,7 @@ the ``text/event-stream`` format of the HTML standard (section 9.2)::
 import json
 import time
 
+from ...middleware.held import hold
 from .pacing import paced, timing
 from .params import options
 
@@ -21,6 +22,7 @@ def sse(environ, params, config):
     plan = timing(options(environ), config, 10, "5")
     # Caches and proxies must not hold the stream back (the standard's advice).
     headers = [("Content-Type", CONTENT_TYPE), ("Cache-Control", "no-cache")]
+    hold(environ)
     return 200, headers, paced(plan, _event)
 
 

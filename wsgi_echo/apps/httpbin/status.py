@@ -15,6 +15,7 @@ import random
 import time
 
 from ... import errors
+from ...middleware.held import hold
 from . import json_bytes, results
 from .params import ParameterError, duration, fraction, number, options, whole
 from .request_echo import with_body
@@ -115,6 +116,7 @@ def delay(environ, params, config):
     # httpbin caps the delay (at 10 seconds) rather than refusing a longer one.
     wait = duration(params[0], "delay", config.max_delay, clamp=True)
     if wait:
+        hold(environ)
         time.sleep(wait)
     return results.json_reply(with_body(environ, json_key=False))
 
@@ -148,6 +150,8 @@ def drip(environ, params, config):
         raise ParameterError("numbytes", "max_drip_bytes is 0: /drip is off")
     writes = min(numbytes, max(1, int(wait * WRITES_PER_SECOND))) if wait else 0
     headers = [("Content-Type", results.BINARY), ("Content-Length", str(numbytes))]
+    if wait or first:
+        hold(environ)
     return code, headers, _drip(numbytes, writes, wait, first)
 
 

@@ -1,19 +1,21 @@
-"""The gunicorn runner (``contract.Runner``): gunicorn's gthread worker,
-configured from the typed settings.
+"""The gunicorn runner (``contract.Runner``): gunicorn's gthread worker
+(``thread_worker``), configured from the typed settings.
 
-``options()`` is the one mapping from our settings to gunicorn's; both
-``gunicorn.conf.py`` (for ``gunicorn -c gunicorn.conf.py wsgi_echo:app``) and
-``run()`` (for ``python -m wsgi_echo``) use it, so the two ways of starting
+``options()`` is the one mapping from our settings to gunicorn's, for every
+gunicorn worker (the gevent runner, ``gevent``, passes its own ``worker``);
+both ``gunicorn.conf.py`` (for ``gunicorn -c gunicorn.conf.py wsgi_echo:app``)
+and ``run()`` (for ``python -m wsgi_echo``) use it, so the ways of starting
 gunicorn cannot drift apart.  What gunicorn does differently from waitress
 is evened out in its documented server hooks (``hooks``); what the app
-learns of TLS and HTTP/2, in a WSGI wrapper (``tls``).
+learns of TLS and HTTP/2, and asks of the server, in a WSGI wrapper
+(``adapter``).
 """
 
 import os
 import ssl
 import sys
 
-from .. import able, address, announce_ready, counted
+from .. import able, address, announce_ready, counted, held_capacity
 from ..contract import (
     CLEARTEXT_HTTP2,
     CLIENT_CERTIFICATES,
@@ -22,11 +24,12 @@ from ..contract import (
     TRAILERS,
     refuse_missing_capabilities,
 )
+from .adapter import Adapter
 from .hooks import Hooks
-from .tls import CERT_REQS, Adapter, ssl_context
+from .tls import CERT_REQS, ssl_context
 
 NAME = "gunicorn"
-# TRAILERS: over HTTP/2 only (tls.Adapter); its HTTP/1.1 responses cannot send them.
+# TRAILERS: over HTTP/2 only (adapter.Adapter); HTTP/1.1 responses cannot send them.
 CAPABILITIES = frozenset((TLS, HTTP2, CLEARTEXT_HTTP2, CLIENT_CERTIFICATES, TRAILERS))
 
 
@@ -56,41 +59,54 @@ def loaded_without_runner():
 
 
 def wrap(app, settings):
-    """The app as it runs under gunicorn (as it is, over plain HTTP/1.x)."""
-    if settings.tls.enabled or settings.proxy.http2_cleartext != "off":
-        return Adapter(app, settings.tls.enabled)
-    return app
+    """The app as it runs under gunicorn's gthread worker: a thread per
+    request, so the requests that wait on purpose get a bound."""
+    return Adapter(app, settings.tls.enabled, held_capacity(settings.server.threads))
 
 
-def ready_hook(settings):
-    """gunicorn's ``when_ready`` hook: the ready line, once per listener."""
+def ready_hook(settings, detail):
+    """gunicorn's ``when_ready`` hook: the ready line, once per listener;
+    ``detail(cfg)`` says what serves (workers, threads)."""
 
     def when_ready(arbiter):
         cfg = arbiter.cfg
         scheme = "https" if cfg.is_ssl else "http"
-        detail = " (%s x %s)" % (counted(cfg.workers, "worker"), counted(cfg.threads, "thread"))
         for listener in arbiter.LISTENERS:
             bound = listener.sock.getsockname()
             if isinstance(bound, (str, bytes)):  # a unix socket: its path
                 url = "%s+unix://%s" % (scheme, os.fsdecode(bound))
             else:
                 url = "%s://%s" % (scheme, address(*bound[:2]))
-            announce_ready(url, version(), detail, settings)
+            announce_ready(url, version(), detail(cfg), settings)
 
     return when_ready
 
 
-def options(settings, bind=None):
-    """gunicorn settings (as for a config file) from our Settings."""
+def thread_worker(settings):
+    """The gthread worker's part of gunicorn's options: threads, and
+    keep-alive (gunicorn's sync worker has none)."""
+    return {
+        "worker_class": "%s.thread_worker.ThreadWorker" % __name__,
+        "threads": settings.server.threads,
+        "keepalive": settings.server.keepalive,
+    }
+
+
+def thread_detail(cfg):
+    """The ready line's "(1 worker x 8 threads)"."""
+    return " (%s x %s)" % (counted(cfg.workers, "worker"), counted(cfg.threads, "thread"))
+
+
+def options(settings, bind=None, worker=thread_worker, detail=thread_detail):
+    """gunicorn settings (as for a config file) from our Settings;
+    ``worker(settings)``: the worker class's own options."""
     server = settings.server
-    hooks = Hooks(server.body_timeout)
+    chosen = worker(settings)
+    hooks = Hooks(server.body_timeout, close_each=server.keepalive == 0 < chosen["keepalive"])
     result = {
         "bind": [bind or address(server.host, server.port)],
         "workers": server.workers,
-        "worker_class": "gthread",  # threads, and keep-alive (sync has none)
-        "threads": server.threads,
         "worker_connections": server.max_connections,
-        "keepalive": server.keepalive,
         "timeout": server.timeout,
         "graceful_timeout": server.timeout,
         "limit_request_line": server.limit_request_line,
@@ -105,13 +121,16 @@ def options(settings, bind=None):
         # trusting 127.0.0.1 by default) is off so there is one set of rules.
         "forwarded_allow_ips": "",
         "secure_scheme_headers": {},
+        "post_fork": hooks.post_fork,
+        "post_worker_init": hooks.post_worker_init,
         "pre_request": hooks.pre_request,
         "post_request": hooks.post_request,
-        "when_ready": ready_hook(settings),
+        "when_ready": ready_hook(settings, detail),
         "proc_name": "wsgi-echo",
         # The default control socket is one per user, shared by every gunicorn
         # started by that user; two servers would fight over it.
         "control_socket_disable": True,
+        **chosen,
     }
     tls = settings.tls
     if tls.enabled:
@@ -141,9 +160,13 @@ def options(settings, bind=None):
 
 def run(app, settings, sock):
     """Serve ``app`` on the already-bound ``sock`` until gunicorn stops."""
-    from gunicorn.app.base import BaseApplication
+    serve(wrap(app, settings), options(settings, bind="fd://%d" % sock.fileno()))
 
-    config = options(settings, bind="fd://%d" % sock.fileno())
+
+def serve(app, config):
+    """Run gunicorn with the options ``config`` until it stops, serving
+    ``app`` (wrapped by the runner)."""
+    from gunicorn.app.base import BaseApplication
 
     class Server(BaseApplication):
         def load_config(self):
@@ -151,6 +174,6 @@ def run(app, settings, sock):
                 self.cfg.set(key, value)
 
         def load(self):
-            return wrap(app, settings)
+            return app
 
     Server().run()

@@ -20,8 +20,7 @@ import sys
 
 from ... import configure
 from ...settings import BUILTIN, SettingsError, load
-from .. import listen
-from . import options, refuse_unsupported, wrap
+from .. import listen, named, runner
 
 USAGE_ERROR = 2
 COMMAND = "gunicorn -c python:%s wsgi_echo:app" % __name__
@@ -49,7 +48,10 @@ def _configuration():
     """gunicorn's settings for ours, and the bound socket (kept open here)."""
     try:
         settings = load()
-        refuse_unsupported(settings)
+        # gunicorn's own command: whatever [server] server says, the gunicorn
+        # runner for [server] worker_class.
+        chosen = runner(named("gunicorn", settings.server.worker_class))
+        chosen.refuse_unsupported(settings)
         sock = None
         if not _bind_on_command_line():
             sock = listen.bind(
@@ -58,8 +60,8 @@ def _configuration():
     except (SettingsError, listen.StartupError) as error:
         sys.stderr.write("wsgi-echo: %s\n" % error)
         sys.exit(USAGE_ERROR)
-    configure(settings, wrap)
-    return options(settings, bind="fd://%d" % sock.fileno() if sock else None), sock
+    configure(settings, chosen.wrap)
+    return chosen.options(settings, bind="fd://%d" % sock.fileno() if sock else None), sock
 
 
 _options, _listening = _configuration()

@@ -8,7 +8,19 @@ differently from waitress, evened out per request.
   that shrank while sendfile sent it) leaves the connection open; the app
   flags it (``protocol.INCOMPLETE_RESPONSE``) and the connection is closed;
 * over HTTP/2 gunicorn overwrites the client's own ``Version`` header; the
-  hook keeps it for ``tls.Adapter`` to put back.
+  hook keeps it for ``adapter.Adapter`` to put back;
+* the app may ask for its connection to be closed after its answer
+  (``protocol.CLOSE_AFTER``): the hook keeps the request, for the adapter
+  to close it before the answer's headers go out;
+* ``keepalive = 0`` under a worker that needs a keep-alive above 0 to put a
+  deadline on reading (the gevent worker): every request is closed after
+  its answer (``close_each``).
+
+Under gunicorn's gevent worker, ``threading`` is monkey-patched when the
+worker starts, after this module was imported: the deadlines' thread, lock
+and event and the per-request ``local`` are made in ``post_worker_init``,
+once patched, so they are a greenlet, gevent's lock and event and a
+greenlet-local there (and a thread, and thread-locals, under gthread).
 
 They touch gunicorn attributes that are not documented API, pinned with the
 version in setup.cfg and checked by tests/test_server_seams.py:
@@ -16,6 +28,7 @@ version in setup.cfg and checked by tests/test_server_seams.py:
 stream's ``req.stream.connection.sock``, and ``Request.force_close()``.
 """
 
+import signal
 import socket
 import threading
 
@@ -80,32 +93,53 @@ class BodyDeadline:
         return self.deadlines.arm(self.seconds, expire)
 
 
-# What the pre_request hook saw of the request this thread is about to run:
-# the hook gets gunicorn's request object, the app only the environ.
-request_seen = threading.local()
+# What the pre_request hook saw of the request this thread (or greenlet) is
+# about to run, for ``adapter.Adapter``: the hook gets gunicorn's request
+# object, the app only the environ.  Made per worker (``post_worker_init``).
+request_seen = None
 
 
-def remember_version_header(req, names):
+def version_header(req, names):
     if "VERSION" not in names:
-        request_seen.version_header = None
-        return
-    values = [value for name, value in req.headers if name == "VERSION"]
-    request_seen.version_header = ",".join(values)  # joined as gunicorn joins the others
+        return None
+    # Joined as gunicorn joins the other repeated fields.
+    return ",".join(value for name, value in req.headers if name == "VERSION")
 
 
 class Hooks:
-    """gunicorn's ``pre_request`` and ``post_request`` server hooks."""
+    """gunicorn's ``post_fork``, ``post_worker_init``, ``pre_request`` and
+    ``post_request`` server hooks."""
 
-    def __init__(self, body_timeout):
-        self.body_deadline = BodyDeadline(body_timeout)
+    def __init__(self, body_timeout, close_each=False):
+        self.body_timeout, self.close_each = body_timeout, close_each
+        self.body_deadline = None
+        self.stop_asked = []
+
+    def post_fork(self, arbiter, worker):
+        """A SIGTERM that reaches a worker still booting (gevent's patching
+        takes a moment) meets the master's handler it inherited, which
+        drops it, and the worker would serve on until it is killed at the
+        graceful timeout: it is kept here, and acted on once booted."""
+        signal.signal(signal.SIGTERM, lambda signum, frame: self.stop_asked.append(signum))
+
+    def post_worker_init(self, worker):
+        global request_seen
+        request_seen = threading.local()
+        self.body_deadline = BodyDeadline(self.body_timeout)
+        if self.stop_asked:
+            worker.alive = False
 
     def pre_request(self, worker, req):
         names = [name for name, _ in req.headers]
         collapse_leading_slashes(req)
-        remember_version_header(req, names)
+        request_seen.req = req
+        request_seen.version_header = version_header(req, names)
+        if self.close_each:
+            req.force_close()
         req.wsgi_echo_deadline = self.body_deadline.arm(req, names)
 
     def post_request(self, worker, req, environ, resp):
+        request_seen.req = None
         deadline = getattr(req, "wsgi_echo_deadline", None)
         if deadline is not None:
             deadline.cancel()

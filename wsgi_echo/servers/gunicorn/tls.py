@@ -1,26 +1,16 @@
-"""What the app learns of TLS and HTTP/2 under gunicorn, beyond PEP 3333.
+"""TLS under gunicorn: the SSL context, and what the app learns of TLS.
 
 gunicorn hands the app the connection's socket (``gunicorn.socket``, the
 ``ssl.SSLSocket`` under TLS, for HTTP/1.1 and HTTP/2 alike) and nothing else
-about TLS; ``Adapter`` turns that socket into ``environ[protocol.TLS]``,
-evens out two things gunicorn's HTTP/2 environ does differently, and passes
-on the one extra gunicorn offers an HTTP/2 response: trailers.
+about TLS; ``tls_facts`` turns that socket into what ``adapter.Adapter``
+puts in ``environ[protocol.TLS]``.
 """
 
 import ssl
 
-from ...protocol import SEND_TRAILERS, TLS
 from .. import plain_http
-from .hooks import request_seen
 
 CERT_REQS = {"off": "CERT_NONE", "optional": "CERT_OPTIONAL", "required": "CERT_REQUIRED"}
-# gunicorn 27's gthread worker puts this callable in an HTTP/2 request's
-# environ (``ThreadWorker.handle_http2_request``): given (name, value)
-# pairs, it keeps them on the response, whose ``close()`` sends them as a
-# trailing HEADERS frame that ends the stream.  Not documented API, so
-# pinned with the version in setup.cfg and checked by
-# tests/test_server_seams.py.  HTTP/1.1 responses have no such seam.
-GUNICORN_SEND_TRAILERS = "gunicorn.http2.send_trailers"
 
 
 def remember_sni(ssl_socket, server_name, context):
@@ -93,52 +83,3 @@ def tls_facts(sock):
     except AttributeError:
         pass
     return facts
-
-
-class Adapter:
-    """WSGI wrapper: what the app needs from gunicorn beyond PEP 3333.
-
-    * what TLS the connection used, in ``environ[protocol.TLS]``;
-    * for HTTP/2, gunicorn writes ``HTTP_VERSION = "2"`` into the environ,
-      which reads as a request header "Version: 2" the client never sent
-      (and hides one it did send): the client's own is put back;
-    * for HTTP/2, header values are made PEP 3333 strings (``as_pep3333``);
-    * for HTTP/2, gunicorn's trailer sender is ``environ[protocol.SEND_TRAILERS]``.
-    """
-
-    def __init__(self, app, tls):
-        self.app = app
-        self.tls = tls
-
-    def __call__(self, environ, start_response):
-        if self.tls:
-            facts = tls_facts(environ.get("gunicorn.socket"))
-            if facts is not None:
-                environ[TLS] = facts
-        if environ.get("SERVER_PROTOCOL") == "HTTP/2.0":
-            sent = getattr(request_seen, "version_header", None)
-            if sent is None:
-                environ.pop("HTTP_VERSION", None)
-            else:
-                environ["HTTP_VERSION"] = sent
-            as_pep3333(environ)
-            send_trailers = environ.get(GUNICORN_SEND_TRAILERS)
-            if send_trailers is not None:
-                environ[SEND_TRAILERS] = send_trailers
-        return self.app(environ, start_response)
-
-
-def as_pep3333(environ):
-    """HTTP/2 header values as PEP 3333 strings: gunicorn decodes them as UTF-8
-    (HTTP/1.x's as latin-1, as PEP 3333 asks), so "é" would reach the app as one
-    character it cannot read back to bytes; it gets the bytes, as latin-1."""
-    for key, value in environ.items():
-        if (
-            (
-                key.startswith("HTTP_")
-                or key in ("CONTENT_TYPE", "CONTENT_LENGTH", "QUERY_STRING", "RAW_URI")
-            )
-            and value.__class__ is str
-            and not value.isascii()
-        ):
-            environ[key] = value.encode("utf-8", "surrogateescape").decode("latin-1")

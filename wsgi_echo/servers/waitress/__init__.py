@@ -16,7 +16,7 @@ import signal
 import sys
 import time
 
-from .. import able, address, announce_ready, counted
+from .. import able, address, announce_ready, counted, held_capacity
 from ..contract import HEADER_DEADLINE, refuse_missing_capabilities
 from .channel import FileWrapperFix, channel_class
 from .logs import log_errors_to, reopen_log_files
@@ -50,7 +50,7 @@ def loaded_without_runner():
 
 
 def wrap(app, settings):
-    return FileWrapperFix(app)
+    return FileWrapperFix(app, held_capacity(settings.server.threads))
 
 
 def adjustments(settings):

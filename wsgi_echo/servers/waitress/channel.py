@@ -15,6 +15,7 @@ import time
 from waitress.channel import HTTPChannel
 from waitress.task import ErrorTask, WSGITask
 
+from ...protocol import HELD_CAPACITY
 from .parser import Parser
 
 
@@ -105,15 +106,18 @@ class IteratedFile:
 
 
 class FileWrapperFix:
-    """WSGI wrapper: the app gets ``IteratedFile`` as its file wrapper.  What
-    the app offers a runner beyond WSGI (``log_refused``) stays reachable."""
+    """WSGI wrapper: the app gets ``IteratedFile`` as its file wrapper, and
+    how many requests that wait on purpose it may run (``held_capacity``:
+    every request holds one of waitress's threads).  What the app offers a
+    runner beyond WSGI (``log_refused``) stays reachable."""
 
-    def __init__(self, app):
-        self.app = app
+    def __init__(self, app, held_capacity):
+        self.app, self.held_capacity = app, held_capacity
         self.log_refused = getattr(app, "log_refused", None)
 
     def __call__(self, environ, start_response):
         environ["wsgi.file_wrapper"] = IteratedFile
+        environ[HELD_CAPACITY] = self.held_capacity
         return self.app(environ, start_response)
 
 
