@@ -26,7 +26,7 @@ from .recorded import RecordedRequest
 from .waiting import WaitTimeout, wait_for
 
 POLL = 0.05  # seconds before the second look at the record while waiting
-MOST_POLL = 0.5  # seconds between two looks, at most
+MOST_POLL = 0.25  # seconds between two looks, at most: the most a wait adds
 CLOSEST = 3  # recorded requests a failure message shows
 
 
