@@ -7,7 +7,10 @@ its HTTPS; ``plugin`` is the pytest plugin (hooks and our fixtures),
 share (imports go plugin -> httpbin_fixtures -> sessions, never back);
 ``process`` starts and stops server processes by PID, ``waiting`` waits for
 events, and ``ini`` writes settings text: the test suite, ``make bench`` and
-the plugin all start servers through them.
+the plugin all start servers through them.  What a ``Server`` tells a test
+of the requests it received is ``request_log``'s: it reads the record
+through ``record_api``, gives each request as a ``recorded.RecordedRequest``,
+and matches them against an ``expectations.Expectation``.
 
 ``use_class_based_httpbin`` and ``use_class_based_httpbin_secure`` are
 pytest-httpbin's class decorators, for suites moving over.  Nothing here

@@ -5,6 +5,9 @@ the ``pytest11`` entry point.  Every server is a real gunicorn or waitress
 process on a free loopback port, started on first use, shared for the
 session, stopped by PID at the end; a failing test's report carries the log
 of every server it used, and a test that finds its server dead is told so.
+Every server records the requests it receives, and a test sees those that
+came since it began (``server.requests``, ``assert_request_made``,
+``wait_for_request``: ``request_log``), however many tests share the server.
 
 Fixtures:
 
@@ -74,6 +77,11 @@ def pytest_configure(config):
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_setup(item):
+    # Each session server the test uses opens its window of the record now,
+    # before the test's fixtures run (they may send it requests already);
+    # a server its setup starts is new, and its window is its whole record.
+    for server in registry(item.config).used_by(item):
+        server.begin_test()
     result = yield
     for server in registry(item.config).used_by(item):
         if not server.alive():

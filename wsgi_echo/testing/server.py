@@ -5,7 +5,9 @@ It has pytest-httpbin's server API (``url``, ``host``, ``port``,
 ``protocol``, ``join()``, ``server + "/path"`` and ``str(server)`` giving the
 URL), so suites written for pytest-httpbin use it unchanged, and it adds
 what a separate process needs: ``log()``, ``alive()``, ``stop()``,
-``signal()``, ``wait()``, ``pids()``.
+``signal()``, ``wait()``, ``pids()``; and what a test asks of the requests
+it received (``request_log``): ``requests``, ``last_request``,
+``assert_request_made()``, ``wait_for_request()``, ``mark()``, ``clear()``.
 
 HTTPS comes from the certificates in ``certs``.  A runner that can serve
 TLS serves it itself (with HTTP/2 for clients that offer it, where the
@@ -15,8 +17,9 @@ settings turn it on); one that cannot (waitress) runs behind the
 
 Settings given as text that name no ``[record] store`` get one in the
 server's own folder (a SQLite file removed with it), so a test's servers
-never share a record with each other or with an earlier run; a settings
-file given by its path is used as it is.
+never share a record with each other or with an earlier run, and its
+``requests`` are all the record holds; a settings file given by its path is
+used as it is, and ``requests`` start at a marker taken at the start.
 """
 
 import io
@@ -32,6 +35,7 @@ from ..settings import ini_parser
 from . import certs
 from .ini import settings_text
 from .process import ServerProcess, StartError, free_port, server_environment, wsgi_echo_argv
+from .request_log import RequestLog
 
 HOST = "127.0.0.1"
 # What Server() serves with no settings: the httpbin API at /, with nothing
@@ -70,7 +74,7 @@ def _names_record_store(text):
     return parser.has_option("record", "store")
 
 
-class Server:
+class Server(RequestLog):
     """A running ``python -m wsgi_echo`` (and its TLS relay, if it needs one)."""
 
     def __init__(
@@ -111,6 +115,7 @@ class Server:
         self.settings = settings
         self.processes = []
         self._final_log = None
+        self._own_record = False
         self._options = dict(
             python=python,
             env=server_environment(**(env or {})),
@@ -122,6 +127,7 @@ class Server:
         )
         try:
             self._start(port)
+            self._open_window(self._own_record)
         except Exception:
             self.stop()
             raise
@@ -154,7 +160,7 @@ class Server:
             extra["tls"] = {"certfile": cert, "keyfile": key}
         if relay:
             extra["proxy"] = {"assume_scheme": "https"}
-        config = self._config(extra)
+        self._config_path = config = self._config(extra)
         scheme = "https" if extra.get("tls") else "http"
         app_port = self._launch(
             self._app_argv(config), 0 if relay else port, self.name, scheme, app=True
@@ -179,6 +185,7 @@ class Server:
         if not given_file and not _names_record_store(text):
             record = os.path.splitext(config)[0].replace("settings-", "record-") + ".sqlite3"
             extra = dict(extra, record=dict(extra.get("record", {}), store="sqlite:" + record))
+            self._own_record = True
         if extra:
             text = _settings_with(text, extra)
         with os.fdopen(handle, "w", encoding="utf-8") as out:

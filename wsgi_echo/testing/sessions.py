@@ -48,7 +48,8 @@ def chosen_server(config):
 
 def start(config, name, settings, secure=False):
     """A session server for fixture ``name``, recorded for failure reports."""
-    server = Server(settings, server=chosen_server(config), secure=secure, port=_fixed_port(name))
+    port = _fixed_port(config, name)
+    server = Server(settings, server=chosen_server(config), secure=secure, port=port)
     registry(config).by_fixture[name] = server
     return server
 
@@ -60,7 +61,21 @@ def start_for_test(request, settings="", secure=False, server=None):
     return instance
 
 
-def _fixed_port(name):
-    """pytest-httpbin's HTTPBIN_HTTP_PORT / HTTPBIN_HTTPS_PORT, for its fixtures."""
+def _fixed_port(config, name):
+    """pytest-httpbin's HTTPBIN_HTTP_PORT / HTTPBIN_HTTPS_PORT, for its fixtures.
+
+    Under pytest-xdist each worker runs a session of its own, with servers of
+    its own, which is what keeps one worker's requests out of another's
+    tests; one fixed port cannot serve several of them, so that is refused
+    in words rather than as a port already in use."""
     variable = {"httpbin": "HTTPBIN_HTTP_PORT", "httpbin_secure": "HTTPBIN_HTTPS_PORT"}.get(name)
-    return int(os.environ[variable]) if variable and os.environ.get(variable) else 0
+    if not (variable and os.environ.get(variable)):
+        return 0
+    workers = getattr(config, "workerinput", {}).get("workercount", 1)
+    if workers > 1:
+        raise pytest.UsageError(
+            "%s=%s names one port for %d pytest-xdist workers, and each worker runs a "
+            "server of its own (so that no test sees another worker's requests): unset "
+            "%s, or run without -n" % (variable, os.environ[variable], workers, variable)
+        )
+    return int(os.environ[variable])

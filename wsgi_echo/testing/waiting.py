@@ -15,8 +15,10 @@ class WaitTimeout(AssertionError):
     is why it is an AssertionError: pytest reports it as a test failure)."""
 
 
-def wait_for(predicate, timeout=10.0, interval=0.05, what=None):
-    """``predicate()``'s first true value, asked every ``interval`` seconds.
+def wait_for(predicate, timeout=10.0, interval=0.05, what=None, max_interval=None):
+    """``predicate()``'s first true value, asked every ``interval`` seconds
+    (doubling after each look up to ``max_interval``, when given: a
+    predicate that costs the server a request asks less often as it waits).
 
     After ``timeout`` seconds raises ``WaitTimeout`` naming ``what`` (a
     string, or a callable giving one, evaluated then, so it can describe
@@ -32,6 +34,8 @@ def wait_for(predicate, timeout=10.0, interval=0.05, what=None):
         if time.monotonic() >= deadline:
             raise WaitTimeout("waited %gs for %s" % (timeout, _describe(what, predicate)))
         time.sleep(interval)  # the polling interval, not a guess at how long it takes
+        if max_interval is not None:
+            interval = min(interval * 2, max_interval)
 
 
 def _describe(what, predicate):
