@@ -193,3 +193,19 @@ def test_gunicorn_unreader_buffer_seam():
     finally:
         left.close()
         right.close()
+
+
+def test_gunicorn_http2_stream_seam():
+    """servers/gunicorn/hooks.py has_body asks an HTTP/2 request's stream
+    whether the client has ended it (``HTTP2Request.stream.request_complete``),
+    to arm the body deadline for a body sent without a Content-Length."""
+    from gunicorn.http2.request import HTTP2Request
+    from gunicorn.http2.stream import HTTP2Stream
+
+    assert "self.request_complete = False" in inspect.getsource(HTTP2Stream.__init__), (
+        "gunicorn's HTTP2Stream no longer keeps request_complete, which "
+        "servers/gunicorn/hooks.py reads"
+    )
+    assert "self.stream = stream" in inspect.getsource(HTTP2Request.__init__), (
+        "gunicorn's HTTP2Request no longer keeps its stream; servers/gunicorn/hooks.py reads it"
+    )

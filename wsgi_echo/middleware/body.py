@@ -124,6 +124,11 @@ def framing_refusal(environ):
             )
             return refusal, False
         chunked = not length
+    elif not length and environ.get("SERVER_PROTOCOL") == "HTTP/2.0":
+        # HTTP/2 frames a body itself, so a request may send one with no
+        # Content-Length (RFC 9113 section 8.1): read it to its end, as a
+        # chunked one; a request without a body ends at once.
+        chunked = True
     if length and (not length.isdigit() or not length.isascii()):
         refusal = BodyError(400, "Content-Length must be a whole number", header="Content-Length")
         return refusal, False

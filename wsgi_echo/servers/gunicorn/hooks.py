@@ -43,6 +43,13 @@ def collapse_leading_slashes(req):
 
 
 def has_body(req, names):
+    """Whether a body may still arrive for ``req``: framed by Content-Length or
+    chunked, or, over HTTP/2, any stream whose client has not ended it yet
+    (RFC 9113 section 8.1: DATA frames carry a body with or without a
+    Content-Length); gunicorn's ``HTTP2Stream.request_complete`` says so."""
+    stream = getattr(req, "stream", None)
+    if stream is not None:
+        return not stream.request_complete
     if "TRANSFER-ENCODING" in names:
         return True
     if "CONTENT-LENGTH" in names:
