@@ -209,3 +209,16 @@ def test_gunicorn_http2_stream_seam():
     assert "self.stream = stream" in inspect.getsource(HTTP2Request.__init__), (
         "gunicorn's HTTP2Request no longer keeps its stream; servers/gunicorn/hooks.py reads it"
     )
+
+
+def test_gunicorn_arbiter_signal_queue_seam():
+    """servers/gunicorn/hooks.py post_fork looks in the worker's copy of the
+    arbiter's signal queue for a stop signal that came before the hook."""
+    from gunicorn.arbiter import Arbiter
+
+    assert "self.SIG_QUEUE = queue.SimpleQueue()" in inspect.getsource(Arbiter.__init__), (
+        "gunicorn's Arbiter.SIG_QUEUE is no longer a queue.SimpleQueue"
+    )
+    assert "self.SIG_QUEUE.put_nowait(sig)" in inspect.getsource(Arbiter.signal), (
+        "gunicorn's Arbiter.signal no longer queues signals in SIG_QUEUE"
+    )

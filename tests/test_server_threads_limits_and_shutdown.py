@@ -156,9 +156,15 @@ def test_sigterm_lets_an_in_flight_request_finish(start_server):
     at_once(check, servers)
 
 
+# How soon an idle server stops after SIGTERM: at once, but for gunicorn's
+# gevent worker, whose run loop looks at its "alive" flag once a second (and
+# its graceful loop once a second more).
+IDLE_STOP_SECONDS = {"gunicorn-gevent": 2.5}
+
+
 def test_sigterm_on_an_idle_server_stops_it_at_once(start_server, kind):
     server = start_server(kind, echo_settings(timeout=10))
     started = time.monotonic()
     server.signal(signal.SIGTERM)
     assert server.wait(timeout=10) == 0
-    assert time.monotonic() - started < 0.8
+    assert time.monotonic() - started < IDLE_STOP_SECONDS.get(kind, 0.8)

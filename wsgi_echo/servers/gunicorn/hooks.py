@@ -28,6 +28,7 @@ version in setup.cfg and checked by tests/test_server_seams.py:
 stream's ``req.stream.connection.sock``, and ``Request.force_close()``.
 """
 
+import queue
 import signal
 import socket
 import threading
@@ -113,6 +114,23 @@ def version_header(req, names):
     return ",".join(value for name, value in req.headers if name == "VERSION")
 
 
+# The signals that stop a worker (gunicorn's TERM, INT and QUIT).
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGQUIT)
+
+
+def drained(arbiter):
+    """The signals queued on this worker's copy of the arbiter (a
+    ``queue.SimpleQueue``; the master's own queue is another process's)."""
+    queued = getattr(arbiter, "SIG_QUEUE", None)
+    found = []
+    while queued is not None:
+        try:
+            found.append(queued.get_nowait())
+        except queue.Empty:
+            break
+    return found
+
+
 class Hooks:
     """gunicorn's ``post_fork``, ``post_worker_init``, ``pre_request`` and
     ``post_request`` server hooks."""
@@ -126,8 +144,12 @@ class Hooks:
         """A SIGTERM that reaches a worker still booting (gevent's patching
         takes a moment) meets the master's handler it inherited, which
         drops it, and the worker would serve on until it is killed at the
-        graceful timeout: it is kept here, and acted on once booted."""
+        graceful timeout: it is kept here, and acted on once booted.  One
+        that came between the fork and this hook went to that inherited
+        handler, which queued it on the worker's copy of the arbiter
+        (``Arbiter.SIG_QUEUE``, checked by tests/test_server_seams.py)."""
         signal.signal(signal.SIGTERM, lambda signum, frame: self.stop_asked.append(signum))
+        self.stop_asked.extend(sig for sig in drained(arbiter) if sig in STOP_SIGNALS)
 
     def post_worker_init(self, worker):
         global request_seen
