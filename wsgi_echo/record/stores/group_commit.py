@@ -142,15 +142,19 @@ class GroupCommit:
         and hand the lead to the next pending one."""
         if state.shared or state.commits % PROBE_EVERY == 0:
             os.sched_yield()  # let the threads that are on their way join (above)
-        with state.lock:
-            batch = state.pending[: MAX_BATCH - 1]
-            del state.pending[: MAX_BATCH - 1]
-            for waiter in batch:
-                waiter.taken = True
+        batch = []
+        if state.pending:  # else alone; one that comes now is handed the lead after
+            with state.lock:
+                batch = state.pending[: MAX_BATCH - 1]
+                del state.pending[: MAX_BATCH - 1]
+                for waiter in batch:
+                    waiter.taken = True
+        records = [record]
+        records += [waiter.record for waiter in batch]
         ids = None
         error = "%s: the commit was interrupted" % self.where
         try:
-            ids = self.commit([record, *(waiter.record for waiter in batch)], deadline)
+            ids = self.commit(records, deadline)
             error = None
         except StoreUnavailable as failed:
             error = str(failed)
