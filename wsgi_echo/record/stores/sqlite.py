@@ -7,14 +7,18 @@ only at checkpoints, so a power cut may lose the last records but never
 corrupts the file (SQLite's own guarantee for WAL with NORMAL).
 
 Records are written by group commit (``group_commit``): the records a
-process's threads write at the same moment go in one transaction
-(``BEGIN IMMEDIATE``, an ``INSERT`` each, ``COMMIT``), so a commit's cost
-(the WAL append, its locks) is shared; a record alone is one ``INSERT``
-in autocommit, which is the same transaction in one statement.
-``AUTOINCREMENT`` gives the ids and keeps them increasing across deletes
-and ``clear()``; SQLite takes one writer at a time across processes, so
-ids are committed in the order they are given out and a reader asking for
-``after`` an id never misses one committed later.
+process's threads write at the same moment go in one ``INSERT`` of as many
+rows, in autocommit (one statement is one transaction), so a commit's cost
+(the WAL append, its locks) is shared.  One statement rather than an
+``executemany`` in ``BEGIN`` ... ``COMMIT``: each step of a statement lets
+go of the GIL, and in a server whose other threads want it back, each of
+those is a thread switch.  ``AUTOINCREMENT`` gives the ids and keeps them
+increasing across deletes and ``clear()``; one statement, under SQLite's
+write lock, gives its rows consecutive ids (the highest ever given, plus
+one, each), so ``lastrowid`` names them all.  SQLite takes one writer at a
+time across processes, so ids are committed in the order they are given
+out and a reader asking for ``after`` an id never misses one committed
+later.
 
 The ``max_requests`` window: readers see only the newest ``max_requests``
 ids (``WINDOW``), and every ``TRIM_EVERY``-th commit of a process also
@@ -39,7 +43,7 @@ import threading
 import time
 
 from .base import Store, StoreUnavailable
-from .group_commit import GroupCommit
+from .group_commit import MAX_BATCH, GroupCommit
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS requests (
@@ -49,11 +53,17 @@ CREATE TABLE IF NOT EXISTS requests (
     record TEXT NOT NULL
 );
 """
-INSERT = "INSERT INTO requests (method, path, record) VALUES (?, ?, ?)"
+
+
+def _insert(rows):
+    return "INSERT INTO requests (method, path, record) VALUES " + ", ".join(["(?, ?, ?)"] * rows)
+
+
+INSERTS = [None] + [_insert(rows) for rows in range(1, MAX_BATCH + 1)]  # by number of rows
 LAST_ID = "coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'requests'), 0)"
 # What readers see: the newest max_requests ids (the parameter), so at most
-# max_requests records (exactly, as ids are consecutive: a rolled-back
-# INSERT gives its id back).
+# max_requests records (exactly, as ids are consecutive: a failed INSERT
+# gives its ids back).
 WINDOW = "id > %s - ?" % LAST_ID
 TRIM = "DELETE FROM requests WHERE id <= ?"
 TRIM_EVERY = 64  # commits of a process between two trims
@@ -184,19 +194,23 @@ class SqliteStore(Store):
         return self.group.add((method, path, text))
 
     def _commit(self, records, deadline):
-        """One transaction: ``records``, and every ``TRIM_EVERY`` commits the trim."""
+        """One statement for ``records``; every ``TRIM_EVERY`` commits, in one
+        transaction with the trim."""
         pool = self._pool_here()
         pool.commits += 1
         trim = pool.commits % TRIM_EVERY == 1
 
+        insert = INSERTS[len(records)]
+        values = [field for record in records for field in record]
+
         def write(connection):
-            if len(records) == 1 and not trim:
-                return [connection.execute(INSERT, records[0]).lastrowid]
-            with _transaction(connection):
-                ids = [connection.execute(INSERT, record).lastrowid for record in records]
-                if trim:
-                    connection.execute(TRIM, (ids[-1] - self.max_requests,))
-            return ids
+            if not trim:
+                last = connection.execute(insert, values).lastrowid
+            else:
+                with _transaction(connection):
+                    last = connection.execute(insert, values).lastrowid
+                    connection.execute(TRIM, (last - self.max_requests,))
+            return range(last - len(records) + 1, last + 1)
 
         return self._run(write, deadline)
 
