@@ -107,12 +107,13 @@ class Held:
 
 def test_threads_writing_at_once_share_commits_and_lose_nothing(spec, opened):
     store = opened(spec)
-    failures = []
+    failures, given = [], {}
 
     def write(thread):
         for n in range(EACH):
+            text = json.dumps({"t": thread, "n": n})
             try:
-                store.add("POST", "/echo/t", json.dumps({"t": thread, "n": n}))
+                given[store.add("POST", "/echo/t", text)] = text
             except Exception as error:
                 failures.append(repr(error))
 
@@ -123,6 +124,7 @@ def test_threads_writing_at_once_share_commits_and_lose_nothing(spec, opened):
     increasing, by_thread = in_order_once(rows, "t")
     assert increasing
     assert by_thread == {thread: list(range(EACH)) for thread in range(THREADS)}
+    assert dict(rows) == given  # the id each writer was given names its own record
     # Sixteen threads writing at once: records shared commits.
     assert store.group.batches < THREADS * EACH, store.group.batches
 

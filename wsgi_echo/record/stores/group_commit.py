@@ -54,6 +54,9 @@ from .base import StoreUnavailable
 
 MAX_BATCH = 128  # records per commit: keeps one transaction or script short
 PROBE_EVERY = 16  # commits between two yields while batches are a record each
+# The GIL released and the CPU offered to a ready thread; Windows has no
+# sched_yield, and its Sleep(0), which time.sleep(0) calls, does the same.
+_yield_cpu = getattr(os, "sched_yield", None) or (lambda: time.sleep(0))
 
 
 class _Waiter:
@@ -141,7 +144,7 @@ class GroupCommit:
         (its deadline is the batch's earliest: it came first), settle them,
         and hand the lead to the next pending one."""
         if state.shared or state.commits % PROBE_EVERY == 0:
-            os.sched_yield()  # let the threads that are on their way join (above)
+            _yield_cpu()  # let the threads that are on their way join (above)
         batch = []
         if state.pending:  # else alone; one that comes now is handed the lead after
             with state.lock:
@@ -162,7 +165,7 @@ class GroupCommit:
             with state.lock:
                 self.batches += 1
                 state.commits += 1
-                state.shared = bool(batch)
+                state.shared = bool(batch or state.pending)  # company came, or is waiting
                 following = state.pending.pop(0) if state.pending else None
                 if following is None:
                     state.committing = False
