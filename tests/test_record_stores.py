@@ -231,3 +231,20 @@ def test_a_file_from_the_trigger_era_keeps_its_records_and_ids(tmp_path):
         )
     reader.close()
     store.close()
+
+
+def test_a_sqlite_file_may_lose_its_last_records_in_a_power_cut_but_never_its_file(tmp_path):
+    """WAL with synchronous = NORMAL: commits are not synced one by one (a power
+    cut may lose the last ones), and the file stays whole (SQLite's guarantee
+    for that pair; FULL would sync every commit, OFF could corrupt the file)."""
+    store = open_store(StoreSpec("sqlite", str(tmp_path / "record.sqlite3")), 100, 1.0)
+    store.prepare()
+    store.add("GET", "/x", record(1))
+    modes = store._run(
+        lambda c: (
+            c.execute("PRAGMA journal_mode").fetchone()[0],
+            c.execute("PRAGMA synchronous").fetchone()[0],
+        )
+    )
+    assert modes == ("wal", 1)  # 1: NORMAL
+    store.close()
