@@ -1,5 +1,7 @@
 """The benchmark's bar chart of the throughput ratios (matplotlib, when installed)."""
 
+from .report import BASELINES
+
 
 def chart(results, path):
     """A horizontal bar chart of the ratios; returns False without matplotlib."""
@@ -20,6 +22,7 @@ def chart(results, path):
         for row in results
         if row.get("ratio") is not None
         and row["target"] not in ("bare", "nginx", "one instance", "gthread", "gevent")
+        and row["server"] not in BASELINES  # the recording group: ratios to recording off
         and row["case"] != "10 MB"
     ]
     if not rows:

@@ -1,19 +1,26 @@
-"""The recording group: what the record costs the echo under gunicorn.
+"""The recording group: what the record costs the echo under gunicorn, with
+its default worker (gevent) and with gthread.
 
 Three wsgi-echo instances, the bench's settings with ``[record]`` set three
 ways: off (the baseline), on with the SQLite store (the default) and on with
 the Redis store (a redis-server on loopback, not pinned: it shares the
 machine with wrk, as a store on another host would not).  The case is the
-echo GET every speed group measures.  Besides the ratios, the cost of one
-record write, two ways: from the rates (1/on - 1/off per request, what the
-server spends on it, GIL and all), and timed alone (one record, taken from
-the live server's own record, written 3,000 times to each store in this
-process, the median).
+echo GET every speed group measures; the ratios are to recording off.
+
+Besides the ratios, what recording costs per request, three ways: from the
+rates (1/on - 1/off, what the server spends on it, GIL and all), from the
+server's CPU time per request (on - off: the same where the server had its
+CPU to itself, steadier where it did not), and the store's write timed
+alone in this process, for one record taken from the live server's own
+record: written 3,000 times by one thread (the median; each write is a
+commit of its own), and by four threads at once (the mean per record,
+with the records per commit the group commit made).
 """
 
 import json
 import os
 import statistics
+import threading
 import time
 
 from wsgi_echo.record.stores import open_store
@@ -24,9 +31,13 @@ from wsgi_echo.testing.redis_server import RedisServer, find
 from . import servers
 from .rounds import ECHO_HEADERS, Case, check, run_rounds, wanted
 
-GROUP = "gunicorn recording"
+# The runners measured, the default first: a group (a label) each.
+RUNNERS = ("gunicorn-gevent", "gunicorn")
+GROUPS = tuple("%s recording" % runner for runner in RUNNERS)
+GROUP = GROUPS[0]
 CASE = Case("echo GET", "/echo/foo?a=b", headers=ECHO_HEADERS, baseline="echo GET")
 WRITES = 3000
+THREADS = 4
 
 
 def _settings(workdir, base, name, record):
@@ -37,7 +48,9 @@ def _settings(workdir, base, name, record):
 
 
 def _write_cost(spec, text):
-    """Median microseconds of one ``add`` of ``text`` to the store ``spec``."""
+    """Microseconds of one ``add`` of ``text`` to the store ``spec``: the
+    median of one writer's, and the mean per record of ``THREADS`` writers
+    at once, with their records per commit."""
     store = open_store(spec, 1000, 2.0)
     store.prepare()
     times = []
@@ -45,13 +58,29 @@ def _write_cost(spec, text):
         started = time.perf_counter()
         store.add("GET", "/echo/foo", text)
         times.append(time.perf_counter() - started)
+    alone = statistics.median(times) * 1e6
+    batches = store.group.batches
+
+    def write():
+        for _ in range(WRITES // THREADS):
+            store.add("GET", "/echo/foo", text)
+
+    writers = [threading.Thread(target=write) for _ in range(THREADS)]
+    started = time.perf_counter()
+    for writer in writers:
+        writer.start()
+    for writer in writers:
+        writer.join()
+    records = WRITES // THREADS * THREADS
+    together = (time.perf_counter() - started) / records * 1e6
+    per_commit = records / (store.group.batches - batches)
     store.close()
-    return statistics.median(times) * 1e6
+    return alone, together, per_commit
 
 
 def recording(workdir, settings_path):
     """Rows for the report, and lines on the write cost."""
-    if not wanted(GROUP, "recording", [CASE]) or find() is None:
+    if not any(wanted(group, "recording", [CASE]) for group in GROUPS) or find() is None:
         return [], [
             "- recording group skipped: %s" % ("not selected" if find() else "no redis-server")
         ]
@@ -62,28 +91,28 @@ def recording(workdir, settings_path):
         ("sqlite", {"store": "sqlite:" + sqlite_file}),
         ("redis", {"store": redis.url}),
     ]
-    results, started = [], []
+    results, text = [], None
     try:
-        for name, record in plans:
-            path = _settings(workdir, settings_path, name, record)
-            started.append(
-                (name, servers.wsgi_echo("rec-" + name, "gunicorn", path, workdir), [CASE])
-            )
-        print("%s: off, sqlite, redis" % GROUP, flush=True)
-        run_rounds(
-            results, "gunicorn", started, workdir, baseline="recording off",
-            label_of=lambda kind, target: GROUP,
-        )  # fmt: skip
-        sqlite_server = started[1][1]
-        check(sqlite_server, CASE)
-        import http.client
-
-        connection = http.client.HTTPConnection("127.0.0.1", sqlite_server.port, timeout=10)
-        connection.request("GET", "/_requests?limit=1")
-        sample = json.loads(connection.getresponse().read())["requests"][0]
-        connection.close()
-        sample.pop("id")
-        text = json.dumps(sample, separators=(",", ":"))
+        for runner, group in zip(RUNNERS, GROUPS):
+            if not wanted(group, "recording", [CASE]):
+                continue
+            started = []
+            try:
+                for name, record in plans:
+                    path = _settings(workdir, settings_path, name, record)
+                    started.append(
+                        (name, servers.wsgi_echo("rec-" + name, runner, path, workdir), [CASE])
+                    )
+                print("%s: off, sqlite, redis" % group, flush=True)
+                run_rounds(
+                    results, runner, started, workdir, baseline="recording off",
+                    label_of=lambda kind, target, group=group: group,
+                )  # fmt: skip
+                if text is None:
+                    text = _sample_record(started[1][1])
+            finally:
+                for _, server, _ in started:
+                    server.stop()
         alone = {
             "sqlite": _write_cost(
                 StoreSpec("sqlite", os.path.join(workdir, "alone.sqlite3")), text
@@ -91,17 +120,37 @@ def recording(workdir, settings_path):
             "redis": _write_cost(StoreSpec("redis", redis.url_for(1)), text),
         }
     finally:
-        for _, server, _ in started:
-            server.stop()
         redis.stop()
-    rates = {row["target"]: row["rps"] for row in results}
     lines = []
-    for store in ("sqlite", "redis"):
-        if rates.get(store) and rates.get("recording off"):
-            per_request = (1 / rates[store] - 1 / rates["recording off"]) * 1e6
+    for group in GROUPS:
+        by_target = {row["target"]: row for row in results if row["server"] == group}
+        off = by_target.get("recording off")
+        for store in ("sqlite", "redis"):
+            on = by_target.get(store)
+            if not (on and off and on["rps"] and off["rps"]):
+                continue
+            per_request = (1 / on["rps"] - 1 / off["rps"]) * 1e6
+            cpu = (on["cpu"] / on["rps"] - off["cpu"] / off["rps"]) * 1e4  # cpu is in %
+            single, together, per_commit = alone[store]
             lines.append(
-                "- one record's write, %s: %.0f us per request from the rates, %.0f us "
-                "timed alone (%d writes of a %d-byte record, median)"
-                % (store, per_request, alone[store], WRITES, len(text))
-            )
+                "- %s with %s, per request: %.0f us from the rates, %.0f us of server CPU; "
+                "the store's write timed alone (a %d-byte record): %.0f us for one writer "
+                "(median of %d), %.0f us per record for %d writers at once (%.1f records "
+                "per commit)"
+                % (group, store, per_request, cpu, len(text), single, WRITES, together,
+                   THREADS, per_commit)
+            )  # fmt: skip
     return results, lines
+
+
+def _sample_record(server):
+    """One record the live server kept, as the store writes it (without its id)."""
+    check(server, CASE)
+    import http.client
+
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+    connection.request("GET", "/_requests?limit=1")
+    sample = json.loads(connection.getresponse().read())["requests"][0]
+    connection.close()
+    sample.pop("id")
+    return json.dumps(sample, separators=(",", ":"))

@@ -182,3 +182,69 @@ def test_a_redis_error_message_shows_no_password():
     with pytest.raises(StoreUnavailable) as caught:
         store.last_id()
     assert "s3cret-pass" not in str(caught.value)
+
+
+def test_a_sqlite_file_trims_in_steps_and_readers_see_the_window(tmp_path):
+    """The file is trimmed every TRIM_EVERY commits, not at each: it holds
+    a bounded number of rows beyond max_requests, and readers see exactly
+    the newest max_requests."""
+    from wsgi_echo.record.stores.sqlite import TRIM_EVERY
+
+    path = str(tmp_path / "record.sqlite3")
+    store = open_store(StoreSpec("sqlite", path), 10, 2.0)
+    store.prepare()
+    ids = [store.add("GET", "/x", record(n)) for n in range(1000)]
+    assert numbers(store.page(limit=100)) == list(range(999, 989, -1))
+    assert numbers(store.newer(0, 100)) == list(range(990, 1000))
+    assert store.get(ids[989]) is None and store.get(ids[990]) is not None
+    with sqlite3.connect(path) as reader:
+        rows = reader.execute("SELECT count(*) FROM requests").fetchone()[0]
+    assert 10 <= rows <= 10 + TRIM_EVERY, rows
+    store.close()
+
+
+def test_a_file_from_the_trigger_era_keeps_its_records_and_ids(tmp_path):
+    """A file written when a trigger trimmed every insert: its records stay,
+    the trigger goes (the store trims itself now), ids go on."""
+    path = str(tmp_path / "record.sqlite3")
+    with sqlite3.connect(path, isolation_level=None) as old:
+        old.execute(
+            "CREATE TABLE requests (id INTEGER PRIMARY KEY AUTOINCREMENT, "
+            "method TEXT NOT NULL, path TEXT NOT NULL, record TEXT NOT NULL)"
+        )
+        old.execute(
+            "CREATE TRIGGER trim_requests AFTER INSERT ON requests "
+            "BEGIN DELETE FROM requests WHERE id <= NEW.id - 1000; END"
+        )
+        for n in range(3):
+            old.execute(
+                "INSERT INTO requests (method, path, record) VALUES ('GET', '/x', ?)", (record(n),)
+            )
+    old.close()
+    store = open_store(StoreSpec("sqlite", path), 1000, 2.0)
+    store.prepare()
+    assert numbers(store.page()) == [2, 1, 0]
+    assert store.add("GET", "/x", record(3)) == 4
+    with sqlite3.connect(path) as reader:
+        assert (
+            reader.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall() == []
+        )
+    reader.close()
+    store.close()
+
+
+def test_a_sqlite_file_may_lose_its_last_records_in_a_power_cut_but_never_its_file(tmp_path):
+    """WAL with synchronous = NORMAL: commits are not synced one by one (a power
+    cut may lose the last ones), and the file stays whole (SQLite's guarantee
+    for that pair; FULL would sync every commit, OFF could corrupt the file)."""
+    store = open_store(StoreSpec("sqlite", str(tmp_path / "record.sqlite3")), 100, 1.0)
+    store.prepare()
+    store.add("GET", "/x", record(1))
+    modes = store._run(
+        lambda c: (
+            c.execute("PRAGMA journal_mode").fetchone()[0],
+            c.execute("PRAGMA synchronous").fetchone()[0],
+        )
+    )
+    assert modes == ("wal", 1)  # 1: NORMAL
+    store.close()

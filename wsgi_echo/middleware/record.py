@@ -41,7 +41,7 @@ class Recorder:
         if not self.recorded(environ.get("PATH_INFO", "")):
             return self.app(environ, start_response)
         started = time.monotonic()
-        record = entry.capture(environ, self.recording.instance)
+        method, path, captured = entry.capture(environ, self.recording.instance)
         status = []
 
         def capture_status(line, headers, exc_info=None):
@@ -51,9 +51,9 @@ class Recorder:
         def done():
             line = status[0] if status else "500 Internal Server Error"
             text = entry.finish(
-                record, environ, line, time.monotonic() - started, self.recording.max_body
+                captured, environ, line, time.monotonic() - started, self.recording.max_body
             )
-            self.recording.write(record["method"], record["path"], text)
+            self.recording.write(method, path, text)
 
         try:
             result = self.app(environ, capture_status)

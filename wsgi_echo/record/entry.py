@@ -4,16 +4,25 @@ its answer ends.
 ``capture`` runs before the app, so the record shows the request as it was
 received (the body middleware drops ``Transfer-Encoding`` and rewrites
 ``Content-Length`` further in); ``finish`` adds the body the body middleware
-buffered, the status and the duration, and writes the JSON the store keeps.
+buffered, the status and the duration.
 
 Header names are rebuilt in the echo's style (``X-Api-Key``), in the order
 the server read them (the environ keeps it; a header repeated on several
 lines arrives joined with ", ", as the servers join it), values read as UTF-8.
+
+Both run on every recorded request, before its answer is handed over, so
+they write the record's JSON text themselves rather than build a dict for
+``json.dumps``: ``capture`` writes its keys' part at once and ``finish``
+appends the rest, each string through the ``json`` module's own string
+encoder (the one ``json.dumps(ensure_ascii=False)`` uses), so the text is
+what ``json.dumps`` would write, at a third of the cost
+(docs/recording.md, "What it costs").
 """
 
 import base64
 import json
 import time
+from json.encoder import encode_basestring as quoted
 
 from ..middleware.body import BUFFERED_BODY
 from ..protocol import TLS
@@ -21,18 +30,51 @@ from ..request.header_names import capitalized
 from ..request.host import host_of
 from ..wsgi_text import decoded, request_path, request_target
 
+# The keys in the order the API shows them (docs/recording.md).
+_CAPTURED = (
+    '{"time":"%s","instance":%s,"client":%s,"method":%s,"target":%s,"path":%s,'
+    '"http_version":%s,"scheme":%s,"host":%s,"tls":%s,"headers":[%s]'
+)
+_FINISHED = (
+    ',"body":%s,"body_encoding":"%s","body_size":%d,"body_truncated":%s,'
+    '"status":%d,"duration_ms":%r}'
+)
+_TLS = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
-def iso_time(seconds):
-    """ISO 8601 UTC with milliseconds: 2026-12-07T10:00:00.123Z."""
-    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(seconds)) + ".%03dZ" % (
-        seconds % 1 * 1000
-    )
+
+class _Clock:
+    """ISO 8601 UTC with milliseconds (2026-12-07T10:00:00.123Z); the text
+    up to the second is made once per second, not once per request."""
+
+    def __init__(self):
+        self.second = (-1, "")
+
+    def iso(self, seconds):
+        whole = int(seconds)
+        second, text = self.second  # one tuple: threads swap it whole
+        if second != whole:
+            text = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(whole))
+            self.second = (whole, text)
+        return "%s.%03dZ" % (text, (seconds - whole) * 1000)
 
 
-def headers_of(environ):
-    """[[name, value], ...] in the environ's order."""
-    named = ((capitalized(key), value) for key, value in environ.items())
-    return [[name, value if value.isascii() else decoded(value)] for name, value in named if name]
+iso_time = _Clock().iso
+
+
+def headers_json(environ):
+    """The headers' JSON pairs, ``["Name","value"],...``, in the environ's order.
+    The echo's loop: one dict lookup per key in the shared name cache."""
+    known = capitalized.known
+    pairs = []
+    for key, value in environ.items():
+        name = known.get(key)
+        if name is None:
+            name = capitalized.learn(key)
+        if name:
+            pairs.append(
+                "[%s,%s]" % (quoted(name), quoted(value if value.isascii() else decoded(value)))
+            )
+    return ",".join(pairs)
 
 
 def tls_summary(environ):
@@ -70,36 +112,44 @@ def utf8_text(data, cut=False):
 
 
 def capture(environ, instance):
-    """What the record says of the request, read before the app runs."""
+    """What the record says of the request, read before the app runs:
+    ``(method, path, text)``, the two the store filters on and the start of
+    the record's JSON text (without id), for ``finish``."""
+    method = environ.get("REQUEST_METHOD", "")
+    path = decoded(request_path(environ))
     protocol = environ.get("SERVER_PROTOCOL", "HTTP/1.0").partition("/")[2]
-    return {
-        "time": iso_time(time.time()),
-        "instance": instance,
-        "client": environ.get("REMOTE_ADDR", ""),
-        "method": environ.get("REQUEST_METHOD", ""),
-        "target": decoded(request_target(environ)),
-        "path": decoded(request_path(environ)),
-        "http_version": "2" if protocol == "2.0" else protocol,
-        "scheme": environ.get("wsgi.url_scheme", "http"),
-        "host": decoded(host_of(environ)),
-        "tls": tls_summary(environ),
-        "headers": headers_of(environ),
-    }
+    tls = tls_summary(environ)
+    text = _CAPTURED % (
+        iso_time(time.time()),
+        quoted(instance),
+        quoted(environ.get("REMOTE_ADDR", "")),
+        quoted(method),
+        quoted(decoded(request_target(environ))),
+        quoted(path),
+        '"2"' if protocol == "2.0" else quoted(protocol),
+        quoted(environ.get("wsgi.url_scheme", "http")),
+        quoted(decoded(host_of(environ))),
+        "null" if tls is None else _TLS(tls),
+        headers_json(environ),
+    )
+    return method, path, text
 
 
-def finish(record, environ, status, seconds, max_body):
-    """The record's JSON text (without id): ``record`` from ``capture`` plus
-    the body (up to ``max_body`` bytes), the status and the duration."""
+def finish(captured, environ, status, seconds, max_body):
+    """The record's JSON text (without id): ``captured`` (``capture``'s text)
+    and the body (up to ``max_body`` bytes), the status and the duration."""
     body = environ.get(BUFFERED_BODY, b"")
     kept = body[:max_body]
-    text = utf8_text(kept, cut=len(body) > max_body)
+    text = utf8_text(kept, cut=len(body) > max_body) if kept else ""
     if text is None:
-        record["body"] = base64.b64encode(kept).decode("ascii")
-        record["body_encoding"] = "base64"
+        text, encoding = base64.b64encode(kept).decode("ascii"), "base64"
     else:
-        record["body"], record["body_encoding"] = text, "utf-8"
-    record["body_size"] = len(body)
-    record["body_truncated"] = len(body) > max_body
-    record["status"] = int(status[:3]) if status[:3].isdigit() else 0
-    record["duration_ms"] = round(seconds * 1000, 3)
-    return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+        encoding = "utf-8"
+    return captured + _FINISHED % (
+        quoted(text),
+        encoding,
+        len(body),
+        "true" if len(body) > max_body else "false",
+        int(status[:3]) if status[:3].isdigit() else 0,
+        round(seconds * 1000, 3),
+    )

@@ -4,13 +4,16 @@ never costs a request its answer.
 A write goes to the store in the request's own thread, before the answer
 is handed over when the app returned it whole (so a client that has its
 answer finds its request in the record), else when the server closes the
-streamed answer.  When the store fails or takes longer than
+streamed answer; the stores commit the writes of a process's threads in
+groups (``stores.group_commit``), and a write returns once its own record
+is committed.  When the store fails or takes longer than
 ``[record] store_timeout_ms``, the record is dropped and counted, and for
 the next ``PAUSE`` seconds this process drops records at once instead of
 waiting on a store that is down (one line in the error log when that
 starts): a store that is down costs records, never answers, and costs a
-request at most one timeout per pause.  Nothing is queued, so nothing
-piles up in memory while the store is away.
+request at most one timeout per pause.  Nothing waits for the store but
+the requests whose records are on their way, so nothing piles up in
+memory while the store is away.
 
 Per-process state (the drop counter, the pause, the feed listeners'
 semaphore) is made afresh in each process, as gunicorn forks its workers

@@ -1,7 +1,8 @@
 """The stores a record can be kept in, one interface (``base.Store``) with
 three real ones behind it: ``memory`` (one process), ``sqlite`` (one file
 every worker of an instance shares, the default) and ``redis`` (one server
-several instances share)."""
+several instances share).  The SQLite and Redis stores commit the writes
+of a process's threads in groups (``group_commit``)."""
 
 from .base import Store, StoreUnavailable, matches, with_id
 from .sqlite import default_path

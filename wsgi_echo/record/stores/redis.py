@@ -3,14 +3,21 @@ that names the same server and database (several instances behind nginx
 keep one record).
 
 A Redis stream holds the records, because a stream is what the record is:
-an append-only log, trimmed from the old end (``XADD ... MAXLEN``, exact),
+an append-only log, trimmed from the old end (``XTRIM MAXLEN``, exact),
 read by id range in either direction (``XRANGE``/``XREVRANGE``).  The ids
-are our own integers (stream id ``N-0``), given out by ``INCR`` on a
-counter in the same Lua script as the ``XADD``: a script runs atomically,
+are our own integers (stream id ``N-0``), given out by ``INCRBY`` on a
+counter in the same Lua script as the ``XADD``s: a script runs atomically,
 so ids enter the stream in the order they are given out, whichever
 instance writes, and a reader asking for what came after an id never
 misses one added later.  ``clear()`` deletes the stream, not the counter,
 so ids are never reused.
+
+Records are written by group commit (``group_commit``): the records a
+process's threads write at the same moment go to Redis in one script call,
+one round trip, whose cost (the call, the socket, the reply) they share.
+One call with every record, rather than a pipeline of one call per
+record: the same single round trip, with one command to pack and one
+reply to read.
 
 Keys: ``{wsgi-echo:record}:seq`` and ``{wsgi-echo:record}:stream`` (one
 hash tag, so a Redis Cluster keeps both in one slot; the script needs them
@@ -20,14 +27,22 @@ yields instead of blocking.  Every call is bounded by ``timeout``.
 """
 
 from .base import Store, StoreUnavailable, matches
+from .group_commit import GroupCommit
 
 PREFIX = "{wsgi-echo:record}"
 SEQUENCE = PREFIX + ":seq"
 STREAM = PREFIX + ":stream"
+# ARGV: max_requests, then method, path, record for each record; returns the last id.
 ADD_SCRIPT = """
-local id = redis.call('INCR', KEYS[1])
-redis.call('XADD', KEYS[2], 'MAXLEN', ARGV[1], id .. '-0', 'm', ARGV[2], 'p', ARGV[3], 'r', ARGV[4])
-return id
+local count = (#ARGV - 1) / 3
+local last = redis.call('INCRBY', KEYS[1], count)
+local id = last - count
+for i = 2, #ARGV, 3 do
+    id = id + 1
+    redis.call('XADD', KEYS[2], id .. '-0', 'm', ARGV[i], 'p', ARGV[i + 1], 'r', ARGV[i + 2])
+end
+redis.call('XTRIM', KEYS[2], 'MAXLEN', ARGV[1])
+return last
 """
 SCAN_BATCH = 200  # entries read per round trip while filtering
 
@@ -58,6 +73,7 @@ class RedisStore(Store):
             retry=Retry(NoBackoff(), 0),
         )
         self.script = self.client.register_script(ADD_SCRIPT)
+        self.group = GroupCommit(self._commit, timeout, self.where)
 
     def _call(self, function, *args, **kwargs):
         try:
@@ -70,11 +86,16 @@ class RedisStore(Store):
         self.close()
 
     def add(self, method, path, text):
-        return int(
-            self._call(
-                self.script, keys=[SEQUENCE, STREAM], args=[self.max_requests, method, path, text]
-            )
-        )
+        return self.group.add((method, path, text))
+
+    def _commit(self, records, deadline):
+        """One script call for ``records``; the socket timeout bounds it, not
+        ``deadline`` (Redis answers or the connection fails)."""
+        args = [self.max_requests]
+        for record in records:
+            args += record
+        last = int(self._call(self.script, keys=[SEQUENCE, STREAM], args=args))
+        return range(last - len(records) + 1, last + 1)
 
     def page(self, after=0, before=None, limit=50, method=None, path=None):
         found = []

@@ -1,21 +1,37 @@
 """``sqlite``: the record in one SQLite file, shared by every worker process
 of an instance (the embedded default).
 
-The file is in WAL mode, so readers never wait for the writer and a write
-is one append to the log (``synchronous = NORMAL``: no fsync per record; a
-power cut may lose the last records, never the file).  A record is one
-``INSERT`` in autocommit; a trigger, in the same statement, deletes what
-falls out of the ``max_requests`` window, so the table stays bounded with
-no second round trip.  ``AUTOINCREMENT`` keeps ids increasing across
-deletes and ``clear()``; SQLite takes one writer at a time, so ids are
-committed in the order they are given out and a reader asking for
-``after`` an id never misses one committed later.
+The file is in WAL mode, so readers never wait for the writer and a commit
+is one append to the log.  ``synchronous = NORMAL``: no fsync per commit,
+only at checkpoints, so a power cut may lose the last records but never
+corrupts the file (SQLite's own guarantee for WAL with NORMAL).
+
+Records are written by group commit (``group_commit``): the records a
+process's threads write at the same moment go in one ``INSERT`` of as many
+rows, in autocommit (one statement is one transaction), so a commit's cost
+(the WAL append, its locks) is shared.  One statement rather than an
+``executemany`` in ``BEGIN`` ... ``COMMIT``: each step of a statement lets
+go of the GIL, and in a server whose other threads want it back, each of
+those is a thread switch.  ``AUTOINCREMENT`` gives the ids and keeps them
+increasing across deletes and ``clear()``; one statement, under SQLite's
+write lock, gives its rows consecutive ids (the highest ever given, plus
+one, each), so ``lastrowid`` names them all.  SQLite takes one writer at a
+time across processes, so ids are committed in the order they are given
+out and a reader asking for ``after`` an id never misses one committed
+later.
+
+The ``max_requests`` window: readers see only the newest ``max_requests``
+ids (``WINDOW``), and every ``TRIM_EVERY``-th commit of a process also
+deletes what fell out of it, in the same transaction.  Deleting at every
+commit would write the oldest page of the table each time (a WAL frame,
+a third of a commit's cost); this way the file holds at most a few
+``TRIM_EVERY`` batches more than the window.
 
 Connections are per process and used by one thread or greenlet at a time:
 a small pool, opened lazily and thrown away after a fork (the app is built
 in gunicorn's master; its workers open their own).  The busy handler is
 off and a locked database is retried here with ``time.sleep``, which a
-greenlet server turns into a yield, until ``timeout`` has passed: a busy
+greenlet server turns into a yield, until the deadline has passed: a busy
 wait inside SQLite would block every greenlet of the process.
 """
 
@@ -27,6 +43,7 @@ import threading
 import time
 
 from .base import Store, StoreUnavailable
+from .group_commit import MAX_BATCH, GroupCommit
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS requests (
@@ -36,13 +53,20 @@ CREATE TABLE IF NOT EXISTS requests (
     record TEXT NOT NULL
 );
 """
-# Re-created at each start, with this start's max_requests.
-TRIGGER = """
-CREATE TRIGGER trim_requests AFTER INSERT ON requests
-BEGIN
-    DELETE FROM requests WHERE id <= NEW.id - %d;
-END
-"""
+
+
+def _insert(rows):
+    return "INSERT INTO requests (method, path, record) VALUES " + ", ".join(["(?, ?, ?)"] * rows)
+
+
+INSERTS = [None] + [_insert(rows) for rows in range(1, MAX_BATCH + 1)]  # by number of rows
+LAST_ID = "coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'requests'), 0)"
+# What readers see: the newest max_requests ids (the parameter), so at most
+# max_requests records (exactly, as ids are consecutive: a failed INSERT
+# gives its ids back).
+WINDOW = "id > %s - ?" % LAST_ID
+TRIM = "DELETE FROM requests WHERE id <= ?"
+TRIM_EVERY = 64  # commits of a process between two trims
 IDLE_CONNECTIONS = 16  # kept open per process; more are closed after use
 FIRST_RETRY, LAST_RETRY = 0.0005, 0.005  # seconds between tries on a locked database
 SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]")
@@ -55,21 +79,38 @@ def default_path(instance, port):
     return os.path.join(tempfile.gettempdir(), name)
 
 
+class _transaction:
+    """``BEGIN IMMEDIATE`` (the write lock first, so a busy database fails
+    here, before any work) ... ``COMMIT``, or ``ROLLBACK`` on any error."""
+
+    def __init__(self, connection):
+        self.connection = connection
+
+    def __enter__(self):
+        self.connection.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, kind, error, trace):
+        try:
+            if kind is None:
+                self.connection.execute("COMMIT")
+        finally:
+            if self.connection.in_transaction:  # an error, or a COMMIT that failed
+                self.connection.execute("ROLLBACK")
+
+
 def _locked(error):
     text = str(error).lower()
     return "locked" in text or "busy" in text
 
 
 class _Pool:
-    """This process's idle connections, and its writers' turn: the threads of
-    one process take turns here, in the order they came, rather than all
-    polling SQLite's lock, where the unlucky one could wait out its timeout."""
+    """This process's idle connections."""
 
     def __init__(self):
         self.pid = os.getpid()
         self.idle = []
         self.lock = threading.Lock()
-        self.writer = threading.Lock()
+        self.commits = 0  # by this process; one leader commits at a time
 
 
 class SqliteStore(Store):
@@ -81,6 +122,7 @@ class SqliteStore(Store):
         self.max_requests = max_requests
         self.timeout = timeout
         self._pool = _Pool()
+        self.group = GroupCommit(self._commit, timeout, "sqlite %s" % path)
 
     # -- connections ------------------------------------------------------------------
 
@@ -101,24 +143,16 @@ class SqliteStore(Store):
             pool = self._pool = _Pool()
         return pool
 
-    def _write(self, work):
-        """``_run(work)`` in this process's writers' turn."""
-        writer = self._pool_here().writer
-        if not writer.acquire(timeout=self.timeout):
-            raise StoreUnavailable("sqlite %s: no turn to write within the timeout" % self.path)
-        try:
-            return self._run(work)
-        finally:
-            writer.release()
-
-    def _run(self, work):
+    def _run(self, work, deadline=None):
         """``work(connection)`` on a pooled connection, retried while the
-        database is locked, until ``timeout``; StoreUnavailable after it."""
+        database is locked, until ``deadline`` (default: ``timeout`` from
+        now); StoreUnavailable after it.  One try at least."""
         pool = self._pool_here()
         with pool.lock:
             connection = pool.idle.pop() if pool.idle else None
         try:
-            deadline = time.monotonic() + self.timeout
+            if deadline is None:
+                deadline = time.monotonic() + self.timeout
             pause = FIRST_RETRY
             while True:
                 try:
@@ -148,31 +182,40 @@ class SqliteStore(Store):
     def prepare(self):
         def create(connection):
             connection.execute("PRAGMA journal_mode = WAL")
-            connection.execute("BEGIN IMMEDIATE")
-            try:
+            with _transaction(connection):
                 connection.execute(SCHEMA)
+                # Files from before group commit trimmed with a trigger per row.
                 connection.execute("DROP TRIGGER IF EXISTS trim_requests")
-                connection.execute(TRIGGER % self.max_requests)
-                connection.execute("COMMIT")
-            except BaseException:
-                connection.execute("ROLLBACK")
-                raise
 
-        self._write(create)
+        self._run(create)
         self.close()  # nothing stays open in the process that forks the workers
 
     def add(self, method, path, text):
-        return self._write(
-            lambda connection: (
-                connection.execute(
-                    "INSERT INTO requests (method, path, record) VALUES (?, ?, ?)",
-                    (method, path, text),
-                ).lastrowid
-            )
-        )
+        return self.group.add((method, path, text))
+
+    def _commit(self, records, deadline):
+        """One statement for ``records``; every ``TRIM_EVERY`` commits, in one
+        transaction with the trim."""
+        pool = self._pool_here()
+        pool.commits += 1
+        trim = pool.commits % TRIM_EVERY == 1
+
+        insert = INSERTS[len(records)]
+        values = [field for record in records for field in record]
+
+        def write(connection):
+            if not trim:
+                last = connection.execute(insert, values).lastrowid
+            else:
+                with _transaction(connection):
+                    last = connection.execute(insert, values).lastrowid
+                    connection.execute(TRIM, (last - self.max_requests,))
+            return range(last - len(records) + 1, last + 1)
+
+        return self._run(write, deadline)
 
     def page(self, after=0, before=None, limit=50, method=None, path=None):
-        clauses, values = ["id > ?"], [after]
+        clauses, values = ["id > ?", WINDOW], [after, self.max_requests]
         if before is not None:
             clauses.append("id < ?")
             values.append(before)
@@ -191,26 +234,25 @@ class SqliteStore(Store):
     def newer(self, after, limit):
         return self._run(
             lambda c: c.execute(
-                "SELECT id, record FROM requests WHERE id > ? ORDER BY id LIMIT ?", (after, limit)
+                "SELECT id, record FROM requests WHERE id > ? AND %s ORDER BY id LIMIT ?" % WINDOW,
+                (after, self.max_requests, limit),
             ).fetchall()
         )
 
     def get(self, record_id):
         row = self._run(
-            lambda c: c.execute("SELECT record FROM requests WHERE id = ?", (record_id,)).fetchone()
+            lambda c: c.execute(
+                "SELECT record FROM requests WHERE id = ? AND %s" % WINDOW,
+                (record_id, self.max_requests),
+            ).fetchone()
         )
         return row[0] if row else None
 
     def last_id(self):
-        row = self._run(
-            lambda c: c.execute(
-                "SELECT seq FROM sqlite_sequence WHERE name = 'requests'"
-            ).fetchone()
-        )
-        return row[0] if row else 0
+        return self._run(lambda c: c.execute("SELECT " + LAST_ID).fetchone()[0])
 
     def clear(self):
-        self._write(lambda c: c.execute("DELETE FROM requests"))
+        self._run(lambda c: c.execute("DELETE FROM requests"))
 
     def close(self):
         pool = self._pool
