@@ -30,6 +30,7 @@ from hostile_parts import (
     PATH_PIECES,
     ROUTE_5XX,
     TRAVERSALS,
+    TRUNCATED,
     VERSIONS,
 )
 
@@ -217,3 +218,17 @@ def generate(seed, count):
         builder = Builder(rng)
         data = builder.build()
         yield Hostile(data, frozenset(builder.allowed), builder.fault)
+
+
+def fault_seen(expected, reply):
+    """Whether ``reply`` is what a fault route sends on purpose (``expected``,
+    its entry in ``hostile_parts.FAULTS``)."""
+    if expected == TRUNCATED:
+        head, _, body = reply.partition(b"\r\n\r\n")
+        lines = head.split(b"\r\n")
+        return (
+            lines[0].startswith(b"HTTP/1.1 200 ")
+            and b"Content-Length: 100" in lines[1:]
+            and (body == b"*" * 50)
+        )
+    return reply == expected

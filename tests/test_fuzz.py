@@ -17,7 +17,7 @@ import shutil
 
 import pytest
 from hostile_parts import TRUNCATED
-from hostile_requests import generate
+from hostile_requests import fault_seen, generate
 
 from conftest import HTDOCS, settings_text
 from wsgi_echo.testing.clients import at_once, raw, request, status_lines
@@ -64,20 +64,6 @@ def servers(module_starter, tmp_path_factory):
 
 # What ``judge`` returns for a fault route's deliberate misbehaviour.
 FAULT = "fault"
-
-
-def fault_seen(expected, reply):
-    """Whether ``reply`` is what a fault route sends on purpose (``expected``,
-    its entry in ``hostile_parts.FAULTS``)."""
-    if expected == TRUNCATED:
-        head, _, body = reply.partition(b"\r\n\r\n")
-        lines = head.split(b"\r\n")
-        return (
-            lines[0].startswith(b"HTTP/1.1 200 ")
-            and b"Content-Length: 100" in lines[1:]
-            and (body == b"*" * 50)
-        )
-    return reply == expected
 
 
 def judge(server, number, hostile):
