@@ -32,7 +32,7 @@ import struct
 # RFC 9113 section 7: the stream's end was caused by an error in the server.
 INTERNAL_ERROR = 0x2
 # SO_LINGER on, 0 seconds: close() discards what is unsent and sends RST.
-LINGER_OFF = struct.pack("ii", 1, 0)
+RESET_ON_CLOSE = struct.pack("ii", 1, 0)
 
 
 class Connection:
@@ -54,7 +54,7 @@ class Connection:
         self._take_over()
         sock = self.sock
         try:
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, LINGER_OFF)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, RESET_ON_CLOSE)
             with socket.socket(sock.family, socket.SOCK_STREAM) as unconnected:
                 os.dup2(unconnected.fileno(), sock.fileno())
         except OSError:  # the client is gone already

@@ -27,7 +27,7 @@ from waitress.task import WSGITask
 from ...protocol import CONNECTION
 
 # SO_LINGER on, 0 seconds: close() discards what is unsent and sends RST.
-LINGER_OFF = struct.pack("ii", 1, 0)
+RESET_ON_CLOSE = struct.pack("ii", 1, 0)
 
 
 class Connection:
@@ -47,7 +47,7 @@ class Connection:
     def reset(self):
         self._take_over()
         try:
-            self.task.channel.socket.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, LINGER_OFF)
+            self.task.channel.socket.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, RESET_ON_CLOSE)
         except OSError:  # the client is gone already
             pass
 
