@@ -187,10 +187,43 @@ HTTPBIN = [
     "/httpbin/cookies/delete?a&attr[x]=1",
     "/httpbin/range/10?seed=-5&chunk_size=99999999999999999999",
     "/httpbin/bytes/10?chunk_size=0&seed=1",
+    # the faults (the fuzz server bounds their durations to 0 s)
+    "/httpbin/fault/reset",
+    "/httpbin/fault/close?x=%zz",
+    "/httpbin/fault/truncate?x=%00",
+    "/httpbin/fault/bad-status-line",
+    "/httpbin/fault/bad-chunk?a=1&a=2",
+    "/httpbin/fault/stall",
+    "/httpbin/fault/stall?duration=1e9",
+    "/httpbin/fault/stall?duration=-1s&Duration=%00",
+    "/httpbin/fault/stall?duration=" + "9" * 40 + "h",
+    "/httpbin/fault/slow",
+    "/httpbin/fault/slow?bytes=-1&rate=0",
+    "/httpbin/fault/slow?bytes=99999999999999999999&rate=nan",
+    "/httpbin/fault/slow?bytes=%E2%82%AC&rate=1",
+    "/httpbin/fault/slow?rate=1",
 ]
 # The 5xx a route answers by design: /unstable's 500s, and /trailers' 501
-# where trailers cannot be sent (HTTP/1.x).
+# where trailers cannot be sent (HTTP/1.x).  The faults answer 501 only
+# under a runner without connection control, which no fuzzed runner is.
 ROUTE_5XX = {"/httpbin/unstable": {500}, "/httpbin/trailers": {501}}
+# What the fault routes send on purpose instead of an answer, when a
+# request reaches them (docs/faults.md): the exact reply, or for
+# /fault/truncate a 200 whose body is 50 of the 100 bytes its
+# Content-Length says (``TRUNCATED``); tests/test_fuzz.py ``fault_seen``.
+TRUNCATED = "50 of 100 bytes"
+FAULTS = {
+    "/httpbin/fault/reset": b"",
+    "/httpbin/fault/close": b"",
+    "/httpbin/fault/truncate": TRUNCATED,
+    "/httpbin/fault/bad-status-line": (
+        b"HTTP/1.1 2OO OK\r\nContent-Type: text/plain\r\nContent-Length: 0\r\n\r\n"
+    ),
+    "/httpbin/fault/bad-chunk": (
+        b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n"
+        b"6\r\nchunk \r\nnot-hex\r\nbroken\r\n"
+    ),
+}
 HTTPBIN_HEADERS = [
     b'Authorization: Digest username="u", realm=, nonce',
     b"Authorization: Basic !!!",

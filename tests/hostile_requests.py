@@ -8,10 +8,11 @@ sizes, odd multipart and JSON bodies, odd ``X-Echo-*`` values and path
 traversal.  The same seed gives the same requests, so a failure can be
 replayed.
 
-``generate(seed, count)`` yields ``Hostile(data, allowed_5xx)``: the bytes to
-send, and the 5xx statuses that request may legitimately get (one asked for
-by X-Echo-Status; 501 for an unknown transfer coding; the 5xx a route
-answers by design, ``ROUTE_5XX``).
+``generate(seed, count)`` yields ``Hostile(data, allowed_5xx, fault)``: the
+bytes to send, the 5xx statuses that request may legitimately get (one
+asked for by X-Echo-Status; 501 for an unknown transfer coding; the 5xx a
+route answers by design, ``ROUTE_5XX``), and for a fault route what it
+sends on purpose when the request reaches it (``FAULTS``), else None.
 """
 
 import random
@@ -22,25 +23,32 @@ from hostile_parts import (
     ECHO_DELAY,
     ECHO_HEADER,
     ECHO_STATUS,
+    FAULTS,
     HTTPBIN,
     HTTPBIN_HEADERS,
     METHODS,
     PATH_PIECES,
     ROUTE_5XX,
     TRAVERSALS,
+    TRUNCATED,
     VERSIONS,
 )
+
+# In the targets of the requests that carry other faults: one of the fault routes.
+FAULT_ROUTE = object()
 
 
 class Hostile(NamedTuple):
     data: bytes
     allowed_5xx: frozenset[int]
+    fault: object = None  # FAULTS' entry for a fault route's target
 
 
 class Builder(HostileBodies):
     def __init__(self, rng):
         self.rng = rng
         self.allowed = set()
+        self.fault = None
 
     def choice(self, items):
         return self.rng.choice(items)
@@ -56,7 +64,7 @@ class Builder(HostileBodies):
 
     def target(self, hostile=True):
         if not hostile:
-            return self.choice(
+            target = self.choice(
                 [
                     "/echo/",
                     "/echo/x",
@@ -65,14 +73,21 @@ class Builder(HostileBodies):
                     "/httpbin/anything/x?a=b",
                     "/httpbin/post",
                     "/httpbin/upload",  # a streamed body: the same rules, applied as it is read
+                    FAULT_ROUTE,  # odd headers and bodies sent to a fault
                 ]
             )
+            if target is FAULT_ROUTE:
+                target = self.choice(sorted(FAULTS))
+                self.fault = FAULTS[target]
+            return target
         kind = self.rng.random()
         if kind < 0.2:
             return self.choice(TRAVERSALS)
         if kind < 0.4:
             target = self.choice(HTTPBIN)
-            self.allowed.update(ROUTE_5XX.get(target.partition("?")[0], ()))
+            path = target.partition("?")[0]
+            self.allowed.update(ROUTE_5XX.get(path, ()))
+            self.fault = FAULTS.get(path)
             return target
         prefix = "/echo/" if kind < 0.8 else "/"
         pieces = [self.choice(PATH_PIECES) for _ in range(self.rng.randrange(1, 6))]
@@ -202,4 +217,18 @@ def generate(seed, count):
     for _ in range(count):
         builder = Builder(rng)
         data = builder.build()
-        yield Hostile(data, frozenset(builder.allowed))
+        yield Hostile(data, frozenset(builder.allowed), builder.fault)
+
+
+def fault_seen(expected, reply):
+    """Whether ``reply`` is what a fault route sends on purpose (``expected``,
+    its entry in ``hostile_parts.FAULTS``)."""
+    if expected == TRUNCATED:
+        head, _, body = reply.partition(b"\r\n\r\n")
+        lines = head.split(b"\r\n")
+        return (
+            lines[0].startswith(b"HTTP/1.1 200 ")
+            and b"Content-Length: 100" in lines[1:]
+            and (body == b"*" * 50)
+        )
+    return reply == expected

@@ -45,10 +45,12 @@ def get(app, path, status=200, **kwargs):
     return app.get(M + path, status=status, **kwargs)
 
 
-def call(app, method, path, query="", headers=(), body=b""):
+def call(app, method, path, query="", headers=(), body=b"", environ=None):
     """The app called directly, below WebTest (which buffers and decodes
-    bodies): (status, headers, the response iterable as returned)."""
-    environ = dict(
+    bodies): (status, headers, the response iterable as returned).  A dict
+    given as ``environ`` is the one used, for a test to read afterwards."""
+    environ = {} if environ is None else environ
+    environ.update(
         CLIENT,
         REQUEST_METHOD=method,
         SCRIPT_NAME="",

@@ -2,7 +2,10 @@
 and waitress processes.  However malformed the request, the answer is never
 a 5xx the client did not ask for, no traceback reaches a response or a log,
 no worker dies, no file outside the root leaks, and the server goes on
-serving.
+serving.  A fault route (``/httpbin/fault/...``) reached by a request
+sends what it sends on purpose (``hostile_parts.FAULTS``: nothing, a body
+cut short, a malformed status line or chunk); any other reply to it is
+judged as every other.
 
 ``FUZZ_REQUESTS`` (default 2,000 per server) and ``FUZZ_SEED`` (default
 fixed) choose how many and which; a failure names the seed and the request.
@@ -13,7 +16,8 @@ import os
 import shutil
 
 import pytest
-from hostile_requests import generate
+from hostile_parts import TRUNCATED
+from hostile_requests import fault_seen, generate
 
 from conftest import HTDOCS, settings_text
 from wsgi_echo.testing.clients import at_once, raw, request, status_lines
@@ -49,6 +53,7 @@ def servers(module_starter, tmp_path_factory):
             echo={"max_delay_ms": 20},
             httpbin={
                 "max_delay": 0,
+                "max_fault_seconds": 0,
                 "max_stream_lines": 20,
                 "hostname_route": True,
                 "env_route": True,
@@ -57,11 +62,17 @@ def servers(module_starter, tmp_path_factory):
     )
 
 
+# What ``judge`` returns for a fault route's deliberate misbehaviour.
+FAULT = "fault"
+
+
 def judge(server, number, hostile):
     reply = raw(server, hostile.data, timeout=5)
     where = "request %d of seed %d: %r" % (number, SEED, hostile.data[:300])
     assert b"Traceback" not in reply, where
     assert SECRET not in reply, where
+    if hostile.fault is not None and fault_seen(hostile.fault, reply):
+        return FAULT
     statuses = status_lines(reply)
     for status in statuses:
         assert status < 500 or status in hostile.allowed_5xx, "%d for %s" % (status, where)
@@ -86,7 +97,24 @@ def fuzz(server):
 def test_hostile_requests_never_break_either_server(servers):
     results = at_once(fuzz, servers)
     for kind, statuses in results.items():
+        # The fault routes are reached, and misbehave as they should.
+        assert statuses.count(FAULT) > REQUESTS * 0.02, kind
         answered = [status for status in statuses if status is not None]
         # The generator is meant to reach the apps, not only the parsers.
         assert len(answered) > REQUESTS * 0.8, (kind, len(answered))
         assert sum(1 for status in answered if status == 200) > REQUESTS * 0.1, kind
+
+
+def test_only_a_fault_routes_own_misbehaviour_is_excused():
+    """``fault_seen`` excuses what the fault routes send on purpose, and
+    nothing else: a whole body, another status or an answer after nothing."""
+    head = (
+        b"HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: 100\r\n\r\n"
+    )
+    assert fault_seen(TRUNCATED, head + b"*" * 50)
+    assert not fault_seen(TRUNCATED, head + b"*" * 100)
+    assert not fault_seen(
+        TRUNCATED, head.replace(b"200 OK", b"500 INTERNAL SERVER ERROR") + b"*" * 50
+    )
+    assert fault_seen(b"", b"")
+    assert not fault_seen(b"", b"HTTP/1.1 500 INTERNAL SERVER ERROR\r\n\r\n")

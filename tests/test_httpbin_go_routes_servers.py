@@ -11,7 +11,7 @@ import socket
 import time
 
 import pytest
-from hostile_requests import HTTPBIN, ROUTE_5XX
+from hostile_requests import FAULTS, HTTPBIN, ROUTE_5XX, fault_seen
 
 from conftest import ACCESS_LINE, access_lines, settings_text
 from wsgi_echo.testing.clients import Connection, at_once, message, raw, request, status_lines
@@ -36,7 +36,13 @@ def servers(module_starter):
                 "max_request_bytes": 65536,
                 "body_timeout": BODY_TIMEOUT,
             },
-            httpbin={"max_upload_bytes": UPLOAD_LIMIT, "hostname_route": True, "env_route": True},
+            httpbin={
+                "max_upload_bytes": UPLOAD_LIMIT,
+                "hostname_route": True,
+                "env_route": True,
+                # The fault routes among the hostile targets stall for 0 s.
+                "max_fault_seconds": 0,
+            },
         ),
         HTTPBIN_ENV_REGION="eu-west",
         HTTPBIN_ENV_API_TOKEN="planted-secret",
@@ -228,16 +234,21 @@ def test_durations_with_units_wait_that_long(servers):
 
 def test_every_hostile_httpbin_target_is_answered_without_a_5xx(server):
     """The fuzz draws these targets now and then; here each gets a GET and a
-    POST with a small chunked body, so every one reaches every server."""
+    POST with a small chunked body, so every one reaches every server.  A
+    fault route sends what it sends on purpose (``FAULTS``) instead."""
     body = b"5\r\nhello\r\n0\r\n\r\n"
     for target in HTTPBIN:
         path = target[len("/httpbin") :]
         allowed = ROUTE_5XX.get(target.partition("?")[0], set())
+        fault = FAULTS.get(target.partition("?")[0])
         for method, headers, data in (
             ("GET", [], b""),
             ("POST", [("Transfer-Encoding", "chunked")], body),
         ):
             reply = raw(server, message(method, path, headers, data), timeout=5)
+            if fault is not None:
+                assert fault_seen(fault, reply), (method, target, reply[:300])
+                continue
             statuses = status_lines(reply)
             assert statuses, (method, target, reply[:300])
             assert statuses[-1] < 500 or statuses[-1] in allowed, (method, target, reply[:300])

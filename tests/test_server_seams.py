@@ -222,3 +222,93 @@ def test_gunicorn_arbiter_signal_queue_seam():
     assert "self.SIG_QUEUE.put_nowait(sig)" in inspect.getsource(Arbiter.signal), (
         "gunicorn's Arbiter.signal no longer queues signals in SIG_QUEUE"
     )
+
+
+def test_gunicorn_connection_control_seams():
+    """servers/gunicorn/connection.py Connection: the app's ``start_response``
+    is a method of gunicorn's Response, which, told its head was sent and to
+    close, writes nothing more of its own when the worker closes it."""
+    from gunicorn.config import Config
+    from gunicorn.http import wsgi
+    from gunicorn.http.parser import RequestParser
+
+    left, right = socket.socketpair()
+    try:
+        left.sendall(b"GET /fault/close HTTP/1.1\r\nHost: h\r\n\r\n")
+        req = next(RequestParser(Config(), right, ("127.0.0.1", 1)))
+        response, environ = wsgi.create(req, right, ("127.0.0.1", 1), ("127.0.0.1", 2), Config())
+        assert environ["gunicorn.socket"] is right, (
+            "gunicorn no longer hands the app its socket as environ['gunicorn.socket']; "
+            "servers/gunicorn/adapter.py gives it to connection.Connection"
+        )
+        assert response.start_response.__self__ is response
+        has(response, "headers_sent", "connection.Connection marks the head as sent")
+        has(response, "force_close", "connection.Connection makes gunicorn close after")
+        response.headers_sent = True
+        response.force_close()
+        response.start_response("444 No Response", [("Content-Length", "0")])
+        response.close()
+        assert response.should_close(), "gunicorn's Response.force_close() no longer closes"
+        left.setblocking(False)
+        with pytest.raises(BlockingIOError):
+            left.recv(1024)  # nothing was written
+    finally:
+        left.close()
+        right.close()
+
+
+def test_gunicorn_http2_stream_reset_seam():
+    """servers/gunicorn/connection.py Stream resets its stream through the
+    HTTP/2 response's connection and stream id."""
+    from gunicorn.http2.connection import HTTP2ServerConnection
+    from gunicorn.http2.response import HTTP2Response
+
+    init = inspect.getsource(HTTP2Response.__init__)
+    for name in ("self.h2_conn", "self.stream_id"):
+        assert name in init, "gunicorn's HTTP2Response no longer sets %s; Stream reads it" % name
+    parameters = list(inspect.signature(HTTP2ServerConnection.reset_stream).parameters)
+    assert parameters == ["self", "stream_id", "error_code"], (
+        "HTTP2ServerConnection.reset_stream(stream_id, error_code) changed; Stream calls it"
+    )
+
+
+def test_waitress_connection_control_seams():
+    """servers/waitress/connection.py: a task told it wrote its head adds none
+    of its own at the end, and one told to close makes its channel close."""
+    from waitress.adjustments import Adjustments
+    from waitress.channel import HTTPChannel
+    from waitress.parser import HTTPRequestParser
+    from waitress.server import create_server
+    from waitress.task import WSGITask
+
+    has(WSGITask, "get_environment", "connection.ControlledTask overrides it")
+    has(HTTPChannel, "write_soon", "connection.Connection.write_raw queues bytes through it")
+    source = inspect.getsource(HTTPChannel.service)
+    assert "task.close_on_finish" in source and "close_when_flushed = True" in source, (
+        "waitress's HTTPChannel.service no longer closes after a task's close_on_finish; "
+        "connection.Connection relies on it"
+    )
+
+    listening = socket.socket()
+    listening.bind(("127.0.0.1", 0))
+    listening.listen(1)
+    server = create_server(lambda environ, start_response: [], sockets=[listening])
+    left, right = socket.socketpair()
+    try:
+        channel = HTTPChannel(server, right, ("127.0.0.1", 1), server.adj, map={})
+        parser = HTTPRequestParser(Adjustments())
+        parser.received(b"GET / HTTP/1.1\r\nHost: h\r\n\r\n")
+        task = WSGITask(channel, parser)
+        for name in ("wrote_header", "close_on_finish", "channel"):
+            has(task, name, "connection.Connection sets or reads it")
+        has(channel, "socket", "connection.Connection sets SO_LINGER on it")
+        task.wrote_header = True
+        task.finish()
+        assert channel.total_outbufs_len == 0, (
+            "a waitress task that wrote its head no longer adds nothing in finish()"
+        )
+    finally:
+        server.close()
+        listening.close()
+        left.close()
+        right.close()

@@ -36,3 +36,24 @@ CLOSE_AFTER = "wsgi_echo.close_after"
 # whose every request holds one of a few threads.  Absent where waiting
 # costs no thread.  ``middleware.held`` bounds them by it.
 HELD_CAPACITY = "wsgi_echo.held_capacity"
+
+# What the app may do to the connection its request came on, put there by a
+# runner that can (``contract.CONNECTION_CONTROL``), for faults on demand
+# (``/fault/...``): an object with
+#
+#   reset()          abort the exchange: a TCP reset (RST) on an HTTP/1.x
+#                    connection, RST_STREAM (INTERNAL_ERROR) on an HTTP/2 stream;
+#   whole            True when the request has its connection to itself
+#                    (HTTP/1.x); only then may the app call
+#   close()          close the connection with nothing sent (FIN), and
+#   write_raw(data)  send ``data`` as it is, outside the server's framing,
+#                    then close the connection.
+#
+# An HTTP/2 connection carries other requests' streams, which close and
+# write_raw would break, so there only reset applies.  After any of them the
+# server writes nothing more of its own for this request, logs no error,
+# and serves other connections on; the app then calls start_response (for
+# its own middleware and logs: nothing reaches the client) and returns an
+# empty body.  A client already gone makes them do nothing.  Absent: the
+# runner cannot, and a route that needs it answers 501.
+CONNECTION = "wsgi_echo.connection"

@@ -278,7 +278,7 @@ DECLARATIONS = (
         "max_drip_bytes",
         "10485760",
         integer(0),
-        "most bytes /drip sends (httpbin's cap: 10 MiB)",
+        "most bytes /drip and /fault/slow send (httpbin's cap for /drip: 10 MiB)",
     ),
     Setting(
         "httpbin",
@@ -324,6 +324,21 @@ DECLARATIONS = (
         "",
         host_names,
         "hosts /redirect-to may send clients to, besides relative URLs; empty: any, as httpbin",
+    ),
+    Setting(
+        "httpbin",
+        "fault_routes",
+        "true",
+        boolean,
+        "serve /fault/... (reset, closed, truncated, stalled, slow and malformed answers, for "
+        "testing clients' error handling); false: 404",
+    ),
+    Setting(
+        "httpbin",
+        "max_fault_seconds",
+        "60",
+        integer(0, 3600),
+        "longest /fault/stall, and longest /fault/slow body, in seconds",
     ),
     Setting(
         "log",

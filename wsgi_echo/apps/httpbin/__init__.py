@@ -9,11 +9,12 @@ Modules follow httpbin's own grouping of its routes: ``request_echo``
 ``cookies`` (with ``cookie_attributes``), ``auth``, ``samples`` (response
 formats and images); then go-httpbin's: ``sse`` and ``jsonl`` (timed by
 ``pacing``), ``dump``, ``upload``, ``trailers`` and ``server_info``
-(``/hostname``, ``/env``, ``/version``).  ``app`` dispatches and adds
-what every answer shares; the routes share a small vocabulary:
-``results`` builds what a route returns (``(status, headers, body)``),
-``json_bytes`` writes httpbin's JSON byte for byte, ``params`` checks path
-and query parameters.  What any app reads from a request (header names,
+(``/hostname``, ``/env``, ``/version``); then ``faults`` (``/fault/...``,
+misbehaving on demand).  ``routes`` is the route table, ``app``
+dispatches and adds what every answer shares; the routes share a small
+vocabulary: ``results`` builds what a route returns (``(status, headers,
+body)``), ``json_bytes`` writes httpbin's JSON byte for byte, ``params``
+checks path and query parameters.  What any app reads from a request (header names,
 query, forms, multipart) is ``wsgi_echo.request``'s, not this package's.
 """
 

@@ -25,31 +25,12 @@ What httpbin adds to every answer, this adds too:
 import re
 
 from ... import errors
-from . import (
-    auth,
-    base64_routes,
-    caching,
-    compressed,
-    cookies,
-    data,
-    dump,
-    jsonl,
-    redirects,
-    request_echo,
-    response_headers,
-    samples,
-    server_info,
-    sse,
-    status,
-    trailers,
-    upload,
-)
+from . import samples, upload
 from .params import ParameterError
 from .results import HTML, LENGTH_AFTER_CORS, mount
+from .routes import GET, OPT_IN, ROUTES
 from .status_lines import METHOD_NOT_ALLOWED_PAGE, NOT_FOUND_PAGE, STATUS_LINES
 
-ANY = None  # a route that takes every method
-GET = frozenset(("GET",))
 PREFLIGHT_METHODS = "GET, POST, PUT, DELETE, PATCH, OPTIONS"
 CREDENTIALS = ("Access-Control-Allow-Credentials", "true")
 ANY_ORIGIN = (("Access-Control-Allow-Origin", "*"), CREDENTIALS)
@@ -58,76 +39,6 @@ ANY_ORIGIN_WITHOUT_CREDENTIALS = (("Access-Control-Allow-Origin", "*"),)
 # a response header: visible ASCII and spaces, nothing a header cannot hold.
 _TOKEN_LIST_VALUE = re.compile(r"[\x20-\x7e]*\Z")
 BODYLESS = errors.BODYLESS
-
-# (path pattern, methods, route): the documentation of the API, in httpbin's
-# order.  A pattern's "<...>" segments are its parameters.
-ROUTES = (
-    ("/get", GET, request_echo.get),
-    ("/post", frozenset(("POST",)), request_echo.with_body_route),
-    ("/put", frozenset(("PUT",)), request_echo.with_body_route),
-    ("/patch", frozenset(("PATCH",)), request_echo.with_body_route),
-    ("/delete", frozenset(("DELETE",)), request_echo.with_body_route),
-    ("/anything", ANY, request_echo.anything),
-    ("/anything/<path>", ANY, request_echo.anything),
-    ("/headers", GET, request_echo.headers),
-    ("/ip", GET, request_echo.ip),
-    ("/user-agent", GET, request_echo.user_agent),
-    ("/uuid", GET, request_echo.uuid4),
-    ("/status/<codes>", ANY, status.status),
-    ("/unstable", ANY, status.unstable),
-    ("/delay/<seconds>", ANY, status.delay),
-    ("/drip", GET, status.drip),
-    ("/bytes/<n>", GET, data.random_bytes),
-    ("/stream-bytes/<n>", GET, data.stream_bytes),
-    ("/stream/<n>", GET, data.stream),
-    ("/range/<n>", GET, data.range_request),
-    ("/base64/<value>", GET, base64_routes.decode_base64),
-    ("/base64/encode/<value>", GET, base64_routes.encode),
-    ("/base64/decode/<value>", GET, base64_routes.decode),
-    ("/links/<n>", GET, data.links_redirect),
-    ("/links/<n>/<offset>", GET, data.links),
-    ("/cache", GET, caching.cache),
-    ("/cache/<n>", GET, caching.cache_control),
-    ("/etag/<etag>", GET, caching.etag),
-    ("/response-headers", frozenset(("GET", "POST")), response_headers.response_headers),
-    ("/gzip", GET, compressed.gzip),
-    ("/deflate", GET, compressed.deflate),
-    ("/brotli", GET, compressed.brotli),
-    ("/redirect/<n>", GET, redirects.redirect_n_times),
-    ("/relative-redirect/<n>", GET, redirects.relative_redirect),
-    ("/absolute-redirect/<n>", GET, redirects.absolute_redirect),
-    ("/redirect-to", ANY, redirects.redirect_to),
-    ("/cookies", GET, cookies.view_cookies),
-    ("/cookies/set", GET, cookies.set_cookies),
-    ("/cookies/set/<name>/<value>", GET, cookies.set_cookie),
-    ("/cookies/delete", GET, cookies.delete_cookies),
-    ("/basic-auth/<user>/<passwd>", GET, auth.basic_auth),
-    ("/hidden-basic-auth/<user>/<passwd>", GET, auth.hidden_basic_auth),
-    ("/bearer", GET, auth.bearer),
-    ("/digest-auth/<qop>/<user>/<passwd>", GET, auth.digest_auth),
-    ("/digest-auth/<qop>/<user>/<passwd>/<algorithm>", GET, auth.digest_auth),
-    ("/digest-auth/<qop>/<user>/<passwd>/<algorithm>/<stale_after>", GET, auth.digest_auth),
-    ("/html", GET, samples.html),
-    ("/xml", GET, samples.xml),
-    ("/json", GET, samples.json_sample),
-    ("/encoding/utf8", GET, samples.utf8),
-    ("/robots.txt", GET, samples.robots),
-    ("/deny", GET, samples.deny),
-    ("/forms/post", GET, samples.forms_post),
-    ("/image", GET, samples.image),
-    ("/image/png", GET, samples.image_of("png")),
-    ("/image/jpeg", GET, samples.image_of("jpeg")),
-    ("/image/webp", GET, samples.image_of("webp")),
-    ("/image/svg", GET, samples.image_of("svg")),
-    ("/sse", GET, sse.sse),
-    ("/jsonl", GET, jsonl.jsonl),
-    ("/dump/request", ANY, dump.dump_request),
-    ("/upload", upload.METHODS, upload.upload),
-    ("/trailers", ANY, trailers.trailers),
-    ("/hostname", GET, server_info.hostname),
-    ("/env", GET, server_info.env),
-    ("/version", GET, server_info.version),
-)
 
 
 class Route:
@@ -159,11 +70,12 @@ class HttpbinApp:
         self.config = config
         self.exact = {}
         self.patterns = {}
-        # Routes that disclose the host exist only when their setting is on.
+        # Routes that disclose the host, and the faults, exist only when their
+        # setting is on.
         served = [
             (pattern, methods, handler)
             for pattern, methods, handler in ROUTES
-            if pattern not in server_info.OPT_IN or getattr(config, server_info.OPT_IN[pattern])
+            if pattern not in OPT_IN or getattr(config, OPT_IN[pattern])
         ]
         for pattern, methods, handler in served:
             route = Route(handler, methods)

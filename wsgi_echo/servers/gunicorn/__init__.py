@@ -19,6 +19,7 @@ from .. import able, address, announce_ready, counted, held_capacity
 from ..contract import (
     CLEARTEXT_HTTP2,
     CLIENT_CERTIFICATES,
+    CONNECTION_CONTROL,
     HTTP2,
     TLS,
     TRAILERS,
@@ -30,7 +31,11 @@ from .tls import CERT_REQS, ssl_context
 
 NAME = "gunicorn"
 # TRAILERS: over HTTP/2 only (adapter.Adapter); HTTP/1.1 responses cannot send them.
-CAPABILITIES = frozenset((TLS, HTTP2, CLEARTEXT_HTTP2, CLIENT_CERTIFICATES, TRAILERS))
+# CONNECTION_CONTROL: reset, close and raw bytes on HTTP/1.x, a reset on an
+# HTTP/2 stream (connection.py).
+CAPABILITIES = frozenset(
+    (TLS, HTTP2, CLEARTEXT_HTTP2, CLIENT_CERTIFICATES, TRAILERS, CONNECTION_CONTROL)
+)
 
 
 def version():

@@ -12,11 +12,15 @@
 * for HTTP/2, gunicorn's trailer sender is ``environ[protocol.SEND_TRAILERS]``;
 * an app that sets ``protocol.CLOSE_AFTER`` gets its connection closed
   after its answer, which then says ``Connection: close``: gunicorn writes
-  the headers with the first body bytes, after the app has returned.
+  the headers with the first body bytes, after the app has returned;
+* what the app may do to its connection (reset it, close it, write raw
+  bytes on it: ``protocol.CONNECTION``), for an HTTP/2 stream a reset
+  (``connection``).
 """
 
-from ...protocol import CLOSE_AFTER, HELD_CAPACITY, SEND_TRAILERS, TLS
+from ...protocol import CLOSE_AFTER, CONNECTION, HELD_CAPACITY, SEND_TRAILERS, TLS
 from . import hooks
+from .connection import Connection, Stream
 from .tls import tls_facts
 
 # gunicorn 27's workers put this callable in an HTTP/2 request's environ
@@ -51,6 +55,9 @@ class Adapter:
             send_trailers = environ.get(GUNICORN_SEND_TRAILERS)
             if send_trailers is not None:
                 environ[SEND_TRAILERS] = send_trailers
+            environ[CONNECTION] = Stream(start_response)
+        else:
+            environ[CONNECTION] = Connection(environ.get("gunicorn.socket"), start_response)
         result = self.app(environ, start_response)
         if environ.get(CLOSE_AFTER):
             req = getattr(hooks.request_seen, "req", None)

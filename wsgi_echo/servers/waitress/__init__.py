@@ -17,13 +17,13 @@ import sys
 import time
 
 from .. import able, address, announce_ready, counted, held_capacity
-from ..contract import HEADER_DEADLINE, refuse_missing_capabilities
+from ..contract import CONNECTION_CONTROL, HEADER_DEADLINE, refuse_missing_capabilities
 from .channel import FileWrapperFix, channel_class
 from .logs import log_errors_to, reopen_log_files
 from .parser import BODY_SLACK
 
 NAME = "waitress"
-CAPABILITIES = frozenset((HEADER_DEADLINE,))
+CAPABILITIES = frozenset((HEADER_DEADLINE, CONNECTION_CONTROL))
 
 
 def version():

@@ -8,14 +8,17 @@
   both servers log the same lines.
 * ``IteratedFile`` replaces waitress's file wrapper, which stalls on a file
   that shrinks while it is sent.
+* Every task is a ``connection.ControlledTask``: the app may reset, close or
+  write raw bytes on its connection (``protocol.CONNECTION``).
 """
 
 import time
 
 from waitress.channel import HTTPChannel
-from waitress.task import ErrorTask, WSGITask
+from waitress.task import ErrorTask
 
 from ...protocol import HELD_CAPACITY
+from .connection import ControlledTask
 from .parser import Parser
 
 
@@ -38,7 +41,7 @@ class Channel(HTTPChannel):
         return super().readable()
 
 
-class CloseEachResponse(WSGITask):
+class CloseEachResponse(ControlledTask):
     """``keepalive = 0``: every response says Connection: close and closes.
 
     An app may not send Connection itself (PEP 3333: hop-by-hop headers are
@@ -144,7 +147,7 @@ def channel_class(settings, body_limit=None):
         (Channel,),
         {
             "parser_class": parser,
-            "task_class": CloseEachResponse if server.keepalive == 0 else WSGITask,
+            "task_class": CloseEachResponse if server.keepalive == 0 else ControlledTask,
             "error_task_class": LoggedErrorTask,
         },
     )
