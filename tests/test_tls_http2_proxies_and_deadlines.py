@@ -178,3 +178,27 @@ def test_a_trickled_body_over_tls_gets_its_408_at_the_deadline(start_server, tls
     assert trickle_over_http2(server.port, pki) == (b"408", True)
     assert 1.0 <= time.monotonic() - started < 3.0
     assert get(server, "/after", pki).status_code == 200
+
+
+# -- handshakes that fail ------------------------------------------------------------------
+
+
+def test_a_failed_or_abandoned_handshake_is_one_warning_at_most_never_a_traceback(
+    start_server, tls_kind, pki
+):
+    server = start_server(tls_kind, tls_settings(pki))
+    with socket.create_connection(("127.0.0.1", server.port), timeout=5):
+        pass  # connects and goes: a port probe
+    with socket.create_connection(("127.0.0.1", server.port), timeout=5) as garbage:
+        garbage.sendall(b"\x16\x03\x01\xff\xffnot a ClientHello")
+        garbage.settimeout(5)
+        try:
+            garbage.recv(100)  # the server ends the connection; what it sends does not matter
+        except OSError:
+            pass
+    # Both are over once a real client is answered after them.
+    assert get(server, "/echo/after", pki).status_code == 200
+    log = server.log()
+    assert "Traceback" not in log
+    failures = [line for line in log.splitlines() if "handshake" in line.lower()]
+    assert len(failures) <= 1, failures

@@ -120,6 +120,13 @@ class Worker(GeventWorker):
 
     idle_seconds = head_seconds = 5
 
+    @staticmethod
+    def end_connection(reason):
+        """The exception that ends a connection quietly here (``tls``): gevent's
+        server prints a traceback for any other error that leaves its
+        handshake, and takes this one as the greenlet's normal end."""
+        return gevent.GreenletExit(reason)
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.idle = set()  # the sockets of connections waiting for a request
@@ -160,7 +167,7 @@ class Worker(GeventWorker):
 def worker_class(idle_seconds, head_seconds):
     """A ``Worker`` with these deadlines, for gunicorn's ``worker_class``."""
     return type(
-        "Worker",
+        "GeventWorker",
         (Worker,),
         {"idle_seconds": idle_seconds, "head_seconds": head_seconds, "__module__": __name__},
     )

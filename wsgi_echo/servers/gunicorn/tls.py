@@ -6,6 +6,7 @@ about TLS; ``tls_facts`` turns that socket into what ``adapter.Adapter``
 puts in ``environ[protocol.TLS]``.
 """
 
+import logging
 import ssl
 
 from .. import plain_http
@@ -22,18 +23,34 @@ def remember_sni(ssl_socket, server_name, context):
         pass
 
 
+# Handshakes that end because the client went away (a port probe, a client
+# that gave up): not worth a log line.
+CLIENT_GONE = (ssl.SSLZeroReturnError, ssl.SSLEOFError, ConnectionError)
+
+
+def quiet_end(reason):
+    """How a gthread worker ends a connection without a warning: gunicorn
+    closes one whose TLS layer reports a clean end of input (``SSL_ERROR_EOF``)
+    and logs it at debug level only."""
+    return ssl.SSLError(ssl.SSL_ERROR_EOF, reason)
+
+
 class RefusingPlainHTTP:
     """gunicorn's SSL context, but a connection that opens with plain HTTP is
-    answered 400 (``plain_http``) instead of failing its handshake.
+    answered 400 (``plain_http``) instead of failing its handshake, and a
+    handshake that fails inside ``wrap_socket`` (the gevent worker's server
+    shakes hands there) ends the connection with one warning line at most,
+    never a traceback.
 
     gunicorn's workers call only ``wrap_socket`` on the context the
     ``ssl_context`` hook returns; everything else reaches the real context.
-    The refused connection ends as a clean end of input
-    (``SSL_ERROR_EOF``), which gunicorn closes without a warning.
+    ``end(reason)`` makes the exception that ends a connection quietly under
+    the running worker (its class's ``end_connection``, else ``quiet_end``).
     """
 
-    def __init__(self, context):
+    def __init__(self, context, end=quiet_end):
         self._context = context
+        self._end = end
 
     def __getattr__(self, name):
         return getattr(self._context, name)
@@ -41,8 +58,23 @@ class RefusingPlainHTTP:
     def wrap_socket(self, sock, *args, **kwargs):
         if plain_http.is_plain_http(plain_http.peek(sock)):
             plain_http.answer(sock)
-            raise ssl.SSLError(ssl.SSL_ERROR_EOF, "plain HTTP on the HTTPS port: answered 400")
-        return self._context.wrap_socket(sock, *args, **kwargs)
+            raise self._end("plain HTTP on the HTTPS port: answered 400")
+        peer = peer_of(sock)  # while the client is still there to name
+        try:
+            return self._context.wrap_socket(sock, *args, **kwargs)
+        except (ssl.SSLError, OSError) as error:
+            if not isinstance(error, CLIENT_GONE):
+                logging.getLogger("gunicorn.error").warning(
+                    "TLS handshake failed from %s: %s", peer, error
+                )
+            raise self._end("TLS handshake failed") from None
+
+
+def peer_of(sock):
+    try:
+        return sock.getpeername()[0]
+    except (OSError, IndexError, TypeError):
+        return "-"
 
 
 def ssl_context(config, default_ssl_context_factory):
@@ -57,7 +89,8 @@ def ssl_context(config, default_ssl_context_factory):
     context = default_ssl_context_factory()
     context.sni_callback = remember_sni
     context.options |= getattr(ssl, "OP_IGNORE_UNEXPECTED_EOF", 0)
-    return RefusingPlainHTTP(context)
+    end = getattr(config.worker_class, "end_connection", quiet_end)
+    return RefusingPlainHTTP(context, end)
 
 
 def tls_facts(sock):
