@@ -88,9 +88,9 @@ dist-check: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -p no:cacheprovider -c tests/installed/pytest.ini \
 		--rootdir tests/installed tests/installed $(PYTEST_ARGS)
 
-# The differential harness first, then requests' suite under both servers.
+# The differential harness first, then requests' suite under every runner.
 compat: differential $(COMPAT_VENV)/.installed
-	@for server in gunicorn waitress; do \
+	@for server in $$($(COMPAT_VENV)/bin/python -c "from wsgi_echo.servers import NAMES; print(*NAMES)"); do \
 		echo "== requests $(REQUESTS_VERSION) tests, wsgi-echo plugin, $$server =="; \
 		( cd $(REQUESTS_TREE) && ../../../$(COMPAT_VENV)/bin/python -m pytest tests -q \
 			-p no:cacheprovider --wsgi-echo-server $$server $(COMPAT_DESELECT) \

@@ -93,7 +93,7 @@ def recording(workdir, settings_path):
     ]
     results, text = [], None
     try:
-        for runner, group in zip(RUNNERS, GROUPS):
+        for runner, group in zip(RUNNERS, GROUPS, strict=True):
             if not wanted(group, "recording", [CASE]):
                 continue
             started = []

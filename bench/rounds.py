@@ -7,7 +7,6 @@ import os
 import statistics
 import time
 from dataclasses import dataclass, field
-from typing import Optional
 
 from . import load
 from .proc import cpu_seconds
@@ -22,7 +21,7 @@ class Case:
     name: str
     path: str
     method: str = "GET"
-    body: Optional[str] = None
+    body: str | None = None
     headers: dict[str, str] = field(default_factory=dict)
     baseline: str = "GET"  # which case of the group's baseline this one is compared with
     status: int = 200
@@ -143,7 +142,9 @@ def run_rounds(results, kind, targets, workdir, baseline="bare", label_of=None):
         )
         base_runs = bare.get(case.baseline)
         row["ratio"] = (
-            statistics.median(run["rps"] / base["rps"] for run, base in zip(runs, base_runs))
+            statistics.median(
+                run["rps"] / base["rps"] for run, base in zip(runs, base_runs, strict=True)
+            )
             if base_runs
             else None
         )

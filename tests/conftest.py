@@ -250,6 +250,15 @@ def tool_or_skip(path, package, variable):
 
 
 @pytest.fixture(scope="session")
+def curl_required():
+    """curl, for tests that show what it sees: skipped without it, except with
+    REQUIRE_CURL=1, as CI sets."""
+    import shutil
+
+    return tool_or_skip(shutil.which("curl"), "curl", "REQUIRE_CURL")
+
+
+@pytest.fixture(scope="session")
 def redis_server(tmp_path_factory):
     """A real redis-server for the record's Redis store, shared by the session
     (each test takes a database of its own through ``redis_url``).  Skipped

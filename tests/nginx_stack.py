@@ -148,7 +148,9 @@ class Stack:
 
     def logs(self):
         parts = []
-        for name, process in zip([*self.names, "nginx"], [*self.instances, self.nginx]):
+        for name, process in zip(
+            [*self.names, "nginx"], [*self.instances, self.nginx], strict=True
+        ):
             if process is not None:
                 parts.append("--- %s ---\n%s" % (name, process.log()[-3000:]))
         return "\n".join(parts)

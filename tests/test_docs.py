@@ -6,8 +6,8 @@ when the example is run against a real server."""
 import json
 import os
 import re
-import shutil
 import subprocess
+from itertools import pairwise
 
 import pytest
 
@@ -85,7 +85,7 @@ def examples():
     found = []
     for page in PAGES:
         blocks = FENCE.findall(read(page))
-        for (kind, body), (next_kind, next_body) in zip(blocks, blocks[1:]):
+        for (kind, body), (next_kind, next_body) in pairwise(blocks):
             if kind == "sh" and "curl" in body and EXAMPLE_HOST in body and next_kind == "json":
                 found.append((page, body.strip(), next_body))
     return found
@@ -107,7 +107,7 @@ def default_server(module_starter):
 
 
 @pytest.mark.server
-@pytest.mark.skipif(shutil.which("curl") is None, reason="curl is not installed")
+@pytest.mark.usefixtures("curl_required")
 @pytest.mark.parametrize(
     "page, command, shown",
     examples(),

@@ -42,7 +42,7 @@ def exchange(port, pki, headers, chunks, end=True, wait=10.0):
         while time.monotonic() < deadline:
             try:
                 data = sock.recv(65536)
-            except (socket.timeout, ssl.SSLError, OSError):
+            except (TimeoutError, ssl.SSLError, OSError):
                 break
             if not data:
                 ended = True

@@ -10,7 +10,6 @@ and curl, as each reports it.  HTTP/1.1 on the same port has every fault,
 as over plain TCP (``test_httpbin_faults_servers``).
 """
 
-import shutil
 import socket
 import subprocess
 
@@ -25,7 +24,7 @@ from conftest import settings_text
 
 pytestmark = [
     pytest.mark.server,
-    pytest.mark.skipif(shutil.which("curl") is None, reason="curl is not installed"),
+    pytest.mark.usefixtures("curl_required"),
 ]
 
 NOT_ON_A_STREAM = {

@@ -10,7 +10,6 @@ and the 501 without a runner, in-process, ``test_httpbin_faults``.
 
 import json
 import re
-import shutil
 import socket
 import subprocess
 import time
@@ -24,7 +23,7 @@ from wsgi_echo.testing.clients import Connection, at_once, message, request
 
 pytestmark = [
     pytest.mark.server,
-    pytest.mark.skipif(shutil.which("curl") is None, reason="curl is not installed"),
+    pytest.mark.usefixtures("curl_required"),
 ]
 
 FAULT_SECONDS = 3

@@ -107,7 +107,7 @@ def trickle_over_http11(port, pki):
             try:
                 sock.sendall(b"x")
                 chunk = sock.recv(65536)
-            except socket.timeout:
+            except TimeoutError:
                 continue
             except (ssl.SSLError, OSError):
                 break
@@ -153,7 +153,7 @@ def trickle_over_http2(port, pki):
                     pass
             try:
                 data = sock.recv(65536)
-            except socket.timeout:
+            except TimeoutError:
                 continue
             except (ssl.SSLError, OSError):
                 break

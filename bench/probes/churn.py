@@ -12,7 +12,6 @@ checks that there is none, and that no body holds a foreign byte.
 
 import collections
 import os
-import socket
 import threading
 import time
 
@@ -42,7 +41,7 @@ def fetch(server, path, until, tally):
             connection = connection or Connection(server, timeout=STALL)
             connection.send(message("GET", path, close=False))
             response = connection.read_response()
-        except socket.timeout:
+        except TimeoutError:
             tally["stalls"] += 1  # not even the head came
             response = None
         except OSError:

@@ -12,6 +12,7 @@ import tempfile
 
 import pytest
 
+from wsgi_echo.servers import NAMES
 from wsgi_echo.testing.process import ServerProcess, free_port, server_environment
 from wsgi_echo.testing.server import PURE_HTTPBIN, Server
 
@@ -70,7 +71,7 @@ def httpbin_answers(probes):
         process.stop()
 
 
-@pytest.fixture(scope="session", params=["gunicorn", "waitress"])
+@pytest.fixture(scope="session", params=NAMES)
 def ours(request):
     server = Server(PURE_HTTPBIN, server=request.param)
     yield server

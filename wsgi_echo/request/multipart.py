@@ -14,7 +14,8 @@ part that is itself multipart.
 
 import re
 from email.message import Message
-from typing import NamedTuple, Optional
+from itertools import pairwise
+from typing import NamedTuple
 
 from ..wsgi_text import TOKEN
 
@@ -26,9 +27,9 @@ class Part(NamedTuple):
     Content-Disposition has no such (plain) parameter, ``content_type`` when
     it has no Content-Type."""
 
-    name: Optional[str]
-    filename: Optional[str]
-    content_type: Optional[str]
+    name: str | None
+    filename: str | None
+    content_type: str | None
     content: bytes
 
 
@@ -50,7 +51,7 @@ def parts(body, boundary):
     marker = re.escape(boundary.encode("latin-1", "replace"))
     delimiters = list(re.finditer(rb"(?:\A|\r\n)--%s(--)?[ \t]*(?:\r\n|\Z)" % marker, body))
     found = []
-    for this, following in zip(delimiters, delimiters[1:]):
+    for this, following in pairwise(delimiters):
         if this.group(1):  # the closing delimiter: the epilogue follows
             break
         part = body[this.end() : following.start()]

@@ -12,7 +12,8 @@ request asks its environ (``protocol``), where a runner that can do more
 than PEP 3333 puts what it offers.
 """
 
-from typing import Callable, Optional, Protocol
+from collections.abc import Callable
+from typing import Protocol
 
 # -- capabilities: what a runner can do beyond serving HTTP/1.1 over TCP ----------
 
@@ -62,7 +63,7 @@ class Runner(Protocol):
         """Serve ``app`` (not yet wrapped) on the bound, listening ``sock``
         until told to stop; print ``servers.READY`` once serving."""
 
-    def loaded_without_runner(self) -> Optional[str]:
+    def loaded_without_runner(self) -> str | None:
         """Asked when ``wsgi_echo:app`` is loaded with no runner having set it
         up.  If this runner's server is loading it from its own command line
         (``gunicorn wsgi_echo:app``), return the one warning line that says

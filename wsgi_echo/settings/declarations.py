@@ -5,7 +5,8 @@ table and the command-line flags are all derived from ``DECLARATIONS``;
 adding a setting is one line here plus its use.
 """
 
-from typing import Callable, NamedTuple, Optional
+from collections.abc import Callable
+from typing import NamedTuple
 
 from .. import servers
 from ..apps import KINDS, RECORDABLE
@@ -42,7 +43,7 @@ class Setting(NamedTuple):
     default: str  # as it is written in settings.ini
     convert: Callable  # (text, base folder) -> typed value, or ValueError
     doc: str  # one line: what it means, and its unit
-    flag: Optional[str] = None  # the command-line flag that overrides it
+    flag: str | None = None  # the command-line flag that overrides it
 
 
 SECTIONS = {

@@ -6,7 +6,6 @@ The file is read once; nothing else in the package parses ini text again.
 import configparser
 import dataclasses
 import os
-from typing import Optional
 
 from ..apps import KINDS
 from .checks import check
@@ -69,7 +68,7 @@ Settings = dataclasses.make_dataclass(
 )
 
 
-def find_settings_file(environ=None, cwd=None) -> Optional[str]:
+def find_settings_file(environ=None, cwd=None) -> str | None:
     """The file to read when none is named on the command line: the
     environment variable's, else ``./settings.ini``; None means built-ins."""
     environ = os.environ if environ is None else environ

@@ -176,7 +176,7 @@ class Connection:
                 ending = "complete" if self.closed else "timeout"
         except ConnectionError:
             ending = "eof"
-        except socket.timeout:
+        except TimeoutError:
             ending = "timeout"
         if ending != "complete":
             body.append(self.buffer)
@@ -191,7 +191,7 @@ class Connection:
         try:
             while True:
                 self._fill()
-        except (ConnectionError, socket.timeout):
+        except (TimeoutError, ConnectionError):
             pass
         data, self.buffer = self.buffer, b""
         return data
@@ -210,7 +210,7 @@ class Connection:
                     self._fill()
                 except ConnectionError:
                     pass
-                except socket.timeout:
+                except TimeoutError:
                     return False
             return True
         finally:

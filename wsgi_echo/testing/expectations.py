@@ -132,7 +132,7 @@ def json_differences(expected, actual, where="$"):
                 place = "%s.%s" % (where, key) if _plain_key(key) else "%s[%r]" % (where, key)
                 yield "json %s: not expected, got %s" % (place, shown(actual[key]))
     elif isinstance(expected, list) and isinstance(actual, list) and len(expected) == len(actual):
-        for index, (wanted, got) in enumerate(zip(expected, actual)):
+        for index, (wanted, got) in enumerate(zip(expected, actual, strict=True)):
             yield from json_differences(wanted, got, "%s[%d]" % (where, index))
     elif isinstance(expected, list) and isinstance(actual, list):
         yield "json %s: expected %d items, got %d: %s" % (
