@@ -59,8 +59,10 @@ __all__ = [
     "app_for",
     "echo_settings",
     "free_port",
+    "required",
     "run_cli",
     "settings_text",
+    "tool_or_skip",
 ]
 
 
@@ -238,15 +240,20 @@ def run_cli(*args, cwd=None, timeout=20, env=None):
     )
 
 
-def tool_or_skip(path, package, variable):
-    """``path`` (a tool found, or None): a missing tool skips the test with a
-    reason, or fails it where CI sets ``variable`` (REQUIRE_REDIS=1)."""
-    if path is None:
-        reason = "%s is not installed (apt-get install %s)" % (package, package)
+def required(found, variable, reason):
+    """``found`` (a tool, a browser, a module: what was found, or None): a
+    missing one skips the test with ``reason``, or fails it where CI sets
+    ``variable`` (REQUIRE_REDIS=1), so CI never passes by skipping."""
+    if found is None:
         if os.environ.get(variable) == "1":
             pytest.fail("%s=1 but %s" % (variable, reason))
         pytest.skip(reason)
-    return path
+    return found
+
+
+def tool_or_skip(path, package, variable):
+    """``required`` for a tool Debian's package ``package`` installs."""
+    return required(path, variable, "%s is not installed (apt-get install %s)" % (package, package))
 
 
 @pytest.fixture(scope="session")

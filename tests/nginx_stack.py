@@ -22,7 +22,7 @@ import time
 
 import pytest
 
-from conftest import PROJECT, SERVERS
+from conftest import PROJECT, SERVERS, required
 from wsgi_echo.testing import certs
 from wsgi_echo.testing.clients import at_once
 from wsgi_echo.testing.process import ServerProcess, free_port
@@ -49,15 +49,18 @@ CLIENT_ADDRESS = "127.0.0.2"
 SPOOFED = "198.51.100.7"
 
 
+def find_nginx():
+    """nginx's path, or None; /usr/sbin is where Debian puts it, and not on
+    an ordinary user's PATH."""
+    return shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin")
+
+
 def require_nginx():
-    # /usr/sbin is where Debian puts nginx, and not on an ordinary user's PATH.
-    path = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin")
-    if path is None:
-        reason = "nginx is not installed: not on PATH nor in /usr/sbin (apt-get install nginx)"
-        if os.environ.get("REQUIRE_NGINX") == "1":
-            pytest.fail("REQUIRE_NGINX=1 but " + reason)
-        pytest.skip(reason)
-    return path
+    return required(
+        find_nginx(),
+        "REQUIRE_NGINX",
+        "nginx is not installed: not on PATH nor in /usr/sbin (apt-get install nginx)",
+    )
 
 
 def render(text, values):

@@ -7,12 +7,11 @@ REQUIRE_BROWSER=1, as CI sets: there a missing browser is a failure.
 """
 
 import json
-import os
 import shutil
 
 import pytest
 
-from conftest import HTDOCS, SERVERS, echo_settings
+from conftest import HTDOCS, SERVERS, echo_settings, required
 
 pytestmark = pytest.mark.browser
 
@@ -39,21 +38,19 @@ def find_chromium():
     return None
 
 
-def unavailable(reason):
-    if os.environ.get("REQUIRE_BROWSER") == "1":
-        pytest.fail("REQUIRE_BROWSER=1 but " + reason)
-    pytest.skip(reason)
-
-
 @pytest.fixture(scope="module")
 def browser():
-    executable = find_chromium()
-    if executable is None:
-        unavailable("no Chromium installed (apt-get install chromium)")
+    executable = required(
+        find_chromium(), "REQUIRE_BROWSER", "no Chromium installed (apt-get install chromium)"
+    )
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        unavailable("Playwright for Python is not installed (pip install -e '.[test]')")
+        required(
+            None,
+            "REQUIRE_BROWSER",
+            "Playwright for Python is not installed (pip install -e '.[test]')",
+        )
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=executable, headless=True, args=CHROMIUM_ARGS
