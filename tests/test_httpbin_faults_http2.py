@@ -11,7 +11,6 @@ as over plain TCP (``test_httpbin_faults_servers``).
 """
 
 import socket
-import subprocess
 
 import h2.connection
 import h2.events
@@ -21,6 +20,7 @@ import pytest
 from tls_pki import client_context
 
 from conftest import settings_text
+from wsgi_echo.testing.clients import curl
 
 pytestmark = [
     pytest.mark.server,
@@ -72,14 +72,9 @@ def unharmed(server):
     assert "Traceback" not in log and "[ERROR]" not in log, log
 
 
-def curl(pki, server, *args):
-    done = subprocess.run(
-        ["curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}", "--cacert", str(pki["ca"]), *args],
-        capture_output=True,
-        text=True,
-        timeout=20,
-    )
-    return done.returncode, done.stdout, done.stderr.strip()
+def curl_verified(pki, *args):
+    """curl verifying with the test CA: (exit status, the HTTP status, what it said)."""
+    return curl("-w", "%{http_code}", "--cacert", str(pki["ca"]), *args)
 
 
 def url(server, path):
@@ -133,7 +128,7 @@ def test_a_reset_stream_as_httpx_and_curl_see_it(server, pki, unharmed):
             client.get(url(server, "/fault/reset"))
         assert str(raised.value) == "<StreamReset stream_id:1, error_code:2, remote_reset:True>"
         assert client.get(url(server, "/get")).http_version == "HTTP/2"
-    assert curl(pki, server, "--http2", url(server, "/fault/reset")) == (
+    assert curl_verified(pki, "--http2", url(server, "/fault/reset")) == (
         92,
         "000",
         "curl: (92) HTTP/2 stream 1 was not closed cleanly: INTERNAL_ERROR (err 2)",
@@ -148,7 +143,7 @@ def test_a_truncated_stream_ends_short_of_its_length(server, pki, unharmed):
         with pytest.raises(h2.exceptions.InvalidBodyLengthError) as raised:
             client.get(url(server, "/fault/truncate"))
         assert str(raised.value) == "InvalidBodyLengthError: Expected 100 bytes, received 50"
-    assert curl(pki, server, "--http2", url(server, "/fault/truncate")) == (
+    assert curl_verified(pki, "--http2", url(server, "/fault/truncate")) == (
         92,
         "200",
         "curl: (92) HTTP/2 stream 1 was not closed cleanly: PROTOCOL_ERROR (err 1)",
@@ -164,7 +159,7 @@ def test_faults_that_need_the_whole_connection_are_501_over_http2(server, pki, u
         fault,
         NOT_ON_A_STREAM[fault],
     )
-    assert curl(pki, server, "--http2", url(server, "/fault/" + fault))[:2] == (0, "501")
+    assert curl_verified(pki, "--http2", url(server, "/fault/" + fault))[:2] == (0, "501")
 
 
 def test_stall_and_slow_over_http2(server, pki, unharmed):
@@ -178,5 +173,5 @@ def test_stall_and_slow_over_http2(server, pki, unharmed):
 
 @pytest.mark.parametrize("fault", sorted(HTTP11))
 def test_every_fault_over_http11_on_the_tls_port(server, pki, unharmed, fault):
-    status, _, said = curl(pki, server, "--http1.1", url(server, "/fault/" + fault))
+    status, _, said = curl_verified(pki, "--http1.1", url(server, "/fault/" + fault))
     assert (status, said) == HTTP11[fault]

@@ -11,7 +11,6 @@ and the 501 without a runner, in-process, ``test_httpbin_faults``.
 import json
 import re
 import socket
-import subprocess
 import time
 
 import httpx
@@ -19,7 +18,7 @@ import pytest
 import requests
 
 from conftest import access_lines, settings_text
-from wsgi_echo.testing.clients import Connection, at_once, message, request
+from wsgi_echo.testing.clients import Connection, at_once, curl, message, request
 
 pytestmark = [
     pytest.mark.server,
@@ -101,19 +100,12 @@ def servers(module_starter):
     return started
 
 
-def curl(*args):
-    """curl as a user runs it, its body thrown away: (exit status, what it said)."""
-    done = subprocess.run(
-        ["curl", "-sS", "-o", "/dev/null", *args], capture_output=True, text=True, timeout=20
-    )
-    return done.returncode, done.stderr.strip()
-
-
 def as_seen_by(client, url, **timeouts):
     """What ``client`` reports for a GET of ``url``: (exception type, message),
     (curl's exit status, message), or the answer's status and body."""
     if client == "curl":
-        return curl(*(["--max-time", str(timeouts["total"])] if timeouts else []), url)
+        status, _, said = curl(*(["--max-time", str(timeouts["total"])] if timeouts else []), url)
+        return status, said
     try:
         if client == "requests":
             response = requests.get(url, timeout=timeouts.get("read", 10))

@@ -1,7 +1,7 @@
 """Clients for real servers, shared by the test suite and the benchmark's
 probes: a request on a fresh connection, raw bytes, one keep-alive
-connection read a response at a time, and ``at_once``, the same check
-against several servers at the same time.
+connection read a response at a time, curl as a user runs it, and
+``at_once``, the same check against several servers at the same time.
 
 Raw requests built here send ``Connection: close`` unless asked for
 keep-alive, so reading "until the server closes" never waits out a
@@ -14,6 +14,7 @@ import http.client
 import json
 import re
 import socket
+import subprocess
 import time
 
 
@@ -224,6 +225,16 @@ class Connection:
 
     def __exit__(self, *exc):
         self.close()
+
+
+def curl(*args, timeout=20):
+    """curl as a user runs it, silent but for errors, the body thrown away
+    (``-sS -o /dev/null``), then ``args``: (its exit status, what it wrote
+    (``-w``), what it said, stripped)."""
+    done = subprocess.run(
+        ["curl", "-sS", "-o", "/dev/null", *args], capture_output=True, text=True, timeout=timeout
+    )
+    return done.returncode, done.stdout, done.stderr.strip()
 
 
 def at_once(check, servers):
