@@ -18,9 +18,9 @@ import time
 import zlib
 
 from wsgi_echo.testing.ini import write_settings as write_settings_file
+from wsgi_echo.testing.procfs import rss_kb
 
 from . import chart, groups, held, load, recording, report, servers
-from .proc import rss_kb
 from .rounds import (
     ECHO_HEADERS,
     RUN_S,

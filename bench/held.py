@@ -24,9 +24,9 @@ import threading
 
 from wsgi_echo import servers as runners
 from wsgi_echo.testing.ini import write_settings
+from wsgi_echo.testing.procfs import rss_bytes
 
 from . import load, servers
-from .proc import rss_bytes
 from .rounds import selected
 
 THREADS = 8

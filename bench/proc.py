@@ -1,10 +1,11 @@
-"""What /proc says about a server's processes: CPU time, resident memory,
-the connections each holds, and which workers are waiting to accept.
-Linux only, as ``make bench`` is."""
+"""What /proc says about a server's processes: CPU time, the connections
+each holds, and which workers are waiting to accept (resident memory and
+the sockets on a port are ``wsgi_echo.testing.procfs``'s, which the tests
+read too).  Linux only, as ``make bench`` is."""
 
 import os
 
-LISTEN, ESTABLISHED = "0A", "01"  # TCP states in /proc/net/tcp
+from wsgi_echo.testing.procfs import ESTABLISHED, LISTEN, sockets
 
 
 def cpu_seconds(pids):
@@ -19,42 +20,6 @@ def cpu_seconds(pids):
         except (OSError, IndexError, ValueError):
             pass
     return total / ticks
-
-
-def rss_kb(pid):
-    """The resident memory of process ``pid`` in KiB; OSError once it is gone."""
-    with open("/proc/%d/status" % pid) as handle:
-        for line in handle:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    raise OSError("no VmRSS for %d" % pid)
-
-
-def rss_bytes(pids):
-    """The resident memory of the processes ``pids`` together, in bytes."""
-    total = 0
-    for pid in pids:
-        try:
-            total += rss_kb(pid) * 1024
-        except (OSError, ValueError):
-            pass  # gone since it was listed
-    return total
-
-
-def sockets(port, state):
-    """``socket:[inode]`` of the TCP sockets on local ``port`` in ``state``."""
-    found = set()
-    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
-        try:
-            with open(table) as handle:
-                next(handle)
-                for line in handle:
-                    fields = line.split()
-                    if int(fields[1].rsplit(":", 1)[1], 16) == port and fields[3] == state:
-                        found.add("socket:[%s]" % fields[9])
-        except (OSError, StopIteration, IndexError, ValueError):
-            pass
-    return found
 
 
 def _fds(pid):

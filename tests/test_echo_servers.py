@@ -8,6 +8,7 @@ import pytest
 from echo_reference import check_post_json_reference
 
 from conftest import SERVERS, echo_settings, settings_text
+from wsgi_echo.testing import procfs
 from wsgi_echo.testing.clients import get_json, raw, request, status_of
 
 pytestmark = pytest.mark.server
@@ -213,11 +214,8 @@ def test_trailers_echo_header_is_400_not_500(server):
 
 
 def rss_kb(server):
-    total = 0
-    for pid in [server.pid, *server.children()]:
-        with open("/proc/%d/status" % pid) as handle:
-            total += int(next(line for line in handle if line.startswith("VmRSS:")).split()[1])
-    return total
+    """The resident memory of the server's processes together, in KiB."""
+    return sum(procfs.rss_kb(pid) for pid in [server.pid, *server.children()])
 
 
 def test_a_decompression_bomb_is_413_and_never_reaches_memory(start_server, kind):

@@ -16,8 +16,8 @@ import threading
 import time
 
 from wsgi_echo.testing.clients import request
+from wsgi_echo.testing.procfs import rss_bytes
 
-from ..proc import rss_bytes
 from .common import KINDS, idle_cpu_seconds, running
 
 BOUNDARY = b"probe-boundary-7f3a"
