@@ -28,6 +28,7 @@ from wsgi_echo.testing.procfs import rss_bytes
 
 from . import load, servers
 from .rounds import selected
+from .units import ms
 
 THREADS = 8
 HOLDERS = (0, THREADS, 100, 1000)  # 0: the ordinary requests alone, the reference
@@ -125,14 +126,10 @@ def describe(summary):
     return "ordinary %d/%d, p50 %s ms, p99 %s ms, errors %s, held %s, RSS %.0f -> %.0f MB" % (
         summary["answered"],
         summary["ordinary"],
-        _ms(summary["p50_ms"]),
-        _ms(summary["p99_ms"]),
+        ms(summary["p50_ms"]),
+        ms(summary["p99_ms"]),
         summary["errors"] or 0,
         summary["held_statuses"],
         summary["rss_before"] / 1e6,
         summary["rss_peak"] / 1e6,
     )
-
-
-def _ms(value):
-    return "-" if value is None else "%.1f" % value

@@ -1,6 +1,8 @@
 """The held-connection group's part of the report: two tables and the
 targets they are held to (``held``)."""
 
+from .units import ms
+
 # What each kind of trickler's 408 is due by: the settings' defaults.
 DEADLINES = {"headers": 5.0, "body": 10.0}
 # (runner, holders, p99 ms at most, RSS growth in MB at most): with that many
@@ -10,10 +12,6 @@ TARGETS = (
     ("waitress", 8, 200.0, None),
 )
 TRICKLE_DELAY_MS = 100.0  # how much later than alone an ordinary request may be
-
-
-def _ms(value):
-    return "-" if value is None else "%.1f" % value
 
 
 def _errors(summary):
@@ -46,9 +44,9 @@ def _ordinary(row):
     """The cells every table has: the ordinary requests' fate."""
     return (
         "%d/%d" % (row["answered"], row["ordinary"]),
-        _ms(row["p50_ms"]),
-        _ms(row["p99_ms"]),
-        _ms(row["max_ms"]),
+        ms(row["p50_ms"]),
+        ms(row["p99_ms"]),
+        ms(row["max_ms"]),
         _errors(row),
     )
 
@@ -123,7 +121,7 @@ def check_targets(result):
             % (
                 server,
                 holders,
-                _ms(row["p99_ms"]),
+                ms(row["p99_ms"]),
                 p99,
                 _errors(row),
                 grew,

@@ -7,6 +7,7 @@ import subprocess
 from importlib import metadata
 
 from . import held_report
+from .units import ms
 
 TARGETS = [
     # (server, target, case, minimum ratio to the group's baseline: bare under the
@@ -177,10 +178,6 @@ def check_targets(results):
     return lines
 
 
-def _ms(value):
-    return "%.2f" % value if value is not None else "-"
-
-
 def markdown(results, memory, found_versions, stamp, elapsed, notes=(), held=None):
     """The report; ``notes``: more lines for its Targets section (the record's
     write cost); ``held``: the held-connection group's results."""
@@ -222,8 +219,8 @@ def markdown(results, memory, found_versions, stamp, elapsed, notes=(), held=Non
                 row["case"],
                 row["rps"],
                 errors,
-                _ms(row["p50_ms"]),
-                _ms(row["p99_ms"]),
+                ms(row["p50_ms"], 2),
+                ms(row["p99_ms"], 2),
                 ratio,
                 "%.2f" % to_httpbin if to_httpbin else "-",
                 row["mbps"],

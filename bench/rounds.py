@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from . import load
 from .proc import cpu_seconds
+from .units import ms
 
 WARMUP_S = 1
 RUN_S = 2
@@ -154,15 +155,11 @@ def run_rounds(results, kind, targets, workdir, baseline="bare", label_of=None):
             % (
                 label,
                 row["rps"],
-                _ms(row["p50_ms"]),
-                _ms(row["p99_ms"]),
+                ms(row["p50_ms"], 2, 6) + " ms",
+                ms(row["p99_ms"], 2, 6) + " ms",
                 row["mbps"],
                 row["cpu"],
                 "ratio %.2f" % row["ratio"] if row["ratio"] else "",
             ),
             flush=True,
         )
-
-
-def _ms(value):
-    return "%6.2f ms" % value if value is not None else "     - ms"
