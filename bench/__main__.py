@@ -15,11 +15,14 @@ import time
 
 from . import chart, groups, held, load, memory, recording, report, servers
 from .prepare import ensure_tools, make_docroot, write_settings
-from .rounds import RUN_S, RUNS, WARMUP_S, selected
+from .rounds import RUN_S, RUNS, WARMUP_S, partial_run, selected
 from .speed import speed
 
 RESULTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results")
-# The docs' benchmarks page: the latest run's report, written here, never by hand.
+# The docs' benchmarks page: the latest full run's report, written here, never
+# by hand.  Only a full run writes it: a BENCH_ONLY run measures some groups
+# and would replace the whole page with a part of it, so it writes
+# bench/results/ only.
 DOCS_PAGE = os.path.join(servers.PROJECT, "docs", "benchmarks.md")
 
 
@@ -63,11 +66,14 @@ def main():
     for suffix in (".md", ".png"):
         if os.path.exists(base + suffix):
             shutil.copyfile(base + suffix, os.path.join(RESULTS, "latest" + suffix))
-    with open(DOCS_PAGE, "w") as handle:
-        handle.write(report.docs_page(markdown))
+    if not partial_run():
+        with open(DOCS_PAGE, "w") as handle:
+            handle.write(report.docs_page(markdown))
     print()
     print(markdown)
     print("saved %s.md%s (%.0f s)" % (base, " and .png" if charted else "", elapsed))
+    if partial_run():
+        print("a BENCH_ONLY run: %s left as it was" % os.path.relpath(DOCS_PAGE, servers.PROJECT))
 
 
 if __name__ == "__main__":

@@ -263,17 +263,10 @@ def markdown(results, memory, found_versions, stamp, elapsed, notes=(), held=Non
 
 
 def docs_page(markdown_text):
-    """docs/benchmarks.md: the report under the page's own title, saying
-    which groups ran when ``BENCH_ONLY`` chose some."""
-    only = os.environ.get("BENCH_ONLY", "").strip()
-    scope = (
-        "This run measured only the groups `BENCH_ONLY=%s` selects; a full `make bench` "
-        "measures them all." % only
-        if only
-        else "This is a full run."
-    )
+    """docs/benchmarks.md: a full run's report under the page's own title
+    (a partial run, ``BENCH_ONLY``, does not write the page)."""
     body = markdown_text.split("\n", 1)[1]  # without the report's own title
     return (
         "# Benchmarks\n\n`make bench` writes this page: every figure on it comes from its "
-        "latest run (`bench/results/` keeps each run). %s\n%s" % (scope, body)
+        "latest full run (`bench/results/` keeps each run, partial ones too).\n%s" % body
     )

@@ -39,10 +39,15 @@ ECHO_HEADERS = {
 }
 
 
+def partial_run():
+    """Whether ``BENCH_ONLY`` chose some groups (a partial run)."""
+    return bool(os.environ.get("BENCH_ONLY", "").strip())
+
+
 def selected(name):
-    only = os.environ.get("BENCH_ONLY", "").strip()
-    if not only:
+    if not partial_run():
         return True
+    only = os.environ["BENCH_ONLY"].strip()
     return any(word.strip().lower() in name.lower() for word in only.split(",") if word.strip())
 
 
