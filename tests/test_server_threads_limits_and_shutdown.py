@@ -4,7 +4,6 @@ threads (exactly how many requests run at once), request limits (414, 431,
 SIGTERM.  Every test talks to real server processes over sockets.
 """
 
-import concurrent.futures
 import json
 import signal
 import socket
@@ -12,7 +11,7 @@ import time
 
 import pytest
 
-from conftest import THREADED, echo_settings, settings_text
+from conftest import THREADED, access_lines, echo_settings, settings_text
 from wsgi_echo.testing.clients import (
     Connection,
     at_once,
@@ -27,29 +26,43 @@ pytestmark = pytest.mark.server
 # -- threads ---------------------------------------------------------------------------
 
 
-def timed_parallel(server, count, delay_ms):
-    def one(_):
-        return request(server, "GET", "/slow", headers={"X-Echo-Delay": str(delay_ms)})[0]
-
-    started = time.monotonic()
-    with concurrent.futures.ThreadPoolExecutor(count) as pool:
-        statuses = list(pool.map(one, range(count)))
-    assert statuses == [200] * count
-    return time.monotonic() - started
-
-
 def test_threads_is_exactly_how_many_requests_run_at_once(start_server):
-    # Thread-per-request runners; held_requests above the threads, to count them.
-    servers = {
-        kind: start_server(kind, echo_settings(threads=3, held_requests=4)) for kind in THREADED
-    }
-    delay = 0.6
+    """threads = 3, under each thread-per-request runner: three slow bodies
+    (30 s, a byte a second) on raw sockets run at once (their heads come
+    while none can have ended), and a fourth request waits for a thread
+    until the first slow body's client hangs up: the first's access line
+    (written as its thread lets it go) comes before the fourth's.  A fourth
+    thread would answer at once, a pause before the hang-up is noticed."""
+    settings = settings_text(
+        # held_requests above the threads, so that only the threads count.
+        server={"workers": 1, "threads": 3, "held_requests": 4},
+        routes={"/": "httpbin"},
+    )
+    servers = {kind: start_server(kind, settings) for kind in THREADED}
 
     def check(server):
-        # Three delayed requests on three threads: one round, not three...
-        assert timed_parallel(server, 3, int(delay * 1000)) < 2 * delay
-        # ... and a fourth needs a second round: not four threads, exactly three.
-        assert timed_parallel(server, 4, int(delay * 1000)) >= 2 * delay
+        held = [Connection(server, timeout=10) for _ in range(3)]
+        try:
+            for number, connection in enumerate(held):
+                connection.send(message("GET", "/fault/slow?bytes=30&rate=1&n=%d" % number))
+            for connection in held:
+                connection.wait_for_head()
+            assert access_lines(server.log, containing="/fault/slow") == []
+            with Connection(server, timeout=10) as fourth:
+                fourth.send(message("GET", "/get?n=fourth"))
+                # A piece of the first arrives: its next write is a pause (1 s)
+                # away, and fails, to a client that has gone.
+                assert held[0].sock.recv(65536)
+                held[0].close()
+                assert fourth.read_response().status == 200
+            access_lines(server.log, count=1, containing="n=fourth")
+            ended = [
+                line for line in access_lines(server.log) if "&n=0 " in line or "?n=fourth " in line
+            ]
+            assert ["&n=0 " in line for line in ended] == [True, False], ended
+        finally:
+            for connection in held:
+                connection.close()
 
     at_once(check, servers)
 
