@@ -132,50 +132,55 @@ def test_directory_redirect_and_index_over_the_wire(server):
     assert status == 200 and b"<h1>About</h1>" in body
 
 
-@pytest.mark.parametrize(
-    "target",
-    [
-        b"/../secret.txt",
-        b"/%2e%2e/secret.txt",
-        b"/..%2fsecret.txt",
-        b"/..%2Fsecret.txt",
-        b"/sub/..%2f..%2fsecret.txt",
-        b"/..\\secret.txt",
-        b"/..%5csecret.txt",
-        b"/%2e%2e%5csecret.txt",
-        b"/index.html%00.txt",
-        b"/link.txt%00",
-        b"//../secret.txt",
-        b"/../outside/index.html",
-        b"/../outside/",
-        b"/%2e%2e/outside/",
-        b"/linkdir/",
-        b"/linkdir/index.html",
-        b"/link.txt",
-        b"/sub/",
-        b"/.env.txt",
-        b"/%2eenv.txt",
-        b"/sub/%2e%2e/%2e%2e/secret.txt",
-        b"/" + b"a" * 4000 + b".txt",
-    ],
-)
+# Each request target and its one answer, the same under every runner: no
+# runner refuses one of these itself (with a 400 of its own), and the app
+# answers each 404, as it does a path out of the root, through a symlink out
+# or a dotfile, or to no file.
+OVER_THE_WIRE = [
+    (b"/../secret.txt", 404),
+    (b"/%2e%2e/secret.txt", 404),
+    (b"/..%2fsecret.txt", 404),
+    (b"/..%2Fsecret.txt", 404),
+    (b"/sub/..%2f..%2fsecret.txt", 404),
+    (b"/..\\secret.txt", 404),
+    (b"/..%5csecret.txt", 404),
+    (b"/%2e%2e%5csecret.txt", 404),
+    (b"/index.html%00.txt", 404),
+    (b"/link.txt%00", 404),
+    (b"//../secret.txt", 404),
+    (b"/../outside/index.html", 404),
+    (b"/../outside/", 404),
+    (b"/%2e%2e/outside/", 404),
+    (b"/linkdir/", 404),
+    (b"/linkdir/index.html", 404),
+    (b"/link.txt", 404),
+    (b"/sub/", 404),
+    (b"/.env.txt", 404),
+    (b"/%2eenv.txt", 404),
+    (b"/sub/%2e%2e/%2e%2e/secret.txt", 404),
+    (b"/" + b"a" * 4000 + b".txt", 404),
+]
+
+
+@pytest.mark.parametrize("target, status", OVER_THE_WIRE)
 @pytest.mark.parametrize("kind", SERVERS)
-def test_traversal_over_the_wire(jailed, kind, target):
+def test_traversal_over_the_wire(jailed, kind, target, status):
     server = jailed[kind]
     reply = raw(server, b"GET " + target + b" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-    assert reply.startswith(b"HTTP/1.1 4"), reply[:100]
-    assert status_of(reply) in (400, 404), reply[:100]
+    assert reply.startswith(b"HTTP/1.1 %d " % status), reply[:100]
     assert SECRET not in reply
     assert request(server, "GET", "/")[0] == 200
 
 
 @pytest.mark.parametrize("kind", SERVERS)
 def test_absolute_form_request_target_stays_inside(jailed, kind):
+    """Every runner takes the path from an absolute-form target and hands
+    it to the app, which answers 404, as for ``/../secret.txt``."""
     reply = raw(
         jailed[kind], b"GET http://x/../secret.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
     )
     assert SECRET not in reply
-    assert status_of(reply) in (400, 404)
+    assert status_of(reply) == 404
 
 
 def test_redirect_never_points_at_another_host(server):
