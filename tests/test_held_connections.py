@@ -9,6 +9,7 @@ servers run on loopback, one module's worth at once.
 
 import concurrent.futures
 import select
+import selectors
 import signal
 import socket
 import time
@@ -46,15 +47,25 @@ def held(server, target, count):
 
 
 def replies(sockets):
-    """What each held connection was answered, read until the server closed it."""
-    answers = []
-    for sock in sockets:
-        data = b""
-        with sock:
-            while chunk := sock.recv(65536):
-                data += chunk
-        answers.append(data)
-    return answers
+    """What each held connection was answered, read until the server closed
+    it, all at once, each closed as its answer ends, as a client per
+    connection would (read one after another, a connection the server
+    finishes first would wait for its reader: gunicorn's gthread worker
+    lingers up to 2 s on each close, one after another, for the client's)."""
+    answers = {sock: b"" for sock in sockets}
+    with selectors.DefaultSelector() as selector:
+        for sock in sockets:
+            selector.register(sock, selectors.EVENT_READ)
+        while selector.get_map():
+            events = selector.select(timeout=sockets[0].gettimeout())
+            assert events, "no answer came for %gs" % sockets[0].gettimeout()
+            for key, _ in events:
+                chunk = key.fileobj.recv(65536)
+                answers[key.fileobj] += chunk
+                if not chunk:
+                    selector.unregister(key.fileobj)
+                    key.fileobj.close()
+    return [answers[sock] for sock in sockets]
 
 
 def ordinary_latencies(server, count):
