@@ -220,7 +220,7 @@ def test_curl_sends_a_binary_body_through_printf(app):
     app.put("/echo/bin", b"\x00\xff", headers={"Content-Type": "application/octet-stream"})
     record_id = listed(app)["requests"][0]["id"]
     curl = app.get("/_requests/%d/curl" % record_id).text
-    assert curl.startswith("printf '\\x00\\xff' | curl -X PUT ")
+    assert curl.startswith("printf '\\000\\377' | curl -X PUT ")
     assert curl.rstrip().endswith("--data-binary @-")
 
 
