@@ -14,6 +14,7 @@ no app imports another and each rule has one copy:
 * ``multi``: pairs to an object, repeats as lists.
 * ``json_body``: a body as JSON, or None.
 * ``cookies``: a ``Cookie`` header to name -> value.
+* ``numbers``: a whole number as a client writes one.
 * ``forms``: what kind of form a body is, its boundary, how many parts.
 * ``multipart``: a multipart/form-data body split into its parts.
 

@@ -17,6 +17,7 @@ import re
 from typing import NamedTuple
 from urllib.parse import parse_qsl
 
+from ...request.numbers import whole_number
 from ...server_headers import REFUSED_HEADERS
 from ...wsgi_text import TOKEN
 
@@ -26,7 +27,7 @@ ADD_HEADER = "X-Echo-Header"
 STATUS_PARAMETER = "echo_status"
 DELAY_PARAMETER = "echo_delay"
 
-_DIGITS = re.compile(r"[0-9]{1,9}\Z")
+DIGITS = 9  # past any status or delay the echo takes
 # A field name is a token (RFC 9110 section 5.6.2).
 _PAIR = re.compile(r"\s*(%s)\s*:\s*(.*?)\s*\Z" % TOKEN, re.S)
 # Several pairs in one field value: split at a comma only where a new
@@ -87,22 +88,23 @@ def query_parameters(query):
 
 
 def parse_status(text, source=STATUS_HEADER):
-    text = text.strip()
-    if not _DIGITS.match(text) or not 200 <= int(text) <= 599:
+    status = whole_number(text, DIGITS)
+    if status is None or not 200 <= status <= 599:
         raise ShapingError(
-            source, "%s must be a status code from 200 to 599, got %r" % (source, text)
+            source, "%s must be a status code from 200 to 599, got %r" % (source, text.strip())
         )
-    return int(text)
+    return status
 
 
 def parse_delay(text, max_delay_ms, source=DELAY_HEADER):
-    text = text.strip()
-    if not _DIGITS.match(text) or int(text) > max_delay_ms:
+    delay = whole_number(text, DIGITS)
+    if delay is None or delay > max_delay_ms:
         raise ShapingError(
             source,
-            "%s must be whole milliseconds from 0 to %d, got %r" % (source, max_delay_ms, text),
+            "%s must be whole milliseconds from 0 to %d, got %r"
+            % (source, max_delay_ms, text.strip()),
         )
-    return int(text)
+    return delay
 
 
 def parse_headers(text):

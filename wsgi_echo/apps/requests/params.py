@@ -1,5 +1,6 @@
 """The API's query parameters, checked: a bad one is a 400 naming it."""
 
+from ...request.numbers import whole_number
 from ...request.query import parse_query
 from ...wsgi_text import TOKEN_RE
 
@@ -16,11 +17,9 @@ def _whole(query, name, default, low, high):
     text = query.get(name)
     if text is None or text == "":
         return default
-    if not text.isdigit() or not text.isascii():
-        raise ParameterError(name, "%s must be a whole number" % name)
-    value = int(text)
-    if value < low or value > high:
-        raise ParameterError(name, "%s must be from %d to %d" % (name, low, high))
+    value = whole_number(text, len(str(high)))
+    if value is None or value < low or value > high:
+        raise ParameterError(name, "%s must be a whole number from %d to %d" % (name, low, high))
     return value
 
 
