@@ -28,8 +28,10 @@ STATUS_PARAMETER = "echo_status"
 DELAY_PARAMETER = "echo_delay"
 
 DIGITS = 9  # past any status or delay the echo takes
-# A field name is a token (RFC 9110 section 5.6.2).
-_PAIR = re.compile(r"\s*(%s)\s*:\s*(.*?)\s*\Z" % TOKEN, re.S)
+# A field name is a token (RFC 9110 section 5.6.2); the value is stripped
+# afterwards (a lazy value before "\s*\Z" retried that tail at every
+# character: quadratic in the spaces inside a value).
+_PAIR = re.compile(r"\s*(%s)\s*:(.*)\Z" % TOKEN, re.S)
 # Several pairs in one field value: split at a comma only where a new
 # "Name:" follows, so a value may itself hold commas ("max-age=5, public").
 _PAIR_SPLIT = re.compile(r",\s*(?=%s\s*:)" % TOKEN)
@@ -120,7 +122,7 @@ def parse_headers(text):
             raise ShapingError(
                 ADD_HEADER, "%s must be 'Name: value' pairs, got %r" % (ADD_HEADER, part.strip())
             )
-        name, value = match.groups()
+        name, value = match.group(1), match.group(2).strip()
         if name.lower() in REFUSED_HEADERS:
             raise ShapingError(
                 ADD_HEADER, "%s may not set %s: it is the server's to send" % (ADD_HEADER, name)
