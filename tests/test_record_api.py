@@ -297,6 +297,8 @@ def test_without_a_token_the_host_must_be_local(app):
     app.get("/_requests", headers={"Host": "attacker.example"}, status=403)
     app.get("/_requests", headers={"Host": "localhost:8080"})
     app.get("/_requests", headers={"Host": "[::1]:8080"})
+    app.get("/_requests", headers={"Host": "app.localhost:8080"})  # RFC 6761: loopback only
+    app.get("/_requests", headers={"Host": "localhost.attacker.example"}, status=403)
 
 
 TOKEN = "tok-0123456789abcdef"

@@ -196,4 +196,4 @@ def links(environ, params, config):
         for number in range(count)
     ]
     page = "<html><head><title>Links</title></head><body>%s</body></html>" % "".join(items)
-    return results.data(page.encode("ascii"), results.HTML)
+    return results.data(page.encode("ascii"), results.HTML, headers=results.UNTRUSTED)
