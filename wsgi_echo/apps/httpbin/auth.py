@@ -26,16 +26,17 @@ import binascii
 import hashlib
 import hmac
 import os
-import re
 import time
 from urllib.request import parse_http_list
 
 from ...middleware.body import read_body
+from ...request.numbers import whole_number
 from ...request.query import query_pairs
 from ...wsgi_text import decoded, rebuilt_target, request_target
 from . import results
 from .cookies import parse as parse_cookies
 from .cookies import quote_value
+from .params import DIGITS
 
 # httpbin's challenge for /basic-auth and /status/401.
 BASIC_CHALLENGE = 'Basic realm="Fake Realm"'
@@ -183,7 +184,8 @@ def _cookie(name, value):
 
 
 def _next_stale_after(value):
-    return str(int(value) - 1) if re.match(r"-?[0-9]{1,18}\Z", value) else "never"
+    count = whole_number(value, DIGITS, signed=True)
+    return "never" if count is None else str(count - 1)
 
 
 def digest_auth(environ, params, config):

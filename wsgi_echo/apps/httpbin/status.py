@@ -119,7 +119,7 @@ def delay(environ, params, config):
     if wait:
         hold(environ)
         time.sleep(wait)
-    return results.json_reply(with_body(environ, json_key=False))
+    return results.json_reply(with_body(environ, config, json_key=False))
 
 
 def drip(environ, params, config):

@@ -80,7 +80,7 @@ def trailers(environ, params, config):
             "the server cannot send response trailers on this %s connection; ask over "
             "HTTP/2 where the server offers it" % environ.get("SERVER_PROTOCOL", "HTTP/1.1"),
         )
-    document = with_body(environ)
+    document = with_body(environ, config)
     document["method"] = environ["REQUEST_METHOD"]
     status, headers, body = body_reply(document)
     if pairs:
