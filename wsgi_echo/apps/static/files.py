@@ -160,7 +160,7 @@ class StaticFile:
         self.encoded = encoded  # ((coding, Variant), ...), best first
         self.variants = (identity, *tuple(variant for _, variant in encoded))
         self.memory = memory
-        self.absent = absent  # the sibling paths that did not exist when it was built
+        self.absent = absent  # the sibling paths where nothing was when it was built
 
     @classmethod
     def load(cls, path, max_age, memory_left, inside=lambda candidate: True):
@@ -179,10 +179,11 @@ class StaticFile:
         siblings, absent = [], []
         for coding, suffix in ENCODINGS:
             sibling = path + suffix
-            if not os.path.isfile(sibling):
+            if os.path.isfile(sibling):
+                if inside(sibling):
+                    siblings.append((coding, sibling))
+            elif not os.path.exists(sibling):
                 absent.append(sibling)
-            elif inside(sibling):
-                siblings.append((coding, sibling))
         if siblings:
             # RFC 9110 section 12.5.5: every representation that could have
             # been chosen by Accept-Encoding says so, the identity one too.
@@ -207,7 +208,8 @@ class StaticFile:
                     return False
             except OSError:
                 return False
-        return not any(os.path.isfile(path) for path in self.absent)
+        # os.access: no exception to build for the usual answer, "not there".
+        return not any(os.access(path, os.F_OK) for path in self.absent)
 
     def choose(self, accept_encoding):
         if self.encoded and accept_encoding:
