@@ -46,7 +46,9 @@ class HostileBodies:
         return [b"Content-Type: application/json", b"Content-Length: %d" % len(data)], data
 
     def multipart_body(self):
-        boundary = self.choice([b"B", b"----x", b'"quoted"', b"", b"a" * 80, b"\xff"])
+        boundary = self.choice(
+            [b"B", b"----x", b'"quoted"', b"", b"a" * 80, b"\xff", b'"' + b";" * 60 + b'"']
+        )
         bare = boundary.strip(b'"')
         parts = []
         for _ in range(self.rng.randrange(0, 6)):
@@ -64,6 +66,8 @@ class HostileBodies:
                         b'Content-Disposition: form-data; name="\xff"\r\n\r\nx',
                         b"Content-Disposition: attachment; filename*=UTF-8''%e2%82%ac\r\n\r\nx",
                         b"garbage without blank line",
+                        b"Content-Disposition: form-data; name=x" + b" " * 5000 + b"x\r\n\r\nv",
+                        b'Content-Disposition: form-data; name="' + b";" * 5000 + b'"\r\n\r\nv',
                     ]
                 )
             )

@@ -122,6 +122,7 @@ ECHO_HEADER = [
     "X-Ctl: a\x01b",
     "Set-Cookie: a=b",
     "X-Long: " + "v" * 5000,
+    "X-Spaces: a" + " " * 5000 + "b",
     "Date: now",
     "X-A: 1,",
     ",,,",
@@ -226,6 +227,7 @@ FAULTS = {
 }
 HTTPBIN_HEADERS = [
     b'Authorization: Digest username="u", realm=, nonce',
+    b"Authorization: Digest " + b"a" * 5000,
     b"Authorization: Basic !!!",
     b"Authorization: Bearer",
     b"Accept: image/\xff",

@@ -17,6 +17,7 @@ from wsgi_echo.apps.httpbin import server_info
 from wsgi_echo.apps.httpbin.app import ROUTES
 
 NEW_ROUTES = (
+    "/head",
     "/jsonl",
     "/upload",
     "/unstable",
@@ -101,6 +102,16 @@ def test_the_secret_filter_sees_each_word():
 
 def test_version_is_the_package_version(hb):
     assert hb.get("/version").json == {"service": "wsgi-echo", "version": wsgi_echo.__version__}
+
+
+def test_head_is_get_without_the_body_and_takes_head_alone(hb):
+    head = hb.head("/head?a=1")
+    of_get = hb.head("/get?a=1")  # the same document, its url one letter longer
+    assert head.status_int == 200 and head.body == b""
+    assert head.headers["Content-Type"] == "application/json"
+    assert int(head.headers["Content-Length"]) == int(of_get.headers["Content-Length"]) + 1
+    refused = hb.get("/head", status=405)
+    assert refused.headers["Allow"] == "HEAD, OPTIONS"
 
 
 # -- seed and chunk_size ----------------------------------------------------------------------

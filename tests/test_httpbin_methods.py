@@ -8,7 +8,7 @@ shows them (tests/httpbin_app.py says where the expected values come from).
 import re
 
 import pytest
-from httpbin_app import CLIENT, M, error_of, get
+from httpbin_app import CLIENT, M, error_of, get, make
 
 from conftest import app_for, settings_text
 
@@ -188,6 +188,25 @@ def test_multipart_with_too_many_parts_is_413(hb):
         content_type="multipart/form-data; boundary=bb",
     )
     error_of(response, 413)
+
+
+def test_the_part_cap_is_the_max_form_parts_setting(tmp_path):
+    app = make(tmp_path, max_form_parts=2)
+    part = b'--bb\r\nContent-Disposition: form-data; name="p"\r\n\r\nx\r\n'
+    for count, status in ((2, 200), (3, 413)):
+        response = app.request(
+            M + "/anything",
+            method="PUT",
+            body=part * count + b"--bb--\r\n",
+            status=status,
+            content_type="multipart/form-data; boundary=bb",
+        )
+    assert error_of(response, 413)["detail"] == "the multipart body has more than 2 parts"
+
+
+def test_an_empty_host_is_the_server_s_name_in_the_url(hb):
+    url = hb.get(M + "/get", extra_environ={"HTTP_HOST": "", "SERVER_NAME": "srv"}).json["url"]
+    assert url == "http://srv/httpbin/get"
 
 
 @pytest.mark.parametrize("depth, shown", [(300, True), (900, False), (5000, False)])

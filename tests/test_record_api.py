@@ -220,7 +220,7 @@ def test_curl_sends_a_binary_body_through_printf(app):
     app.put("/echo/bin", b"\x00\xff", headers={"Content-Type": "application/octet-stream"})
     record_id = listed(app)["requests"][0]["id"]
     curl = app.get("/_requests/%d/curl" % record_id).text
-    assert curl.startswith("printf '\\x00\\xff' | curl -X PUT ")
+    assert curl.startswith("printf '\\000\\377' | curl -X PUT ")
     assert curl.rstrip().endswith("--data-binary @-")
 
 
@@ -297,6 +297,8 @@ def test_without_a_token_the_host_must_be_local(app):
     app.get("/_requests", headers={"Host": "attacker.example"}, status=403)
     app.get("/_requests", headers={"Host": "localhost:8080"})
     app.get("/_requests", headers={"Host": "[::1]:8080"})
+    app.get("/_requests", headers={"Host": "app.localhost:8080"})  # RFC 6761: loopback only
+    app.get("/_requests", headers={"Host": "localhost.attacker.example"}, status=403)
 
 
 TOKEN = "tok-0123456789abcdef"

@@ -1,9 +1,12 @@
 """The request package on its own: header names in both styles and their
-bounded cache, and the one multipart parser every app reads parts through
-(each app's rules on top are tested with the app)."""
+bounded cache, whole numbers, and the one multipart parser every app reads
+parts through (each app's rules on top are tested with the app)."""
+
+import pytest
 
 from wsgi_echo.request import header_names
 from wsgi_echo.request.multipart import Part, parts
+from wsgi_echo.request.numbers import whole_number
 
 
 def test_header_names_come_in_the_echo_s_style_and_in_werkzeug_s():
@@ -51,3 +54,15 @@ def test_parts_end_at_the_closing_delimiter_and_a_part_never_closed_is_none():
         b'--B\r\nContent-Disposition: form-data; name="b"\r\n\r\ny'
     )
     assert parts(cut_off, "B") == [Part("a", None, None, b"x")]
+
+
+@pytest.mark.parametrize(
+    "text, digits, signed, number",
+    [("0", 1, False, 0), (" 42 ", 2, False, 42), ("007", 3, False, 7), ("-5", 1, True, -5),
+     ("9" * 19, 19, False, 10**19 - 1), ("-", 3, True, None), ("-5", 1, False, None),
+     ("123", 2, False, None), ("", 3, False, None), ("+5", 3, True, None),
+     ("1_0", 3, False, None), ("\u0663", 3, False, None), ("1.0", 3, False, None),
+     ("--5", 3, True, None), ("9" * 5000, 19, False, None)],
+)  # fmt: skip
+def test_a_whole_number_is_ascii_digits_within_a_count(text, digits, signed, number):
+    assert whole_number(text, digits, signed) == number

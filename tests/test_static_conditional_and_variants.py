@@ -107,3 +107,17 @@ def test_several_ranges_are_ignored_and_the_whole_file_sent(app, site):
         app.get("/image.png", headers={"Range": "bytes=5-6"}, status=206).body
         == (site / "image.png").read_bytes()[5:7]
     )
+
+
+def test_a_sibling_added_later_is_served_without_the_file_changing(app, site):
+    assert (
+        "Content-Encoding" not in undecoded(app, "/plain.txt", **{"Accept-Encoding": "br"}).headers
+    )
+    (site / "plain.txt.br").write_bytes(b"pretend-brotli")
+    response = undecoded(app, "/plain.txt", **{"Accept-Encoding": "br"})
+    assert response.headers["Content-Encoding"] == "br" and response.body == b"pretend-brotli"
+    assert response.headers["Vary"] == "Accept-Encoding"
+    (site / "plain.txt.br").unlink()
+    assert (
+        "Content-Encoding" not in undecoded(app, "/plain.txt", **{"Accept-Encoding": "br"}).headers
+    )

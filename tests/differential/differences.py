@@ -117,6 +117,29 @@ DOCUMENTED = (
         "types and shapes, which are the same.",
     ),
     Difference(
+        "Pages a client writes, and ours, are sandboxed",
+        [
+            "* /base64/*",
+            "* /response-headers*",
+            "* /",
+            "* /?a=1",
+            "* /html",
+            "* /forms/post",
+            "* /encoding/utf8",
+            "* /links/*",
+        ],
+        ["header content-security-policy", "header x-content-type-options"],
+        "Answers whose content the client chooses (`/base64/<value>`, `/base64/decode`, "
+        "`/response-headers`, `/dump/request`) and the HTML pages (the landing page, `/html`, "
+        "`/encoding/utf8`, `/links`, and `/forms/post`, which may post its form) carry "
+        "`Content-Security-Policy: sandbox` and `X-Content-Type-Options: nosniff`; httpbin "
+        "sends neither. JSON answers, fixed texts and pictures, redirects and error pages are "
+        "as httpbin's.",
+        "They share an origin with the record at `/_requests`, which answers same-origin "
+        "scripts with the secrets clients sent: a sandboxed page has an opaque origin and runs "
+        "no script, so a page a client wrote (`/base64/<script>...`) reads nothing.",
+    ),
+    Difference(
         "Our own 402, 406 and 418 texts",
         ["* /status/418", "* /status/402", "* /status/406"],
         [*CONTENT, "header x-more-info"],

@@ -5,11 +5,14 @@ why."""
 
 from fnmatch import fnmatchcase
 
-BOTH = ("gunicorn", "waitress")
+from wsgi_echo.servers import NAMES
+
+# Every runner the harness compares (conftest.py's ``ours``): gevent's too.
+EVERY_SERVER = tuple(NAMES)
 
 
 class Difference:
-    def __init__(self, title, requests, aspects, what, why, servers=BOTH):
+    def __init__(self, title, requests, aspects, what, why, servers=EVERY_SERVER):
         self.title, self.requests, self.aspects = title, tuple(requests), tuple(aspects)
         self.what, self.why, self.servers = what, why, tuple(servers)
 

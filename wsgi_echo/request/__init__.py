@@ -14,7 +14,9 @@ no app imports another and each rule has one copy:
 * ``multi``: pairs to an object, repeats as lists.
 * ``json_body``: a body as JSON, or None.
 * ``cookies``: a ``Cookie`` header to name -> value.
+* ``numbers``: a whole number as a client writes one.
 * ``forms``: what kind of form a body is, its boundary, how many parts.
+* ``parameters``: the parameters of a header value (``; name="f"``).
 * ``multipart``: a multipart/form-data body split into its parts.
 
 What an app makes of these (which part is an upload, which header is

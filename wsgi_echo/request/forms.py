@@ -8,7 +8,8 @@ is refused before it costs more than the cap.
 """
 
 import re
-from email.message import Message
+
+from .parameters import parameter
 
 URLENCODED = "application/x-www-form-urlencoded"
 MULTIPART = "multipart/form-data"
@@ -21,10 +22,7 @@ def media_type(content_type):
 
 def boundary_of(content_type):
     """The ``boundary`` parameter of a multipart Content-Type, or None."""
-    header = Message()
-    header["Content-Type"] = content_type
-    boundary = header.get_param("boundary")
-    return boundary if isinstance(boundary, str) and boundary else None
+    return parameter(content_type, "boundary") or None
 
 
 def count_parts(content_type, body):

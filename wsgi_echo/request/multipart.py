@@ -13,13 +13,16 @@ part that is itself multipart.
 """
 
 import re
-from email.message import Message
 from itertools import pairwise
 from typing import NamedTuple
 
 from ..wsgi_text import TOKEN
+from .parameters import parameters
 
-_PART_HEADER = re.compile(rb"(%s)[ \t]*:[ \t]*(.*?)[ \t]*\Z" % TOKEN.encode("ascii"))
+# A header line of a part: its name, then its value with the spaces and tabs
+# around it, stripped afterwards (matching "[ \t]*\Z" after a lazy value
+# instead retried that tail at every character: quadratic in the spaces).
+_PART_HEADER = re.compile(rb"(%s)[ \t]*:(.*)\Z" % TOKEN.encode("ascii"))
 
 
 class Part(NamedTuple):
@@ -35,14 +38,8 @@ class Part(NamedTuple):
 
 def _disposition(value):
     """(name, filename) from a Content-Disposition value, each str or None."""
-    header = Message()
-    header["Content-Disposition"] = value
-    name = header.get_param("name", header="content-disposition")
-    filename = header.get_param("filename", header="content-disposition")
-    return (
-        name if isinstance(name, str) else None,
-        filename if isinstance(filename, str) else None,
-    )
+    found = parameters(value)
+    return found.get("name"), found.get("filename")
 
 
 def parts(body, boundary):
@@ -65,9 +62,9 @@ def parts(body, boundary):
                 continue
             name = match.group(1).lower()
             if name == b"content-disposition":
-                disposition = match.group(2).decode("utf-8", "replace")
+                disposition = match.group(2).strip(b" \t").decode("utf-8", "replace")
             elif name == b"content-type":
-                content_type = match.group(2).decode("latin-1")
+                content_type = match.group(2).strip(b" \t").decode("latin-1")
         name, filename = _disposition(disposition) if disposition is not None else (None, None)
         found.append(Part(name, filename, content_type, content))
     return found

@@ -290,6 +290,13 @@ DECLARATIONS = (
     ),
     Setting(
         "httpbin",
+        "max_form_parts",
+        "1000",
+        integer(1, 1000000),
+        "most parts in a multipart body (werkzeug's default cap); more: 413",
+    ),
+    Setting(
+        "httpbin",
         "max_upload_bytes",
         "104857600",
         integer(0),

@@ -13,7 +13,8 @@ they are removed last first; ``identity`` is no coding at all.
 
 import zlib
 
-STEP = 64 * 1024  # the most output one decompression step may make
+STEP = 64 * 1024  # the most output one decompression step may make, and input it gets
+FIRST_PIECE = 256  # the input a gzip member gets first (an empty member is 20 bytes)
 
 
 class DecodingError(Exception):
@@ -62,37 +63,51 @@ def _corrupt(coding, reason):
 
 
 def _inflate(data, wbits, coding, limit):
-    """One or more zlib/gzip members, inflated STEP bytes at a time."""
+    """One or more zlib/gzip members, inflated STEP bytes at a time.
+
+    The input is fed by offset through a memoryview, in pieces that start
+    at ``FIRST_PIECE`` bytes for each member and double while it goes on:
+    zlib copies what follows a member's end (``unused_data``) and what an
+    output step left unread (``unconsumed_tail``), and feeding it the whole
+    rest of the body made each of many small members copy all that follows
+    it (quadratic: 1 MiB of empty members cost 0.75 s, 4 MiB 29 s).  Now
+    a copy is at most twice the member it ends, or one piece.
+    """
+    view, offset, end = memoryview(data), 0, len(data)
     out, total = [], 0
+
+    def keep(chunk):
+        nonlocal total
+        total += len(chunk)
+        if total > limit:
+            raise _too_large(limit)
+        out.append(chunk)
+
     while True:
         decompressor = zlib.decompressobj(wbits)
-        pending = data
+        piece = FIRST_PIECE
         try:
-            while pending and not decompressor.eof:
-                chunk = decompressor.decompress(pending, STEP)
-                total += len(chunk)
-                if total > limit:
-                    raise _too_large(limit)
-                out.append(chunk)
-                pending = decompressor.unconsumed_tail
+            while offset < end and not decompressor.eof:
+                fed = view[offset : offset + piece]
+                offset += len(fed)
+                piece = min(piece * 2, STEP)
+                keep(decompressor.decompress(fed, STEP))
+                while decompressor.unconsumed_tail and not decompressor.eof:
+                    keep(decompressor.decompress(decompressor.unconsumed_tail, STEP))
             if not decompressor.eof:
                 # Everything was read but the stream says it goes on; what is
                 # left in zlib's buffers comes out without new input.
-                chunk = decompressor.flush(STEP)
-                total += len(chunk)
-                if total > limit:
-                    raise _too_large(limit)
-                out.append(chunk)
+                keep(decompressor.flush(STEP))
         except zlib.error as exc:
             raise _corrupt(coding, str(exc)) from None
         if not decompressor.eof:
             raise _corrupt(coding, "the stream ends before its end")
-        data = decompressor.unused_data
+        offset -= len(decompressor.unused_data)
         # gzip allows several members one after another (RFC 1952 section 2.2).
-        if not data or coding != "gzip":
+        if offset >= end or coding != "gzip":
             break
-    if data:
-        raise _corrupt(coding, "%d bytes follow the end of the stream" % len(data))
+    if offset < end:
+        raise _corrupt(coding, "%d bytes follow the end of the stream" % (end - offset))
     return b"".join(out)
 
 

@@ -17,6 +17,7 @@ import re
 from typing import NamedTuple
 from urllib.parse import parse_qsl
 
+from ...request.numbers import whole_number
 from ...server_headers import REFUSED_HEADERS
 from ...wsgi_text import TOKEN
 
@@ -26,9 +27,11 @@ ADD_HEADER = "X-Echo-Header"
 STATUS_PARAMETER = "echo_status"
 DELAY_PARAMETER = "echo_delay"
 
-_DIGITS = re.compile(r"[0-9]{1,9}\Z")
-# A field name is a token (RFC 9110 section 5.6.2).
-_PAIR = re.compile(r"\s*(%s)\s*:\s*(.*?)\s*\Z" % TOKEN, re.S)
+DIGITS = 9  # past any status or delay the echo takes
+# A field name is a token (RFC 9110 section 5.6.2); the value is stripped
+# afterwards (a lazy value before "\s*\Z" retried that tail at every
+# character: quadratic in the spaces inside a value).
+_PAIR = re.compile(r"\s*(%s)\s*:(.*)\Z" % TOKEN, re.S)
 # Several pairs in one field value: split at a comma only where a new
 # "Name:" follows, so a value may itself hold commas ("max-age=5, public").
 _PAIR_SPLIT = re.compile(r",\s*(?=%s\s*:)" % TOKEN)
@@ -87,22 +90,23 @@ def query_parameters(query):
 
 
 def parse_status(text, source=STATUS_HEADER):
-    text = text.strip()
-    if not _DIGITS.match(text) or not 200 <= int(text) <= 599:
+    status = whole_number(text, DIGITS)
+    if status is None or not 200 <= status <= 599:
         raise ShapingError(
-            source, "%s must be a status code from 200 to 599, got %r" % (source, text)
+            source, "%s must be a status code from 200 to 599, got %r" % (source, text.strip())
         )
-    return int(text)
+    return status
 
 
 def parse_delay(text, max_delay_ms, source=DELAY_HEADER):
-    text = text.strip()
-    if not _DIGITS.match(text) or int(text) > max_delay_ms:
+    delay = whole_number(text, DIGITS)
+    if delay is None or delay > max_delay_ms:
         raise ShapingError(
             source,
-            "%s must be whole milliseconds from 0 to %d, got %r" % (source, max_delay_ms, text),
+            "%s must be whole milliseconds from 0 to %d, got %r"
+            % (source, max_delay_ms, text.strip()),
         )
-    return int(text)
+    return delay
 
 
 def parse_headers(text):
@@ -118,7 +122,7 @@ def parse_headers(text):
             raise ShapingError(
                 ADD_HEADER, "%s must be 'Name: value' pairs, got %r" % (ADD_HEADER, part.strip())
             )
-        name, value = match.groups()
+        name, value = match.group(1), match.group(2).strip()
         if name.lower() in REFUSED_HEADERS:
             raise ShapingError(
                 ADD_HEADER, "%s may not set %s: it is the server's to send" % (ADD_HEADER, name)

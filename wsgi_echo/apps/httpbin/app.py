@@ -27,7 +27,7 @@ import re
 from ... import errors
 from . import samples, upload
 from .params import ParameterError
-from .results import HTML, LENGTH_AFTER_CORS, mount
+from .results import HTML, LENGTH_AFTER_CORS, UNTRUSTED, mount
 from .routes import GET, OPT_IN, ROUTES
 from .status_lines import METHOD_NOT_ALLOWED_PAGE, NOT_FOUND_PAGE, STATUS_LINES
 
@@ -95,7 +95,8 @@ class HttpbinApp:
 
     def index(self, environ, params, config):
         """The mount root: a page listing every route (httpbin serves its Swagger UI)."""
-        return 200, [("Content-Type", HTML)], samples.index_page(mount(environ), self.listing)
+        headers = [("Content-Type", HTML), *UNTRUSTED]
+        return 200, headers, samples.index_page(mount(environ), self.listing)
 
     def streamed_body_limit(self, method, path):
         """The body limit of a route that takes its body as a stream

@@ -40,7 +40,7 @@ def decode_base64(environ, params, config):
         text = _decoded_bytes(params[0]).decode("utf-8")
     except UnicodeDecodeError:
         raise ParameterError("value", "%r is not base64 of UTF-8 text" % params[0]) from None
-    return results.data(text.encode("utf-8"), results.HTML)
+    return results.data(text.encode("utf-8"), results.HTML, headers=results.UNTRUSTED)
 
 
 def decode(environ, params, config):
@@ -51,8 +51,8 @@ def decode(environ, params, config):
     try:
         data.decode("utf-8")
     except UnicodeDecodeError:
-        return results.data(data, results.BINARY)
-    return results.data(data, TEXT)
+        return results.data(data, results.BINARY, headers=results.UNTRUSTED)
+    return results.data(data, TEXT, headers=results.UNTRUSTED)
 
 
 def encode(environ, params, config):

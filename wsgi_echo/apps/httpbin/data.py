@@ -13,11 +13,11 @@ import json
 import os
 import random
 import re
-import time
 from itertools import repeat
 
 from ...middleware.held import hold
 from . import results
+from .pacing import paced_bytes
 from .params import ParameterError, duration, options, whole
 from .request_echo import basics
 
@@ -152,7 +152,9 @@ def range_request(environ, params, config):
     if not spread:
         return status, headers, content(slice(first, last + 1))
     hold(environ)
-    return status, headers, _spread(content, first, last + 1, chunk, spread / size)
+    # The whole resource takes ``duration``; a part, its share of it.
+    paced = paced_bytes(_between(content), first, last + 1, spread * length / size, chunk)
+    return status, headers, paced
 
 
 _ALPHABET = bytes(range(ord("a"), ord("z") + 1))
@@ -167,12 +169,9 @@ def _letters(part):
     return (_ALPHABET * ((count + offset) // 26 + 1))[offset : offset + count]
 
 
-def _spread(content, start, stop, chunk, pause_per_byte):
-    """The bytes in chunks, each after its share of the duration."""
-    for position in range(start, stop, chunk):
-        end = min(position + chunk, stop)
-        time.sleep(pause_per_byte * (end - position))
-        yield content(slice(position, end))
+def _between(content):
+    """``content`` (which takes a slice) as ``pacing.paced_bytes`` asks for it."""
+    return lambda start, stop: content(slice(start, stop))
 
 
 # -- /links -------------------------------------------------------------------------
@@ -197,4 +196,4 @@ def links(environ, params, config):
         for number in range(count)
     ]
     page = "<html><head><title>Links</title></head><body>%s</body></html>" % "".join(items)
-    return results.data(page.encode("ascii"), results.HTML)
+    return results.data(page.encode("ascii"), results.HTML, headers=results.UNTRUSTED)

@@ -41,4 +41,4 @@ def dump_request(environ, params, config):
             fields.append((capitalized(key), value))
     lines.extend("%s: %s" % field for field in sorted(fields))
     head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
-    return results.data(head + read_body(environ), TEXT)
+    return results.data(head + read_body(environ), TEXT, headers=results.UNTRUSTED)

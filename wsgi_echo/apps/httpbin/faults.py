@@ -34,9 +34,9 @@ import time
 from ...middleware.held import hold
 from ...protocol import CONNECTION, INCOMPLETE_RESPONSE
 from . import results
-from .pacing import Timing, paced, pauses
+from .pacing import paced_bytes
 from .params import ParameterError, duration, options, whole
-from .status import WRITES_PER_SECOND
+from .status import asterisks
 
 # What the access log and the record show for an exchange that got no
 # response the server framed: nginx's code for "connection closed without a
@@ -140,13 +140,8 @@ def slow(environ, params, config):
                 "rate",
                 "bytes / rate must be at most %d seconds: for %d bytes, %s" % (limit, size, least),
             )
-    count = min(size, int(wait * WRITES_PER_SECOND) + 1)
     headers = [("Content-Length", str(size))]
-    if count > 1:
+    if wait:
         hold(environ)
-
-    def piece(number):
-        return b"*" * (size * (number + 1) // count - size * number // count)
-
-    plan = Timing(count, 0.0, pauses(count - 1, wait, 0.0), count > 1)
-    return results.data(paced(plan, piece), results.BINARY, headers=headers)
+    body = paced_bytes(asterisks, 0, size, wait, first_at_once=True)
+    return results.data(body, results.BINARY, headers=headers)

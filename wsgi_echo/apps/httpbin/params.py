@@ -10,9 +10,10 @@ so ``?Seed=1`` works like ``?seed=1``; ``options`` gives the same view.
 
 import re
 
+from ...request.numbers import whole_number
 from ...request.query import query_pairs
 
-_WHOLE = re.compile(r"-?[0-9]{1,18}\Z")
+DIGITS = 18  # any number of 18 digits fits a signed 64-bit integer
 _NUMBER = re.compile(r"[0-9]{1,12}(?:\.[0-9]{0,9})?\Z|\.[0-9]{1,9}\Z")
 
 
@@ -34,10 +35,9 @@ def options(environ):
 
 def whole(text, name, low=None, high=None):
     """A whole number in decimal digits (and a leading minus), within bounds."""
-    text = text.strip()
-    if not _WHOLE.match(text):
-        raise ParameterError(name, "%s must be a whole number, got %r" % (name, text))
-    number = int(text)
+    number = whole_number(text, DIGITS, signed=True)
+    if number is None:
+        raise ParameterError(name, "%s must be a whole number, got %r" % (name, text.strip()))
     if (low is not None and number < low) or (high is not None and number > high):
         if high is None:
             span = "at least %d" % low

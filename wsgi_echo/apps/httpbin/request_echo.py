@@ -34,6 +34,7 @@ from urllib.parse import quote, unquote
 from ...middleware.body import SENT_TRANSFER_ENCODING, read_body
 from ...request.forms import MULTIPART, URLENCODED, boundary_of, count_parts, media_type
 from ...request.header_names import titled
+from ...request.host import host_of
 from ...request.json_body import parse_json
 from ...request.multi import multi
 from ...request.multipart import parts
@@ -63,8 +64,6 @@ HIDDEN = frozenset(
         "Connect-Time",
     )
 )
-# Most parts a multipart body may have (werkzeug's own default cap).
-MAX_FORM_PARTS = 1000
 
 
 def headers_of(environ, show_env=False):
@@ -125,12 +124,11 @@ def _iri(text, kept):
 
 
 def url_of(environ):
-    """werkzeug's ``request.url`` for this environ (see the module docstring)."""
+    """werkzeug's ``request.url`` for this environ (see the module docstring);
+    an empty ``Host`` is the server's name, as everywhere here (werkzeug
+    would write no host at all)."""
     scheme = environ.get("wsgi.url_scheme", "http")
-    host = environ.get("HTTP_HOST")
-    if host is None:
-        host = "%s:%s" % (environ.get("SERVER_NAME", ""), environ.get("SERVER_PORT", ""))
-    host = host.lower()
+    host = host_of(environ).lower()
     if scheme == "http":
         if host.endswith(":80"):
             host = host[:-3]
@@ -159,8 +157,9 @@ def json_safe(body, content_type="application/octet-stream"):
         return "data:%s;base64,%s" % (content_type, base64.b64encode(body).decode("ascii"))
 
 
-def form_and_files(environ, body):
-    """(form, files, is a form body) for httpbin's ``form`` and ``files`` keys."""
+def form_and_files(environ, body, max_parts):
+    """(form, files, is a form body) for httpbin's ``form`` and ``files`` keys;
+    a multipart body of more than ``max_parts`` parts is a 413."""
     content_type = environ.get("CONTENT_TYPE", "")
     kind = media_type(content_type)
     if kind == URLENCODED:
@@ -171,9 +170,9 @@ def form_and_files(environ, body):
     boundary = boundary_of(content_type)
     if boundary is None or not body:
         return {}, {}, True
-    if count_parts(content_type, body) > MAX_FORM_PARTS:
+    if count_parts(content_type, body) > max_parts:
         raise ParameterError(
-            "body", "the multipart body has more than %d parts" % MAX_FORM_PARTS, status=413
+            "body", "the multipart body has more than %d parts" % max_parts, status=413
         )
     fields, files = [], {}
     for name, filename, part_type, content in parts(body, boundary):
@@ -205,12 +204,13 @@ def basics(environ):
     }
 
 
-def with_body(environ, json_key=True):
-    """``basics`` and the body keys: ``data``, ``files``, ``form`` and ``json``."""
+def with_body(environ, config, json_key=True):
+    """``basics`` and the body keys: ``data``, ``files``, ``form`` and ``json``
+    (``config``: the ``[httpbin]`` settings, which bound a multipart body)."""
     document = basics(environ)
     body = read_body(environ)
     if body:
-        form, files, is_form = form_and_files(environ, body)
+        form, files, is_form = form_and_files(environ, body, config.max_form_parts)
         data = "" if is_form else json_safe(body)
     else:
         form, files, data = {}, {}, ""
@@ -244,11 +244,11 @@ def body_reply(document):
 
 def with_body_route(environ, params, config):
     """``/post``, ``/put``, ``/patch`` and ``/delete``."""
-    return body_reply(with_body(environ))
+    return body_reply(with_body(environ, config))
 
 
 def anything(environ, params, config):
-    document = with_body(environ)
+    document = with_body(environ, config)
     document["method"] = environ["REQUEST_METHOD"]
     return body_reply(document)
 

@@ -18,6 +18,22 @@ TEXT = "text/plain"
 BINARY = "application/octet-stream"
 
 
+# The headers of an answer whose content the client chose (``/base64``,
+# ``/response-headers``, ``/dump/request``) and of the HTML pages served
+# here.  They share an origin with the record (``/_requests``), which
+# answers a same-origin script and carries the reader's cookie: a sandboxed
+# document has an opaque origin and runs no script (HTML's sandboxing
+# flags, set by CSP's "sandbox" directive), so it can read nothing of the
+# origin and send no form; "nosniff" keeps a browser from reading text or
+# bytes as a page (the Fetch standard's MIME sniffing rules).  httpbin sends
+# neither (docs/httpbin.md lists the difference).
+SANDBOX = ("Content-Security-Policy", "sandbox")
+NOSNIFF = ("X-Content-Type-Options", "nosniff")
+UNTRUSTED = (SANDBOX, NOSNIFF)
+# The form page posts its form, and needs no more.
+FORMS_ONLY = (("Content-Security-Policy", "sandbox allow-forms"), NOSNIFF)
+
+
 # Where httpbin writes ``Content-Length``: after the first header (Flask sets
 # it when a body is given up front), unless the route's headers hold it (a
 # place of its own), or end with this marker, which the app replaces with

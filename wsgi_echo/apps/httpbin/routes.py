@@ -31,6 +31,7 @@ GET = frozenset(("GET",))
 # order.  A pattern's "<...>" segments are its parameters.
 ROUTES = (
     ("/get", GET, request_echo.get),
+    ("/head", frozenset(("HEAD",)), request_echo.get),  # go-httpbin's: HEAD alone
     ("/post", frozenset(("POST",)), request_echo.with_body_route),
     ("/put", frozenset(("PUT",)), request_echo.with_body_route),
     ("/patch", frozenset(("PATCH",)), request_echo.with_body_route),

@@ -48,7 +48,7 @@ ACCEPT_ORDER = (
 
 
 def html(environ, params, config):
-    return results.data(HTML_PAGE, results.HTML)
+    return results.data(HTML_PAGE, results.HTML, headers=results.UNTRUSTED)
 
 
 def xml(environ, params, config):
@@ -60,7 +60,7 @@ def json_sample(environ, params, config):
 
 
 def utf8(environ, params, config):
-    return results.data(UTF8, results.HTML)
+    return results.data(UTF8, results.HTML, headers=results.UNTRUSTED)
 
 
 def robots(environ, params, config):
@@ -74,7 +74,7 @@ def deny(environ, params, config):
 
 def forms_post(environ, params, config):
     page = FORM.replace("{{mount}}", escape(results.mount(environ)))
-    return results.data(page.encode("utf-8"), results.HTML)
+    return results.data(page.encode("utf-8"), results.HTML, headers=results.FORMS_ONLY)
 
 
 def image(environ, params, config):

@@ -17,6 +17,7 @@ import time
 from ... import errors
 from ...middleware.held import hold
 from . import json_bytes, results
+from .pacing import duration_and_delay, paced_bytes
 from .params import ParameterError, duration, fraction, number, options, whole
 from .request_echo import with_body
 
@@ -118,13 +119,7 @@ def delay(environ, params, config):
     if wait:
         hold(environ)
         time.sleep(wait)
-    return results.json_reply(with_body(environ, json_key=False))
-
-
-# At most this many writes a second: a drip over 2 s of 10 MB is 200 writes,
-# not ten million.
-WRITES_PER_SECOND = 100
-CHUNK = 65536
+    return results.json_reply(with_body(environ, config, json_key=False))
 
 
 def drip(environ, params, config):
@@ -137,37 +132,18 @@ def drip(environ, params, config):
     The last byte goes out at ``delay + duration`` with no pause after it.
     """
     query = options(environ)
-    wait = duration(query.get("duration", "2"), "duration", config.max_delay)
-    first = duration(query.get("delay", "0"), "delay", config.max_delay)
-    if wait + first > config.max_delay:
-        raise ParameterError(
-            "duration", "duration and delay together must be at most %d seconds" % config.max_delay
-        )
+    wait, first = duration_and_delay(query, config.max_delay, "2")
     numbytes = whole(query.get("numbytes", "10"), "numbytes", 1)
     numbytes = min(numbytes, config.max_drip_bytes)  # httpbin caps rather than refuses
     code = status_code(query.get("code", "200"))
     if numbytes < 1:
         raise ParameterError("numbytes", "max_drip_bytes is 0: /drip is off")
-    writes = min(numbytes, max(1, int(wait * WRITES_PER_SECOND))) if wait else 0
     headers = [("Content-Type", results.BINARY), ("Content-Length", str(numbytes))]
     if wait or first:
         hold(environ)
-    return code, headers, _drip(numbytes, writes, wait, first)
+    return code, headers, paced_bytes(asterisks, 0, numbytes, wait, delay=first)
 
 
-def _drip(numbytes, writes, wait, first):
-    if first:
-        time.sleep(first)
-    if not writes:
-        while numbytes:
-            size = min(numbytes, CHUNK)
-            yield b"*" * size
-            numbytes -= size
-        return
-    pause = wait / writes
-    sent = 0
-    for write in range(1, writes + 1):
-        time.sleep(pause)
-        upto = numbytes * write // writes
-        yield b"*" * (upto - sent)
-        sent = upto
+def asterisks(start, stop):
+    """The bytes ``start`` to ``stop`` of a body of asterisks."""
+    return b"*" * (stop - start)

@@ -6,7 +6,9 @@ must be tokens that may stand in a trailer: not the fields section 6.5.1
 keeps out of trailers (framing, routing, authentication, response
 control, content handling; go-httpbin's list), nor the connection-specific
 ones HTTP/2 forbids anywhere (RFC 9113 section 8.2.2); values are visible
-ASCII.  A name or value that breaks that is a 400 naming it.
+ASCII.  A name or value that breaks that is a 400 naming it.  A name given
+twice (in any case) is one trailer with the last value, as go-httpbin
+sets each in turn.
 
 Trailers go out only where the server running the app can send them: it
 then puts a sender in the environ (``protocol.SEND_TRAILERS``).  Without
@@ -54,8 +56,9 @@ _VALUE = re.compile(r"[\x20-\x7e]*\Z")
 
 
 def requested(query_string):
-    """The (name, value) trailers the query asks for, checked."""
-    pairs = []
+    """The (name, value) trailers the query asks for, checked: one per name
+    (compared without case), in the order first asked, with its last value."""
+    pairs = {}
     for name, value in query_pairs(query_string):
         if not TOKEN_RE.match(name):
             raise ParameterError(name, "%r is not a field name (a token)" % name)
@@ -63,8 +66,9 @@ def requested(query_string):
             raise ParameterError(name, "%s may not be sent as a trailer (RFC 9110 6.5.1)" % name)
         if not _VALUE.match(value):
             raise ParameterError(name, "a trailer value must be visible ASCII")
-        pairs.append((name, value.strip()))
-    return pairs
+        first, _ = pairs.get(name.lower(), (name, None))
+        pairs[name.lower()] = (first, value.strip())
+    return list(pairs.values())
 
 
 def trailers(environ, params, config):
@@ -76,10 +80,10 @@ def trailers(environ, params, config):
             "the server cannot send response trailers on this %s connection; ask over "
             "HTTP/2 where the server offers it" % environ.get("SERVER_PROTOCOL", "HTTP/1.1"),
         )
-    document = with_body(environ)
+    document = with_body(environ, config)
     document["method"] = environ["REQUEST_METHOD"]
     status, headers, body = body_reply(document)
     if pairs:
-        headers.append(("Trailer", ", ".join(dict.fromkeys(name for name, _ in pairs))))
+        headers.append(("Trailer", ", ".join(name for name, _ in pairs)))
         send(pairs)
     return status, headers, body

@@ -8,9 +8,16 @@ trusted proxy it is the forwarded client, not the proxy.  A loopback peer
 whose request still carries someone else's address (``X-Forwarded-For`` or
 ``Forwarded`` naming an address that is not loopback: a proxy this instance
 does not trust, or a client's own claim) is refused: it may be passing on a
-client from anywhere.  And the ``Host`` must be an IP address or
-``localhost``, so a web page elsewhere cannot reach the API through a name
-of its own that resolves to 127.0.0.1 (DNS rebinding).
+client from anywhere.  And the ``Host`` must be an IP address,
+``localhost`` or a name under ``.localhost`` (RFC 6761 section 6.3: it
+resolves to loopback only), so a page on another site cannot reach the API
+through a name of its own that resolves to 127.0.0.1 (DNS rebinding).
+
+Neither rule keeps out a page served from the record's own origin: its
+script reads the API as the browser's user would (loopback, or the token's
+cookie, which SameSite keeps from other sites only).  That is why httpbin
+sandboxes the pages a client can write, and why docs/recording.md says to
+serve the record on its own port or origin where untrusted pages may be.
 
 With a token: every client, loopback or not, presents it, as
 ``Authorization: Bearer <token>``, or as the cookie the inspector page sets
@@ -78,7 +85,7 @@ class Access:
         if not all(_loopback(address) for address in _forwarded_addresses(environ)):
             return 403, "forwarded for a client that is not loopback; set [record] token"
         if not _local_host(environ):
-            return 403, "without [record] token the Host must be localhost or an IP address"
+            return 403, "without [record] token the Host must be localhost, *.localhost or an IP"
         return None
 
     def presented(self, environ):

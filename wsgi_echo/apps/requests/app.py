@@ -23,7 +23,7 @@ from ...request.query import parse_query
 from ...wsgi_text import request_path, url_path
 from . import feed, formats, page
 from .access import Access
-from .params import ParameterError, last_event_id, selection
+from .params import ParameterError, last_event_id, record_id, selection
 
 JSON = "application/json"
 PRIVATE = [("Cache-Control", "no-store"), ("X-Content-Type-Options", "nosniff")]
@@ -116,12 +116,13 @@ class RequestsApp:
         if path in fixed:
             return (fixed[path], None) if reading else (None, ALLOW["read"])
         parts = path[1:].split("/")
-        if parts[0].isdigit() and parts[0].isascii() and len(parts) <= 2:
+        number = record_id(parts[0]) if parts[0].isdigit() else None  # none past the largest
+        if number is not None and len(parts) <= 2:
             shape = parts[1] if len(parts) == 2 else "json"
             if shape in ("json", "raw", "curl"):
                 if not reading:
                     return None, ALLOW["read"]
-                return (lambda e, s: self.one(e, s, int(parts[0]), shape)), None
+                return (lambda e, s: self.one(e, s, number, shape)), None
         return None, None
 
     # -- the API ------------------------------------------------------------------------

@@ -32,34 +32,61 @@ def raw_http(record):
     return head + body_bytes(record)
 
 
-def _printf_escaped(data):
-    return "".join("\\x%02x" % byte for byte in data)
+# Bytes a printf format may carry as they are: printable ASCII but for the
+# format's own escapes (backslash, percent) and the quote that encloses it.
+_PRINTF_PLAIN = frozenset(range(0x20, 0x7F)) - frozenset(b"\\%'")
+
+
+def printf_format(data):
+    """``data`` as a printf format that writes it back byte for byte.
+
+    Written by hand because no library does it for POSIX ``sh``: every other
+    byte as a three-digit octal escape, the one escape POSIX printf defines
+    for any byte (dash's printf, /bin/sh on Debian, knows no ``\\x``)."""
+    return "".join(chr(byte) if byte in _PRINTF_PLAIN else "\\%03o" % byte for byte in data)
+
+
+def _needs_stdin(record, body):
+    """Whether the body goes through printf and curl's standard input: bytes
+    that are not text, text holding a NUL (no shell word can carry one), or
+    text starting with ``@``, which curl reads as a file name to send."""
+    if record.get("body_encoding") == "base64":
+        return True
+    return body.startswith(b"@") or b"\0" in body
 
 
 def curl_command(record):
-    """A shell command that sends the request again with curl (a binary
-    body through printf; a cut body is said so in a comment)."""
+    """A shell command that sends the request again with curl.
+
+    Every word is quoted for POSIX ``sh`` (``shlex.quote``): the method, the
+    URL and the headers are the sender's to choose, and the command is run by
+    whoever pastes it.  A body curl cannot take as a word goes through
+    ``printf``; a cut body is said so in a comment."""
     words = ["curl"]
     method = record["method"]
     body = body_bytes(record)
-    if method == "HEAD":
+    if method == "HEAD" and not body:
         words.append("--head")
-    elif method != "GET" and not (method == "POST" and body):
+    elif (method != "GET" or body) and not (method == "POST" and body):
+        # With a body curl sends POST unless told otherwise.
         words += ["-X", method]
     if record["http_version"] == "2":
         words.append("--http2")
-    words.append(shlex.quote(url_of(record)))
+    url = url_of(record)
+    if any(glob in url for glob in "[]{}"):
+        words.append("--globoff")  # curl reads [1-3] and {a,b} in a URL as patterns
+    words.append(url)
     for name, value in record["headers"]:
         if name.lower() not in CURL_SKIPS:
-            words += ["-H", shlex.quote("%s: %s" % (name, value))]
+            words += ["-H", "%s: %s" % (name, value)]
     prefix = ""
     if body:
-        if record.get("body_encoding") == "base64":
-            prefix = "printf '%s' | " % _printf_escaped(body)
+        if _needs_stdin(record, body):
+            prefix = "printf '%s' | " % printf_format(body)
             words += ["--data-binary", "@-"]
         else:
-            words += ["--data-binary", shlex.quote(record["body"])]
-    command = prefix + " ".join(words)
+            words += ["--data-binary", record["body"]]
+    command = prefix + " ".join(map(shlex.quote, words))
     if record.get("body_truncated"):
         command = "# the body was cut at %d of %d bytes\n%s" % (
             len(body),

@@ -1,9 +1,13 @@
 """The API's query parameters, checked: a bad one is a 400 naming it."""
 
+from ...request.numbers import whole_number
 from ...request.query import parse_query
 from ...wsgi_text import TOKEN_RE
 
 DEFAULT_LIMIT = 50
+# The largest record id: the stores keep ids as SQLite's INTEGER, a signed
+# 64-bit number, which refuses a larger one with an OverflowError.
+LARGEST_ID = 2**63 - 1
 
 
 class ParameterError(Exception):
@@ -16,11 +20,9 @@ def _whole(query, name, default, low, high):
     text = query.get(name)
     if text is None or text == "":
         return default
-    if not text.isdigit() or not text.isascii():
-        raise ParameterError(name, "%s must be a whole number" % name)
-    value = int(text)
-    if value < low or value > high:
-        raise ParameterError(name, "%s must be from %d to %d" % (name, low, high))
+    value = whole_number(text, len(str(high)))
+    if value is None or value < low or value > high:
+        raise ParameterError(name, "%s must be a whole number from %d to %d" % (name, low, high))
     return value
 
 
@@ -28,7 +30,7 @@ def selection(environ, max_requests):
     """{after, before, limit, method, path} from the query string; ``after``
     is None when not given (the list reads that as 0, the feed as "now")."""
     query = dict(parse_query(environ.get("QUERY_STRING", "")))
-    largest = 2**63 - 1
+    largest = LARGEST_ID
     method = query.get("method") or None
     if method is not None:
         if not TOKEN_RE.match(method):
@@ -51,8 +53,17 @@ def last_event_id(environ, query_after):
     """Where a feed starts: after the ``Last-Event-ID`` a reconnecting
     EventSource sends, else ``after`` from the query, else None (from now)."""
     header = environ.get("HTTP_LAST_EVENT_ID", "").strip()
-    if header.isdigit() and header.isascii():
-        return int(header)
-    if header:
-        raise ParameterError("Last-Event-ID", "Last-Event-ID must be a record id")
-    return query_after
+    if not header:
+        return query_after
+    start = record_id(header)
+    if start is None:
+        raise ParameterError(
+            "Last-Event-ID", "Last-Event-ID must be a record id from 0 to %d" % LARGEST_ID
+        )
+    return start
+
+
+def record_id(text):
+    """A record id (0 to ``LARGEST_ID``) written in ``text``, or None."""
+    number = whole_number(text, len(str(LARGEST_ID)))
+    return number if number is not None and number <= LARGEST_ID else None

@@ -153,13 +153,14 @@ def _load(path, ctype, encoding, common, memory_left):
 class StaticFile:
     """Everything about one served file that does not depend on the request."""
 
-    __slots__ = ("encoded", "identity", "memory", "variants")
+    __slots__ = ("absent", "encoded", "identity", "memory", "variants")
 
-    def __init__(self, identity, encoded, memory):
+    def __init__(self, identity, encoded, memory, absent=()):
         self.identity = identity
         self.encoded = encoded  # ((coding, Variant), ...), best first
         self.variants = (identity, *tuple(variant for _, variant in encoded))
         self.memory = memory
+        self.absent = absent  # the sibling paths where nothing was when it was built
 
     @classmethod
     def load(cls, path, max_age, memory_left, inside=lambda candidate: True):
@@ -175,11 +176,14 @@ class StaticFile:
             ("Cache-Control", "public, max-age=%d" % max_age),
             ("X-Content-Type-Options", "nosniff"),
         ]
-        siblings = [
-            (coding, path + suffix)
-            for coding, suffix in ENCODINGS
-            if os.path.isfile(path + suffix) and inside(path + suffix)
-        ]
+        siblings, absent = [], []
+        for coding, suffix in ENCODINGS:
+            sibling = path + suffix
+            if os.path.isfile(sibling):
+                if inside(sibling):
+                    siblings.append((coding, sibling))
+            elif not os.path.exists(sibling):
+                absent.append(sibling)
         if siblings:
             # RFC 9110 section 12.5.5: every representation that could have
             # been chosen by Accept-Encoding says so, the identity one too.
@@ -193,17 +197,19 @@ class StaticFile:
             if variant is not None:
                 encoded.append((coding, variant))
                 memory += used
-        return cls(identity, tuple(encoded), memory)
+        return cls(identity, tuple(encoded), memory, tuple(absent))
 
     def fresh(self):
-        """One ``stat`` per representation: has anything changed on disk?"""
+        """Has anything changed on disk?  One ``stat`` per representation,
+        and one per sibling that was not there (a ``.br`` added later)."""
         for variant in self.variants:
             try:
                 if not variant.matches(os.stat(variant.path)):
                     return False
             except OSError:
                 return False
-        return True
+        # os.access: no exception to build for the usual answer, "not there".
+        return not any(os.access(path, os.F_OK) for path in self.absent)
 
     def choose(self, accept_encoding):
         if self.encoded and accept_encoding:
