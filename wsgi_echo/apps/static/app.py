@@ -9,8 +9,9 @@ memory, a large one through ``wsgi.file_wrapper`` so the server can use
 from ... import errors
 from . import conditional, pages
 from .cache import FileCache
-from .files import ServedFile, StaticFile, open_variant
+from .files import StaticFile
 from .resolve import Redirect, Refusal, Resolver
+from .sending import ServedFile, open_variant
 
 BLOCK_SIZE = 1 << 16
 ALLOW = "GET, HEAD"
