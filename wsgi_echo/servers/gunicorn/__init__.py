@@ -27,7 +27,7 @@ from ..contract import (
 )
 from .adapter import Adapter
 from .hooks import Hooks
-from .tls import CERT_REQS, ssl_context
+from .tls import CERT_REQS, context_hook
 
 NAME = "gunicorn"
 # TRAILERS: over HTTP/2 only (adapter.Adapter); HTTP/1.1 responses cannot send them.
@@ -142,7 +142,7 @@ def options(settings, bind=None, worker=thread_worker, detail=thread_detail):
         result.update(
             certfile=tls.certfile,
             keyfile=tls.keyfile,
-            ssl_context=ssl_context,
+            ssl_context=context_hook(server.header_timeout),
             http_protocols="h2,h1" if tls.http2 else "h1",
         )
         if tls.client_cert != "off":

@@ -127,6 +127,14 @@ class Worker(GeventWorker):
         handshake, and takes this one as the greenlet's normal end."""
         return gevent.GreenletExit(reason)
 
+    @staticmethod
+    def handshake_deadline(seconds):
+        """A deadline over a whole TLS handshake (``tls``): gevent's SSL socket
+        counts its timeout per wait, so a client that trickles its
+        ClientHello would never meet it.  ``gevent.Timeout`` raises
+        TimeoutError in the greenlet wherever it waits."""
+        return gevent.Timeout(seconds, TimeoutError("no TLS handshake within %d s" % seconds))
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.idle = set()  # the sockets of connections waiting for a request
