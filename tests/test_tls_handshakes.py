@@ -1,7 +1,8 @@
 """The TLS port under the gunicorn runners: a connection that does not shake
 hands in time is closed at ``header_timeout``, a plain-HTTP client that
-trickles its request does not hold a thread past the refusal's own bound.
-Real server processes; certificates from tests/tls_pki.py.
+trickles its request does not hold a thread past the refusal's own bound,
+and TLS sessions resume (one SSL context per worker process).  Real server
+processes; certificates from tests/tls_pki.py.
 """
 
 import socket
@@ -9,7 +10,7 @@ import threading
 import time
 
 import pytest
-from tls_pki import get, tls_settings
+from tls_pki import client_context, get, tls_settings
 
 from conftest import TLS_RUNNERS
 from wsgi_echo.servers import selection
@@ -112,3 +113,24 @@ def test_a_plain_http_trickler_does_not_hold_the_only_thread(start_server, pki):
     finally:
         stop.set()
         trickler.join()
+
+
+def resumed(port, pki):
+    """Whether a second connection resumes the first one's TLS session."""
+    context = client_context(pki, alpn=("http/1.1",))
+    request = b"GET /s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+    session = None
+    for _ in range(2):
+        raw = socket.create_connection(("127.0.0.1", port), timeout=10)
+        with context.wrap_socket(raw, server_hostname="127.0.0.1", session=session) as sock:
+            sock.sendall(request)
+            while sock.recv(65536):  # the answer, and with it TLS 1.3's session tickets
+                pass
+            reused, session = sock.session_reused, sock.session
+    return reused
+
+
+@pytest.mark.parametrize("tls_runner", TLS_RUNNERS)
+def test_a_tls_session_resumes(start_server, pki, tls_runner):
+    server = start_server(tls_runner, tls_settings(pki))
+    assert resumed(server.port, pki)

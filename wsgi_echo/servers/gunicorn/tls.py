@@ -8,6 +8,7 @@ puts in ``environ[protocol.TLS]``.
 
 import contextlib
 import logging
+import os
 import ssl
 
 from .. import plain_http
@@ -101,23 +102,37 @@ def context_hook(header_timeout):
     refusing plain HTTP with a 400 and bounding the handshake by
     ``header_timeout`` (``RefusingPlainHTTP``).
 
+    The context is made once per process: gthread asks the hook on every
+    connection (gunicorn's ``sock.ssl_wrap_socket``), and a context made
+    each time would read the certificate, key and CA from disk each time,
+    and never resume a TLS session (a session ticket is only good with the
+    context that issued it).  A forked worker makes its own; a worker
+    restarted by HUP reads the files again.
+
     ``OP_IGNORE_UNEXPECTED_EOF``: when the body deadline shuts a connection's
     read side, OpenSSL 3 takes the end of input as a fatal error and answers
     the next write with an alert ("decode error") instead of the 408; read as
     a clean end of input, the 408 goes out.
     """
+    made = {}  # pid -> the context
 
     def ssl_context(config, default_ssl_context_factory):
-        context = default_ssl_context_factory()
-        context.sni_callback = remember_sni
-        context.options |= getattr(ssl, "OP_IGNORE_UNEXPECTED_EOF", 0)
-        worker = config.worker_class
-        return RefusingPlainHTTP(
-            context,
-            header_timeout,
-            getattr(worker, "end_connection", quiet_end),
-            getattr(worker, "handshake_deadline", None),
-        )
+        pid = os.getpid()
+        context = made.get(pid)
+        if context is None:
+            built = default_ssl_context_factory()
+            built.sni_callback = remember_sni
+            built.options |= getattr(ssl, "OP_IGNORE_UNEXPECTED_EOF", 0)
+            worker = config.worker_class
+            context = RefusingPlainHTTP(
+                built,
+                header_timeout,
+                getattr(worker, "end_connection", quiet_end),
+                getattr(worker, "handshake_deadline", None),
+            )
+            # Two threads may build one at once; both use the first kept.
+            context = made.setdefault(pid, context)
+        return context
 
     return ssl_context
 
