@@ -10,6 +10,8 @@
   hides one it did send): the client's own is put back;
 * for HTTP/2, header values are made PEP 3333 strings (``as_pep3333``);
 * for HTTP/2, gunicorn's trailer sender is ``environ[protocol.SEND_TRAILERS]``;
+* the body deadline's cancel, for the app to call once it has read the body
+  to its end (``protocol.BODY_READ``, ``hooks.BodyDeadline``);
 * an app that sets ``protocol.CLOSE_AFTER`` gets its connection closed
   after its answer, which then says ``Connection: close``: gunicorn writes
   the headers with the first body bytes, after the app has returned;
@@ -18,7 +20,7 @@
   (``connection``).
 """
 
-from ...protocol import CLOSE_AFTER, CONNECTION, HELD_CAPACITY, SEND_TRAILERS, TLS
+from ...protocol import BODY_READ, CLOSE_AFTER, CONNECTION, HELD_CAPACITY, SEND_TRAILERS, TLS
 from . import hooks
 from .connection import Connection, Stream
 from .tls import tls_facts
@@ -45,6 +47,9 @@ class Adapter:
             facts = tls_facts(environ.get("gunicorn.socket"))
             if facts is not None:
                 environ[TLS] = facts
+        deadline = getattr(getattr(hooks.request_seen, "req", None), "wsgi_echo_deadline", None)
+        if deadline is not None:
+            environ[BODY_READ] = deadline.cancel
         if environ.get("SERVER_PROTOCOL") == "HTTP/2.0":
             sent = getattr(hooks.request_seen, "version_header", None)
             if sent is None:

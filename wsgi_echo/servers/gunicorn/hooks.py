@@ -78,9 +78,14 @@ class BodyDeadline:
     At the deadline the socket's read side is shut down, so the app's read
     ends at once (short, or with an error it answers 408), and the request
     is marked to close its connection after that answer.  The deadline is
-    armed when the headers have been read and disarmed when the request is
-    done.  ``socket.socket.shutdown`` is called even on a TLS socket, so the
-    TLS layer stays in place for the 408 that follows.
+    armed when the headers have been read, for a request that has a body
+    only, and disarmed as soon as the app has read the body to its end (it
+    calls ``environ[protocol.BODY_READ]``, which ``adapter.Adapter`` puts
+    there), or else when the request is done: an answer that takes longer
+    than the deadline must not cut a connection whose body came in time
+    (over HTTP/2, every stream on it).  ``socket.socket.shutdown`` is called
+    even on a TLS socket, so the TLS layer stays in place for the 408 that
+    follows.
     """
 
     def __init__(self, seconds):
