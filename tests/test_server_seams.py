@@ -52,8 +52,8 @@ def test_waitress_channel_and_task_seams():
 
     for name in ("parser_class", "task_class", "error_task_class", "readable", "received"):
         has(HTTPChannel, name, "servers/waitress/channel.py Channel sets or overrides it")
-    has(WSGITask, "build_response_header", "CloseEachResponse overrides it")
-    has(Task, "set_close_on_finish", "CloseEachResponse calls it")
+    has(WSGITask, "build_response_header", "servers/waitress/channel.py Task overrides it")
+    has(Task, "set_close_on_finish", "servers/waitress/channel.py Task calls it")
     has(ErrorTask, "service", "LoggedErrorTask overrides it")
     assert list(inspect.signature(Error.to_response).parameters) == ["self", "ident"], (
         "waitress.utilities.Error.to_response(ident) changed; JSONError implements it"

@@ -12,9 +12,10 @@
 * for HTTP/2, gunicorn's trailer sender is ``environ[protocol.SEND_TRAILERS]``;
 * the body deadline's cancel, for the app to call once it has read the body
   to its end (``protocol.BODY_READ``, ``hooks.BodyDeadline``);
-* an app that sets ``protocol.CLOSE_AFTER`` gets its connection closed
-  after its answer, which then says ``Connection: close``: gunicorn writes
-  the headers with the first body bytes, after the app has returned;
+* an app that sets ``protocol.CLOSE_AFTER``, or that answers while the
+  worker is stopping (``hooks.stopping``), gets its connection closed after
+  its answer, which then says ``Connection: close``: gunicorn writes the
+  headers with the first body bytes, after the app has returned;
 * what the app may do to its connection (reset it, close it, write raw
   bytes on it: ``protocol.CONNECTION``), for an HTTP/2 stream a reset
   (``connection``).
@@ -64,7 +65,7 @@ class Adapter:
         else:
             environ[CONNECTION] = Connection(environ.get("gunicorn.socket"), start_response)
         result = self.app(environ, start_response)
-        if environ.get(CLOSE_AFTER):
+        if environ.get(CLOSE_AFTER) or hooks.stopping():
             req = getattr(hooks.request_seen, "req", None)
             if req is not None:
                 req.force_close()

@@ -110,6 +110,17 @@ class BodyDeadline:
 # about to run, for ``adapter.Adapter``: the hook gets gunicorn's request
 # object, the app only the environ.  Made per worker (``post_worker_init``).
 request_seen = None
+# This process's worker, from ``post_worker_init``.
+worker_running = None
+
+
+def stopping():
+    """Whether this worker has been told to stop (``Worker.alive`` is False
+    from its SIGTERM on): its answers then say ``Connection: close``.
+    gunicorn decides that when a request starts; one already running when
+    the signal came would otherwise answer keep-alive on a connection about
+    to close."""
+    return worker_running is not None and not worker_running.alive
 
 
 def version_header(req, names):
@@ -157,8 +168,9 @@ class Hooks:
         self.stop_asked.extend(sig for sig in drained(arbiter) if sig in STOP_SIGNALS)
 
     def post_worker_init(self, worker):
-        global request_seen
+        global request_seen, worker_running
         request_seen = threading.local()
+        worker_running = worker
         self.body_deadline = BodyDeadline(self.body_timeout)
         if self.stop_asked:
             worker.alive = False
