@@ -25,6 +25,8 @@ HEADER_DEADLINE = "header_deadline"  # a deadline over a request's whole header 
 TRAILERS = "trailers"  # response trailers (environ: protocol.SEND_TRAILERS)
 CONNECTION_CONTROL = "connection_control"  # the app may cut or reset its connection
 # (environ: protocol.CONNECTION)
+WORKER_PROCESSES = "worker_processes"  # forks [server] workers processes, each
+# with its own memory (a memory record would be one of several)
 
 CAPABILITIES = frozenset(
     (
@@ -35,6 +37,7 @@ CAPABILITIES = frozenset(
         HEADER_DEADLINE,
         TRAILERS,
         CONNECTION_CONTROL,
+        WORKER_PROCESSES,
     )
 )
 

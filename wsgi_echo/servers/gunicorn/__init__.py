@@ -23,6 +23,7 @@ from ..contract import (
     HTTP2,
     TLS,
     TRAILERS,
+    WORKER_PROCESSES,
     refuse_missing_capabilities,
 )
 from .adapter import Adapter
@@ -34,7 +35,15 @@ NAME = "gunicorn"
 # CONNECTION_CONTROL: reset, close and raw bytes on HTTP/1.x, a reset on an
 # HTTP/2 stream (connection.py).
 CAPABILITIES = frozenset(
-    (TLS, HTTP2, CLEARTEXT_HTTP2, CLIENT_CERTIFICATES, TRAILERS, CONNECTION_CONTROL)
+    (
+        TLS,
+        HTTP2,
+        CLEARTEXT_HTTP2,
+        CLIENT_CERTIFICATES,
+        TRAILERS,
+        CONNECTION_CONTROL,
+        WORKER_PROCESSES,
+    )
 )
 
 

@@ -20,7 +20,8 @@ import sys
 
 from ... import configure
 from ...settings import BUILTIN, SettingsError, load
-from .. import listen, named, runner
+from .. import chosen as chosen_runner
+from .. import listen, runner
 
 USAGE_ERROR = 2
 COMMAND = "gunicorn -c python:%s wsgi_echo:app" % __name__
@@ -47,10 +48,11 @@ def _port_advice(settings):
 def _configuration():
     """gunicorn's settings for ours, and the bound socket (kept open here)."""
     try:
-        settings = load()
         # gunicorn's own command: whatever [server] server says, the gunicorn
-        # runner for [server] worker_class.
-        chosen = runner(named("gunicorn", settings.server.worker_class))
+        # runner for [server] worker_class, and the settings are checked as
+        # that runner's (a memory record under several workers is refused).
+        settings = load(overrides={("server", "server"): "gunicorn"})
+        chosen = runner(chosen_runner(settings))
         chosen.refuse_unsupported(settings)
         sock = None
         if not _bind_on_command_line():
