@@ -30,7 +30,7 @@ from .tls import tls_facts
 # (``ThreadWorker.handle_http2_request``): given (name, value) pairs, it
 # keeps them on the response, whose ``close()`` sends them as a trailing
 # HEADERS frame that ends the stream.  Not documented API, so pinned with
-# the version in setup.cfg and checked by tests/test_server_seams.py.
+# the version in setup.cfg and checked by tests/test_server_seams_gunicorn*.py.
 # HTTP/1.1 responses have no such seam.
 GUNICORN_SEND_TRAILERS = "gunicorn.http2.send_trailers"
 

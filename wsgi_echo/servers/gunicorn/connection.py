@@ -22,7 +22,7 @@ own close later succeeds.  gunicorn runs on Unix only, where ``dup2`` works
 on sockets.
 
 The attributes used are gunicorn 27's, not documented API, pinned with the
-version in setup.cfg and checked by tests/test_server_seams.py.
+version in setup.cfg and checked by tests/test_server_seams_gunicorn*.py.
 """
 
 import os

@@ -19,7 +19,7 @@ needs; nothing outside the greenlet has to watch it.
 
 The gunicorn attributes this relies on (``AsyncWorker.timeout_ctx`` and
 ``handle``/``handle_request``, ``Request.unreader``) are checked by
-tests/test_server_seams.py.
+tests/test_server_seams_gunicorn*.py.
 """
 
 import socket

@@ -23,7 +23,7 @@ once patched, so they are a greenlet, gevent's lock and event and a
 greenlet-local there (and a thread, and thread-locals, under gthread).
 
 They touch gunicorn attributes that are not documented API, pinned with the
-version in setup.cfg and checked by tests/test_server_seams.py:
+version in setup.cfg and checked by tests/test_server_seams_gunicorn*.py:
 ``Request.unreader.sock`` (an HTTP/1.x connection's socket), an HTTP/2
 stream's ``req.stream.connection.sock``, and ``Request.force_close()``.
 """
@@ -163,7 +163,7 @@ class Hooks:
         graceful timeout: it is kept here, and acted on once booted.  One
         that came between the fork and this hook went to that inherited
         handler, which queued it on the worker's copy of the arbiter
-        (``Arbiter.SIG_QUEUE``, checked by tests/test_server_seams.py)."""
+        (``Arbiter.SIG_QUEUE``, checked by tests/test_server_seams_gunicorn*.py)."""
         signal.signal(signal.SIGTERM, lambda signum, frame: self.stop_asked.append(signum))
         self.stop_asked.extend(sig for sig in drained(arbiter) if sig in STOP_SIGNALS)
 

@@ -9,7 +9,7 @@ access log).  This module maps the settings to waitress's options and runs
 the loop, with a graceful stop waitress's own ``serve()`` lacks.
 
 The attributes these rely on are pinned with waitress's minor version in
-setup.cfg and checked by tests/test_server_seams.py.
+setup.cfg and checked by tests/test_server_seams_waitress.py.
 """
 
 import signal

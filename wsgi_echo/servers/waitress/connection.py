@@ -15,7 +15,7 @@ connection is acted on through the task, as waitress's own writes are:
 
 ``ControlledTask`` (a ``WSGITask``, the class waitress lets a server choose)
 puts a ``Connection`` in each request's environ.  The attributes used are
-checked by tests/test_server_seams.py.
+checked by tests/test_server_seams_waitress.py.
 """
 
 import socket
