@@ -12,12 +12,16 @@ Two formats (``[log] access_log_format``):
   sent), ``duration_ms``, ``user_agent``, ``instance``, and ``headers`` when
   ``access_log_headers`` names request headers to keep.
 
-The duration runs until the server has sent the last byte (it closes the
-response iterable).  The client is REMOTE_ADDR after the trusted-proxy rules
-have run.  Paths in ``access_log_skip`` (the health path, by default) are
-not logged.  Header values that carry secrets (``Authorization``,
-``Cookie``, ``Proxy-Authorization``, and the names in ``redact_headers``)
-are never written: a kept header among them is logged as ``[redacted]``.
+The duration runs from the request's arrival here until the answer is
+ready to go: for an answer the app returns whole (a list of bytes, as the
+apps return most), when the app returns it, before the server sends it; for
+an answer the app streams, or a file the server sends itself, when the
+server closes it, having handed over the last byte.  The client is
+REMOTE_ADDR after the trusted-proxy rules have run.  Paths in
+``access_log_skip`` (the health path, by default) are not logged.  Header
+values that carry secrets (``Authorization``, ``Cookie``,
+``Proxy-Authorization``, and the names in ``redact_headers``) are never
+written: a kept header among them is logged as ``[redacted]``.
 
 Lines go through the standard ``logging`` module: file handlers there are
 what a server reopens on USR1, so log rotation works without a restart.

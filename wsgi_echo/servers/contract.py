@@ -3,8 +3,9 @@
 A runner module (one per line of ``servers.RUNNERS``) is the only code that
 knows its server.  It defines exactly the names of ``Runner`` below, and
 nothing outside ``servers/`` needs more of it; ``tests/test_layout.py``
-checks every runner against this class, so a new runner (a gevent worker,
-say) is one new module and one line in that table.
+checks every runner against this class, so a new runner (another server,
+or another worker of one, as ``gunicorn-gevent`` is) is one new module and
+one line in that table.
 
 Code outside ``servers/`` never asks *which* server runs; it asks whether
 the runner can do something (``servers.supports(name, TLS)``), and a
