@@ -36,6 +36,7 @@ import sys
 import time
 
 from ..wsgi_text import request_target
+from .closing import ClosedThen, close_then
 
 LOGGER_NAME = "wsgi_echo.access"
 ALWAYS_REDACTED = ("Authorization", "Cookie", "Proxy-Authorization")
@@ -206,31 +207,20 @@ class AccessLog:
         if isinstance(file_wrapper, type) and isinstance(result, file_wrapper):
             # Kept as it is, so the server can still send it with sendfile;
             # only its close, which the server calls when done, is wrapped.
-            result.close = _then(getattr(result, "close", None), lambda: done(None))
+            result.close = close_then(getattr(result, "close", None), lambda: done(None))
             return result
         return _Logged(result, done)
 
 
-def _then(first, second):
-    def both():
-        try:
-            if first is not None:
-                first()
-        finally:
-            second()
-
-    return both
-
-
-class _Logged:
-    """The app's response iterable, logged when the server closes it."""
+class _Logged(ClosedThen):
+    """The app's response iterable, counted as it is sent and logged when the
+    server closes it."""
 
     def __init__(self, result, done):
-        self.result = result
+        super().__init__(result, lambda: done(self.sent))
         self.sent = 0
-        self.close = _then(getattr(result, "close", None), lambda: done(self.sent))
 
     def __iter__(self):
-        for chunk in self.result:
+        for chunk in self.iterable:
             self.sent += len(chunk)
             yield chunk

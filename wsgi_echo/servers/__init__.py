@@ -155,6 +155,10 @@ def announce_ready(url, server_name, detail="", settings=None):
     )
 
 
+# How a start-up the user can fix ends (a bad settings file, a busy port):
+# one line on stderr and this exit status, under every command.
+USAGE_ERROR = 2
+
 # A server that imported ``wsgi_echo:app`` itself (``gunicorn wsgi_echo:app``,
 # ``waitress-serve``) and met a bad settings file: exit with gunicorn's "app
 # failed to load" status, on which its master stops instead of starting

@@ -14,7 +14,7 @@ import re
 import socket
 import time
 
-from .. import errors
+from .raw_connection import json_error_response
 
 HANDSHAKE_RECORD = 0x16
 # Room for a request line and its headers; a longer head is not waited for.
@@ -51,11 +51,7 @@ def refusal(head):
             host.group(1).decode("latin-1").strip(),
             target.group(1).decode("latin-1") if target else "/",
         )
-    body = errors.json_error_body(400, detail)
-    return (
-        "HTTP/1.1 %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\n"
-        "Connection: close\r\n\r\n" % (errors.status_line(400), len(body))
-    ).encode("latin-1") + body
+    return json_error_response(400, detail)
 
 
 def peek(sock):

@@ -19,11 +19,10 @@ import shlex
 import sys
 
 from ... import configure
-from ...settings import BUILTIN, SettingsError, load
+from ...settings import SettingsError, load
+from .. import USAGE_ERROR, listen, runner
 from .. import chosen as chosen_runner
-from .. import listen, runner
 
-USAGE_ERROR = 2
 COMMAND = "gunicorn -c python:%s wsgi_echo:app" % __name__
 
 
@@ -40,11 +39,6 @@ def _bind_on_command_line():
     return False
 
 
-def _port_advice(settings):
-    where = "" if settings.source == BUILTIN else " in %s" % settings.source
-    return "choose another with [server] port%s, or gunicorn's --bind" % where
-
-
 def _configuration():
     """gunicorn's settings for ours, and the bound socket (kept open here)."""
     try:
@@ -57,7 +51,9 @@ def _configuration():
         sock = None
         if not _bind_on_command_line():
             sock = listen.bind(
-                settings.server.host, settings.server.port, advice=_port_advice(settings)
+                settings.server.host,
+                settings.server.port,
+                advice=listen.port_advice(settings, after=", or gunicorn's --bind"),
             )
     except (SettingsError, listen.StartupError) as error:
         sys.stderr.write("wsgi-echo: %s\n" % error)

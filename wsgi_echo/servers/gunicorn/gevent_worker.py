@@ -30,7 +30,7 @@ from gevent.local import local
 from gevent.socket import wait_read
 from gunicorn.workers.ggevent import GeventWorker
 
-from ... import errors
+from ..raw_connection import json_error_response
 
 # This greenlet's connection: its socket, and the reader of its last request.
 connection = local()
@@ -39,13 +39,9 @@ STOP_LINGER = 2.0
 
 
 def head_timeout_response(seconds):
-    body = errors.json_error_body(
+    return json_error_response(
         408, "the request headers did not arrive within %d seconds" % seconds, limit=seconds
     )
-    return (
-        "HTTP/1.1 %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\n"
-        "Connection: close\r\n\r\n" % (errors.status_line(408), len(body))
-    ).encode("latin-1") + body
 
 
 def bytes_waiting(client, unreader):
