@@ -77,7 +77,11 @@ class RefusingPlainHTTP:
                 sock.settimeout(self._seconds)
                 if not plain_http.is_plain_http(plain_http.peek(sock)):
                     wrapped = self._context.wrap_socket(sock, *args, **kwargs)
-                    wrapped.do_handshake()
+                    try:
+                        wrapped.do_handshake()
+                    except BaseException:
+                        wrapped.close()  # it holds the connection now, not ``sock``
+                        raise
                     wrapped.settimeout(previous)
                     return wrapped
         except (ssl.SSLError, OSError) as error:
