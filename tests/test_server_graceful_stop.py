@@ -21,7 +21,7 @@ pytestmark = pytest.mark.server
 # once while the first holds the slot, which is how the test knows the first
 # is in flight.
 SETTINGS = echo_settings(held_requests=1, timeout=10)
-DELAY_MS = 1500
+DELAY_MS = 3000  # long enough for the probes to find it in flight on a busy machine
 
 
 def holding(server):
