@@ -31,6 +31,14 @@ SEND_TRAILERS = "wsgi_echo.send_trailers"
 # answer must then say ``Connection: close`` and the connection close.
 CLOSE_AFTER = "wsgi_echo.close_after"
 
+# A callable the app calls once it has read the request body to its end:
+# the runner's deadline over the body's arrival (``body_timeout``) is then
+# over, and an answer that takes longer than it keeps its connection.  Put
+# there by a runner that enforces that deadline while the app reads, for a
+# request that has a body; absent where the server receives a body before
+# the app runs (waitress), and for a request without one.
+BODY_READ = "wsgi_echo.body_read"
+
 # How many requests that wait on purpose (``/delay``, streams) this process
 # can run at once and still answer others (an int), put there by a runner
 # whose every request holds one of a few threads.  Absent where waiting

@@ -12,12 +12,16 @@ Two formats (``[log] access_log_format``):
   sent), ``duration_ms``, ``user_agent``, ``instance``, and ``headers`` when
   ``access_log_headers`` names request headers to keep.
 
-The duration runs until the server has sent the last byte (it closes the
-response iterable).  The client is REMOTE_ADDR after the trusted-proxy rules
-have run.  Paths in ``access_log_skip`` (the health path, by default) are
-not logged.  Header values that carry secrets (``Authorization``,
-``Cookie``, ``Proxy-Authorization``, and the names in ``redact_headers``)
-are never written: a kept header among them is logged as ``[redacted]``.
+The duration runs from the request's arrival here until the answer is
+ready to go: for an answer the app returns whole (a list of bytes, as the
+apps return most), when the app returns it, before the server sends it; for
+an answer the app streams, or a file the server sends itself, when the
+server closes it, having handed over the last byte.  The client is
+REMOTE_ADDR after the trusted-proxy rules have run.  Paths in
+``access_log_skip`` (the health path, by default) are not logged.  Header
+values that carry secrets (``Authorization``, ``Cookie``,
+``Proxy-Authorization``, and the names in ``redact_headers``) are never
+written: a kept header among them is logged as ``[redacted]``.
 
 Lines go through the standard ``logging`` module: file handlers there are
 what a server reopens on USR1, so log rotation works without a restart.
@@ -32,6 +36,7 @@ import sys
 import time
 
 from ..wsgi_text import request_target
+from .closing import ClosedThen, close_then
 
 LOGGER_NAME = "wsgi_echo.access"
 ALWAYS_REDACTED = ("Authorization", "Cookie", "Proxy-Authorization")
@@ -202,31 +207,20 @@ class AccessLog:
         if isinstance(file_wrapper, type) and isinstance(result, file_wrapper):
             # Kept as it is, so the server can still send it with sendfile;
             # only its close, which the server calls when done, is wrapped.
-            result.close = _then(getattr(result, "close", None), lambda: done(None))
+            result.close = close_then(getattr(result, "close", None), lambda: done(None))
             return result
         return _Logged(result, done)
 
 
-def _then(first, second):
-    def both():
-        try:
-            if first is not None:
-                first()
-        finally:
-            second()
-
-    return both
-
-
-class _Logged:
-    """The app's response iterable, logged when the server closes it."""
+class _Logged(ClosedThen):
+    """The app's response iterable, counted as it is sent and logged when the
+    server closes it."""
 
     def __init__(self, result, done):
-        self.result = result
+        super().__init__(result, lambda: done(self.sent))
         self.sent = 0
-        self.close = _then(getattr(result, "close", None), lambda: done(self.sent))
 
     def __iter__(self):
-        for chunk in self.result:
+        for chunk in self.iterable:
             self.sent += len(chunk)
             yield chunk

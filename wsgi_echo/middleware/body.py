@@ -15,7 +15,9 @@ which the route answers (``body_chunks``).
 Waiting is bounded by ``body_timeout``, counted from the end of the request
 headers.  The server runner enforces it on the socket (a server that
 buffers bodies before the app does it while buffering); this module turns
-a read that failed or came up short at the deadline into 408.
+a read that failed or came up short at the deadline into 408, and tells the
+runner when the body has been read to its end (``protocol.BODY_READ``), so
+its deadline ends with the body rather than with the answer.
 
 Transfer codings other than ``chunked`` (``gzip, chunked``) are answered 501:
 RFC 9112 section 6.1 lets a server refuse codings it does not implement, and
@@ -26,7 +28,7 @@ import io
 import time
 
 from .. import errors
-from ..protocol import CLOSE_AFTER
+from ..protocol import BODY_READ, CLOSE_AFTER
 
 # The body as read, left in the environ for the recorder (``record``), which
 # wraps this middleware and reads it once the app has answered.
@@ -142,10 +144,12 @@ class BodyStream:
     ``RequestBody`` reads a buffered body whole through one; a streamed
     route gets one as its ``wsgi.input`` and reads it as it goes."""
 
-    def __init__(self, source, length, limit, timeout):
+    def __init__(self, source, length, limit, timeout, on_end=None):
         """``length``: the declared Content-Length, or None for a chunked
-        body, read to its end."""
+        body, read to its end; ``on_end()``: called once the body has been
+        read to its end (the runner's ``protocol.BODY_READ``)."""
         self.source, self.length, self.limit, self.timeout = source, length, limit, timeout
+        self.on_end = on_end
         self.started = time.monotonic()
         self.received = 0
 
@@ -165,6 +169,11 @@ class BodyStream:
             raise too_large(self.limit)
         if len(data) < size and self.length is not None:
             raise too_slow(self.timeout) if self._late() else cut_short(self.received, self.length)
+        # The end: the declared length, or a chunked body's reader coming up
+        # short (servers' body readers return less than asked only at the end).
+        if self.on_end is not None and (self.received == self.length or len(data) < size):
+            self.on_end()
+            self.on_end = None
         return data
 
     def chunks(self, size=CHUNK):
@@ -205,7 +214,11 @@ class RequestBody:
         if length and int(length) > limit:
             return too_large(limit).answer(environ, start_response)
         stream = BodyStream(
-            environ["wsgi.input"], None if chunked else int(length), limit, self.timeout
+            environ["wsgi.input"],
+            None if chunked else int(length),
+            limit,
+            self.timeout,
+            environ.get(BODY_READ),
         )
         if streamed is not None:
             environ["wsgi.input"] = stream

@@ -20,6 +20,7 @@ import threading
 
 from .. import errors
 from ..protocol import HELD_CAPACITY
+from .closing import ClosedThen
 
 SLOT = "wsgi_echo.held_slot"
 RETRY_AFTER = "1"  # seconds: a held request ends within max_delay, most far sooner
@@ -55,24 +56,6 @@ class Slot:
         if self.taken:
             self.taken = False
             self.gate.leave()
-
-
-class Released:
-    """The app's iterable, giving the slot back once it is closed."""
-
-    def __init__(self, iterable, slot):
-        self.iterable, self.slot = iterable, slot
-
-    def __iter__(self):
-        return iter(self.iterable)
-
-    def close(self):
-        try:
-            close = getattr(self.iterable, "close", None)
-            if close is not None:
-                close()
-        finally:
-            self.slot.release()
 
 
 class HeldRequests:
@@ -113,4 +96,5 @@ class HeldRequests:
         except BaseException:
             slot.release()
             raise
-        return Released(result, slot) if slot.taken else result
+        # The slot is given back once the answer is over (its iterable closed).
+        return ClosedThen(result, slot.release) if slot.taken else result

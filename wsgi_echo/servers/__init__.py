@@ -17,6 +17,8 @@ from .contract import CAPABILITIES
 # module implementing contract.Runner and one line here; a server's first
 # line is what it runs when ``worker_class`` is left empty.
 RUNNERS = {
+    # gevent first: chosen by make bench (docs/servers.md says why, and when
+    # to switch to gthread).
     "gunicorn-gevent": ("gunicorn.gevent", "gunicorn", "gevent"),
     "gunicorn": ("gunicorn", "gunicorn", "gthread"),
     "waitress": ("waitress", "waitress", "gthread"),
@@ -25,8 +27,7 @@ NAMES = tuple(RUNNERS)
 # What ``[server] server`` and ``worker_class`` may say, in the table's order.
 SERVERS = tuple(dict.fromkeys(server for _, server, _ in RUNNERS.values()))
 WORKERS = tuple(dict.fromkeys(worker for _, _, worker in RUNNERS.values()))
-# gevent first: chosen by make bench (docs/servers.md says why, and when to
-# switch to gthread).
+# What the default settings start: the server's first runner above.
 DEFAULT_SERVER = "gunicorn"
 # What serves where gunicorn cannot (Windows).
 PORTABLE = "waitress"
@@ -153,6 +154,10 @@ def announce_ready(url, server_name, detail="", settings=None):
         "%s%s with %s%s%s" % (READY, url, server_name, detail, served), file=sys.stderr, flush=True
     )
 
+
+# How a start-up the user can fix ends (a bad settings file, a busy port):
+# one line on stderr and this exit status, under every command.
+USAGE_ERROR = 2
 
 # A server that imported ``wsgi_echo:app`` itself (``gunicorn wsgi_echo:app``,
 # ``waitress-serve``) and met a bad settings file: exit with gunicorn's "app

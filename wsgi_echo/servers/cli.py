@@ -15,9 +15,7 @@ import sys
 
 from .. import settings as declared
 from ..settings import SettingsError
-from . import chosen, listen, runner
-
-USAGE_ERROR = 2
+from . import USAGE_ERROR, chosen, listen, runner
 
 
 def config_named(argv):
@@ -73,12 +71,6 @@ def parse_args(argv):
     return parser.parse_args(argv)
 
 
-def port_advice(settings):
-    """How to choose another port, for a busy-port error."""
-    where = "" if settings.source == declared.BUILTIN else " in %s" % settings.source
-    return "choose another with --port PORT or [server] port%s" % where
-
-
 def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
     overrides = {
@@ -91,7 +83,8 @@ def main(argv=None):
         from ..application import make_app
 
         app = make_app(settings)
-        sock = listen.bind(settings.server.host, settings.server.port, advice=port_advice(settings))
+        advice = listen.port_advice(settings, before="--port PORT or ")
+        sock = listen.bind(settings.server.host, settings.server.port, advice=advice)
     except (SettingsError, listen.StartupError) as exc:
         print("wsgi-echo: %s" % exc, file=sys.stderr)
         return USAGE_ERROR

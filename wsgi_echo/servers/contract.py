@@ -3,8 +3,9 @@
 A runner module (one per line of ``servers.RUNNERS``) is the only code that
 knows its server.  It defines exactly the names of ``Runner`` below, and
 nothing outside ``servers/`` needs more of it; ``tests/test_layout.py``
-checks every runner against this class, so a new runner (a gevent worker,
-say) is one new module and one line in that table.
+checks every runner against this class, so a new runner (another server,
+or another worker of one, as ``gunicorn-gevent`` is) is one new module and
+one line in that table.
 
 Code outside ``servers/`` never asks *which* server runs; it asks whether
 the runner can do something (``servers.supports(name, TLS)``), and a
@@ -25,6 +26,8 @@ HEADER_DEADLINE = "header_deadline"  # a deadline over a request's whole header 
 TRAILERS = "trailers"  # response trailers (environ: protocol.SEND_TRAILERS)
 CONNECTION_CONTROL = "connection_control"  # the app may cut or reset its connection
 # (environ: protocol.CONNECTION)
+WORKER_PROCESSES = "worker_processes"  # forks [server] workers processes, each
+# with its own memory (a memory record would be one of several)
 
 CAPABILITIES = frozenset(
     (
@@ -35,6 +38,7 @@ CAPABILITIES = frozenset(
         HEADER_DEADLINE,
         TRAILERS,
         CONNECTION_CONTROL,
+        WORKER_PROCESSES,
     )
 )
 

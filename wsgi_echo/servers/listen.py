@@ -27,6 +27,16 @@ def address_reuse_option(platform=sys.platform):
     return socket.SO_REUSEADDR, 1
 
 
+def port_advice(settings, before="", after=""):
+    """How to choose another port, for a busy-port error: ``[server] port`` in
+    the settings file in use, with the command's own way ``before`` or
+    ``after`` it (``--port PORT or ``, ``, or gunicorn's --bind``)."""
+    from ..settings import BUILTIN
+
+    where = "" if settings.source == BUILTIN else " in %s" % settings.source
+    return "choose another with %s[server] port%s%s" % (before, where, after)
+
+
 class StartupError(Exception):
     """Start-up cannot go on; ``str()`` is the one line to show."""
 

@@ -4,7 +4,7 @@ Each tunable is one ``Setting`` in ``DECLARATIONS``: its section, key,
 default (as it would be written in the file), converter, one-line doc and,
 where it has one, its command-line flag.  Everything else is derived from
 that table: the typed section objects (``settings.server.port``), the
-shipped ``settings.ini`` and the README's settings table
+shipped ``settings.ini`` and the settings table in docs/settings.md
 (``settings_doc``), and the flags of ``python -m wsgi_echo``.  Adding a
 setting is one declaration plus its use.
 

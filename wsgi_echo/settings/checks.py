@@ -3,6 +3,7 @@ start-up rather than on the first request that needs them."""
 
 import os
 
+from ..servers.contract import WORKER_PROCESSES
 from .error import SettingsError
 
 
@@ -72,7 +73,7 @@ def _check_record_store(settings):
         return
     store, source = record.store, settings.origin("record", "store")
     shown = store.shown()
-    if store.kind == "memory" and settings.server.workers > 1:
+    if store.kind == "memory" and settings.server.workers > 1 and _forks_workers(settings):
         raise SettingsError(
             source,
             "record",
@@ -98,6 +99,14 @@ def _check_record_store(settings):
                 shown,
                 "needs redis-py: pip install 'wsgi-echo[redis]'",
             ) from None
+
+
+def _forks_workers(settings):
+    """Whether the runner the settings choose runs ``[server] workers``
+    processes (waitress runs one, whatever ``workers`` says)."""
+    from .. import servers
+
+    return servers.supports(servers.chosen(settings), WORKER_PROCESSES)
 
 
 def _refused(settings, section, key, value, reason):

@@ -23,18 +23,27 @@ from ..contract import (
     HTTP2,
     TLS,
     TRAILERS,
+    WORKER_PROCESSES,
     refuse_missing_capabilities,
 )
 from .adapter import Adapter
 from .hooks import Hooks
-from .tls import CERT_REQS, ssl_context
+from .tls import CERT_REQS, context_hook
 
 NAME = "gunicorn"
 # TRAILERS: over HTTP/2 only (adapter.Adapter); HTTP/1.1 responses cannot send them.
 # CONNECTION_CONTROL: reset, close and raw bytes on HTTP/1.x, a reset on an
 # HTTP/2 stream (connection.py).
 CAPABILITIES = frozenset(
-    (TLS, HTTP2, CLEARTEXT_HTTP2, CLIENT_CERTIFICATES, TRAILERS, CONNECTION_CONTROL)
+    (
+        TLS,
+        HTTP2,
+        CLEARTEXT_HTTP2,
+        CLIENT_CERTIFICATES,
+        TRAILERS,
+        CONNECTION_CONTROL,
+        WORKER_PROCESSES,
+    )
 )
 
 
@@ -142,7 +151,7 @@ def options(settings, bind=None, worker=thread_worker, detail=thread_detail):
         result.update(
             certfile=tls.certfile,
             keyfile=tls.keyfile,
-            ssl_context=ssl_context,
+            ssl_context=context_hook(server.header_timeout),
             http_protocols="h2,h1" if tls.http2 else "h1",
         )
         if tls.client_cert != "off":

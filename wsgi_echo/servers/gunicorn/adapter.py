@@ -10,15 +10,18 @@
   hides one it did send): the client's own is put back;
 * for HTTP/2, header values are made PEP 3333 strings (``as_pep3333``);
 * for HTTP/2, gunicorn's trailer sender is ``environ[protocol.SEND_TRAILERS]``;
-* an app that sets ``protocol.CLOSE_AFTER`` gets its connection closed
-  after its answer, which then says ``Connection: close``: gunicorn writes
-  the headers with the first body bytes, after the app has returned;
+* the body deadline's cancel, for the app to call once it has read the body
+  to its end (``protocol.BODY_READ``, ``hooks.BodyDeadline``);
+* an app that sets ``protocol.CLOSE_AFTER``, or that answers while the
+  worker is stopping (``hooks.stopping``), gets its connection closed after
+  its answer, which then says ``Connection: close``: gunicorn writes the
+  headers with the first body bytes, after the app has returned;
 * what the app may do to its connection (reset it, close it, write raw
   bytes on it: ``protocol.CONNECTION``), for an HTTP/2 stream a reset
   (``connection``).
 """
 
-from ...protocol import CLOSE_AFTER, CONNECTION, HELD_CAPACITY, SEND_TRAILERS, TLS
+from ...protocol import BODY_READ, CLOSE_AFTER, CONNECTION, HELD_CAPACITY, SEND_TRAILERS, TLS
 from . import hooks
 from .connection import Connection, Stream
 from .tls import tls_facts
@@ -27,7 +30,7 @@ from .tls import tls_facts
 # (``ThreadWorker.handle_http2_request``): given (name, value) pairs, it
 # keeps them on the response, whose ``close()`` sends them as a trailing
 # HEADERS frame that ends the stream.  Not documented API, so pinned with
-# the version in setup.cfg and checked by tests/test_server_seams.py.
+# the version in setup.cfg and checked by tests/test_server_seams_gunicorn*.py.
 # HTTP/1.1 responses have no such seam.
 GUNICORN_SEND_TRAILERS = "gunicorn.http2.send_trailers"
 
@@ -45,6 +48,9 @@ class Adapter:
             facts = tls_facts(environ.get("gunicorn.socket"))
             if facts is not None:
                 environ[TLS] = facts
+        deadline = getattr(getattr(hooks.request_seen, "req", None), "wsgi_echo_deadline", None)
+        if deadline is not None:
+            environ[BODY_READ] = deadline.cancel
         if environ.get("SERVER_PROTOCOL") == "HTTP/2.0":
             sent = getattr(hooks.request_seen, "version_header", None)
             if sent is None:
@@ -59,7 +65,7 @@ class Adapter:
         else:
             environ[CONNECTION] = Connection(environ.get("gunicorn.socket"), start_response)
         result = self.app(environ, start_response)
-        if environ.get(CLOSE_AFTER):
+        if environ.get(CLOSE_AFTER) or hooks.stopping():
             req = getattr(hooks.request_seen, "req", None)
             if req is not None:
                 req.force_close()

@@ -19,10 +19,10 @@ import shlex
 import sys
 
 from ... import configure
-from ...settings import BUILTIN, SettingsError, load
-from .. import listen, named, runner
+from ...settings import SettingsError, load
+from .. import USAGE_ERROR, listen, runner
+from .. import chosen as chosen_runner
 
-USAGE_ERROR = 2
 COMMAND = "gunicorn -c python:%s wsgi_echo:app" % __name__
 
 
@@ -39,23 +39,21 @@ def _bind_on_command_line():
     return False
 
 
-def _port_advice(settings):
-    where = "" if settings.source == BUILTIN else " in %s" % settings.source
-    return "choose another with [server] port%s, or gunicorn's --bind" % where
-
-
 def _configuration():
     """gunicorn's settings for ours, and the bound socket (kept open here)."""
     try:
-        settings = load()
         # gunicorn's own command: whatever [server] server says, the gunicorn
-        # runner for [server] worker_class.
-        chosen = runner(named("gunicorn", settings.server.worker_class))
+        # runner for [server] worker_class, and the settings are checked as
+        # that runner's (a memory record under several workers is refused).
+        settings = load(overrides={("server", "server"): "gunicorn"})
+        chosen = runner(chosen_runner(settings))
         chosen.refuse_unsupported(settings)
         sock = None
         if not _bind_on_command_line():
             sock = listen.bind(
-                settings.server.host, settings.server.port, advice=_port_advice(settings)
+                settings.server.host,
+                settings.server.port,
+                advice=listen.port_advice(settings, after=", or gunicorn's --bind"),
             )
     except (SettingsError, listen.StartupError) as error:
         sys.stderr.write("wsgi-echo: %s\n" % error)

@@ -22,17 +22,16 @@ own close later succeeds.  gunicorn runs on Unix only, where ``dup2`` works
 on sockets.
 
 The attributes used are gunicorn 27's, not documented API, pinned with the
-version in setup.cfg and checked by tests/test_server_seams.py.
+version in setup.cfg and checked by tests/test_server_seams_gunicorn*.py.
 """
 
 import os
 import socket
-import struct
+
+from ..raw_connection import reset_on_close
 
 # RFC 9113 section 7: the stream's end was caused by an error in the server.
 INTERNAL_ERROR = 0x2
-# SO_LINGER on, 0 seconds: close() discards what is unsent and sends RST.
-RESET_ON_CLOSE = struct.pack("ii", 1, 0)
 
 
 class Connection:
@@ -54,7 +53,7 @@ class Connection:
         self._take_over()
         sock = self.sock
         try:
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, RESET_ON_CLOSE)
+            reset_on_close(sock)
             with socket.socket(sock.family, socket.SOCK_STREAM) as unconnected:
                 os.dup2(unconnected.fileno(), sock.fileno())
         except OSError:  # the client is gone already

@@ -21,7 +21,16 @@ from .adapter import Adapter
 NAME = "gunicorn-gevent"
 # gthread's, and a deadline over a request's head (``gevent_worker``).
 CAPABILITIES = THREAD_CAPABILITIES | {HEADER_DEADLINE}
-__all__ = ["CAPABILITIES", "NAME", "options", "run", "version", "wrap"]
+# contract.Runner's names (``version`` and ``serve`` are the gthread runner's).
+__all__ = [
+    "CAPABILITIES",
+    "NAME",
+    "loaded_without_runner",
+    "refuse_unsupported",
+    "run",
+    "version",
+    "wrap",
+]
 
 
 def refuse_unsupported(settings):

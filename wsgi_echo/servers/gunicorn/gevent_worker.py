@@ -19,7 +19,7 @@ needs; nothing outside the greenlet has to watch it.
 
 The gunicorn attributes this relies on (``AsyncWorker.timeout_ctx`` and
 ``handle``/``handle_request``, ``Request.unreader``) are checked by
-tests/test_server_seams.py.
+tests/test_server_seams_gunicorn*.py.
 """
 
 import socket
@@ -30,7 +30,7 @@ from gevent.local import local
 from gevent.socket import wait_read
 from gunicorn.workers.ggevent import GeventWorker
 
-from ... import errors
+from ..raw_connection import json_error_response
 
 # This greenlet's connection: its socket, and the reader of its last request.
 connection = local()
@@ -39,13 +39,9 @@ STOP_LINGER = 2.0
 
 
 def head_timeout_response(seconds):
-    body = errors.json_error_body(
+    return json_error_response(
         408, "the request headers did not arrive within %d seconds" % seconds, limit=seconds
     )
-    return (
-        "HTTP/1.1 %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\n"
-        "Connection: close\r\n\r\n" % (errors.status_line(408), len(body))
-    ).encode("latin-1") + body
 
 
 def bytes_waiting(client, unreader):
@@ -126,6 +122,14 @@ class Worker(GeventWorker):
         server prints a traceback for any other error that leaves its
         handshake, and takes this one as the greenlet's normal end."""
         return gevent.GreenletExit(reason)
+
+    @staticmethod
+    def handshake_deadline(seconds):
+        """A deadline over a whole TLS handshake (``tls``): gevent's SSL socket
+        counts its timeout per wait, so a client that trickles its
+        ClientHello would never meet it.  ``gevent.Timeout`` raises
+        TimeoutError in the greenlet wherever it waits."""
+        return gevent.Timeout(seconds, TimeoutError("no TLS handshake within %d s" % seconds))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

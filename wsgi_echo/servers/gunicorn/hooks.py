@@ -23,7 +23,7 @@ once patched, so they are a greenlet, gevent's lock and event and a
 greenlet-local there (and a thread, and thread-locals, under gthread).
 
 They touch gunicorn attributes that are not documented API, pinned with the
-version in setup.cfg and checked by tests/test_server_seams.py:
+version in setup.cfg and checked by tests/test_server_seams_gunicorn*.py:
 ``Request.unreader.sock`` (an HTTP/1.x connection's socket), an HTTP/2
 stream's ``req.stream.connection.sock``, and ``Request.force_close()``.
 """
@@ -78,9 +78,14 @@ class BodyDeadline:
     At the deadline the socket's read side is shut down, so the app's read
     ends at once (short, or with an error it answers 408), and the request
     is marked to close its connection after that answer.  The deadline is
-    armed when the headers have been read and disarmed when the request is
-    done.  ``socket.socket.shutdown`` is called even on a TLS socket, so the
-    TLS layer stays in place for the 408 that follows.
+    armed when the headers have been read, for a request that has a body
+    only, and disarmed as soon as the app has read the body to its end (it
+    calls ``environ[protocol.BODY_READ]``, which ``adapter.Adapter`` puts
+    there), or else when the request is done: an answer that takes longer
+    than the deadline must not cut a connection whose body came in time
+    (over HTTP/2, every stream on it).  ``socket.socket.shutdown`` is called
+    even on a TLS socket, so the TLS layer stays in place for the 408 that
+    follows.
     """
 
     def __init__(self, seconds):
@@ -105,6 +110,17 @@ class BodyDeadline:
 # about to run, for ``adapter.Adapter``: the hook gets gunicorn's request
 # object, the app only the environ.  Made per worker (``post_worker_init``).
 request_seen = None
+# This process's worker, from ``post_worker_init``.
+worker_running = None
+
+
+def stopping():
+    """Whether this worker has been told to stop (``Worker.alive`` is False
+    from its SIGTERM on): its answers then say ``Connection: close``.
+    gunicorn decides that when a request starts; one already running when
+    the signal came would otherwise answer keep-alive on a connection about
+    to close."""
+    return worker_running is not None and not worker_running.alive
 
 
 def version_header(req, names):
@@ -147,13 +163,14 @@ class Hooks:
         graceful timeout: it is kept here, and acted on once booted.  One
         that came between the fork and this hook went to that inherited
         handler, which queued it on the worker's copy of the arbiter
-        (``Arbiter.SIG_QUEUE``, checked by tests/test_server_seams.py)."""
+        (``Arbiter.SIG_QUEUE``, checked by tests/test_server_seams_gunicorn*.py)."""
         signal.signal(signal.SIGTERM, lambda signum, frame: self.stop_asked.append(signum))
         self.stop_asked.extend(sig for sig in drained(arbiter) if sig in STOP_SIGNALS)
 
     def post_worker_init(self, worker):
-        global request_seen
+        global request_seen, worker_running
         request_seen = threading.local()
+        worker_running = worker
         self.body_deadline = BodyDeadline(self.body_timeout)
         if self.stop_asked:
             worker.alive = False

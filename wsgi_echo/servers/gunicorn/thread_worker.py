@@ -12,7 +12,7 @@ which a client can safely retry elsewhere.
 
 It relies on gthread's ``method_queue``, ``accept``, ``nr_conns``,
 ``set_accept_enabled`` and ``sockets``, checked by
-tests/test_server_seams.py.
+tests/test_server_seams_gunicorn*.py.
 """
 
 from gunicorn.workers.gthread import ThreadWorker as GthreadWorker

@@ -9,7 +9,7 @@ access log).  This module maps the settings to waitress's options and runs
 the loop, with a graceful stop waitress's own ``serve()`` lacks.
 
 The attributes these rely on are pinned with waitress's minor version in
-setup.cfg and checked by tests/test_server_seams.py.
+setup.cfg and checked by tests/test_server_seams_waitress.py.
 """
 
 import signal
@@ -18,7 +18,7 @@ import time
 
 from .. import able, address, announce_ready, counted, held_capacity
 from ..contract import CONNECTION_CONTROL, HEADER_DEADLINE, refuse_missing_capabilities
-from .channel import FileWrapperFix, channel_class
+from .channel import STOPPING, FileWrapperFix, channel_class
 from .logs import log_errors_to, reopen_log_files
 from .parser import BODY_SLACK
 
@@ -96,7 +96,9 @@ def run(app, settings, sock):
     waitress's own ``run()`` dies on SIGTERM with requests half-answered.
     Here the signal stops the accepting at once (it wakes the loop through
     waitress's trigger); the loop goes on until every in-flight request has
-    been answered and flushed (at most ``timeout`` seconds), then exits.
+    been answered, with ``Connection: close``, and flushed, and idle
+    connections have had ``STOP_LINGER`` seconds for a last request (at most
+    ``timeout`` seconds in all), then exits.
     USR1 reopens the log files, as under gunicorn.
     """
     from waitress import wasyncore
@@ -134,20 +136,32 @@ def run(app, settings, sock):
         wasyncore.close_all(server._map)
 
 
+# How long a stopping server keeps idle connections open (gunicorn gthread's
+# figure), for a request a client may already be sending on one.
+STOP_LINGER = 2.0
+
+
 def drain(server, deadline):
-    """Stop accepting, close idle connections, answer the busy ones."""
+    """Stop accepting, answer the busy connections, and close the idle ones
+    after ``STOP_LINGER`` seconds; every answer from now on says
+    ``Connection: close`` (``channel.Task``)."""
     from waitress import wasyncore
 
+    setattr(server, STOPPING, True)
     server.accepting = False
     server.del_channel()
     server.socket.close()
+    linger_until = time.monotonic() + STOP_LINGER
     while time.monotonic() < deadline:
-        busy = False
+        lingering = time.monotonic() < linger_until
+        busy = idle = False
         for channel in list(server.active_channels.values()):
             if channel.requests or channel.request is not None or channel.total_outbufs_len:
                 busy = True
+            elif lingering:
+                idle = True
             else:
                 channel.close()
-        if not busy:
+        if not busy and not idle:
             return
         wasyncore.loop(timeout=0.1, map=server._map, count=1)

@@ -2,7 +2,8 @@
 
 * ``Channel.readable`` gives a silent client's request its deadline too:
   waitress asks it on every turn of its loop.
-* ``CloseEachResponse`` answers ``Connection: close`` when ``keepalive = 0``.
+* ``Task`` answers ``Connection: close`` (and closes after) when
+  ``keepalive = 0``, and once the server is stopping (``STOPPING``).
 * ``LoggedErrorTask`` logs the one refusal gunicorn would have let the app
   answer (413 for an oversized body), through the app's ``log_refused``, so
   both servers log the same lines.
@@ -41,15 +42,25 @@ class Channel(HTTPChannel):
         return super().readable()
 
 
-class CloseEachResponse(ControlledTask):
-    """``keepalive = 0``: every response says Connection: close and closes.
+# Set (to True) on the waitress server by the runner's graceful stop.
+STOPPING = "wsgi_echo_stopping"
+
+
+class Task(ControlledTask):
+    """A request's task: its response says ``Connection: close`` and closes
+    the connection after it with ``keepalive = 0`` (``close_each``), and
+    when the server is stopping, so the client sends nothing more on a
+    connection about to close (RFC 9112 section 9.6).
 
     An app may not send Connection itself (PEP 3333: hop-by-hop headers are
     the server's; waitress answers 500 to them).
     """
 
+    close_each = False
+
     def build_response_header(self):
-        self.set_close_on_finish()
+        if self.close_each or getattr(self.channel.server, STOPPING, False):
+            self.set_close_on_finish()
         return super().build_response_header()
 
 
@@ -147,7 +158,7 @@ def channel_class(settings, body_limit=None):
         (Channel,),
         {
             "parser_class": parser,
-            "task_class": CloseEachResponse if server.keepalive == 0 else ControlledTask,
+            "task_class": type("Task", (Task,), {"close_each": server.keepalive == 0}),
             "error_task_class": LoggedErrorTask,
         },
     )

@@ -15,19 +15,14 @@ connection is acted on through the task, as waitress's own writes are:
 
 ``ControlledTask`` (a ``WSGITask``, the class waitress lets a server choose)
 puts a ``Connection`` in each request's environ.  The attributes used are
-checked by tests/test_server_seams.py.
+checked by tests/test_server_seams_waitress.py.
 """
-
-import socket
-import struct
 
 from waitress.channel import ClientDisconnected
 from waitress.task import WSGITask
 
 from ...protocol import CONNECTION
-
-# SO_LINGER on, 0 seconds: close() discards what is unsent and sends RST.
-RESET_ON_CLOSE = struct.pack("ii", 1, 0)
+from ..raw_connection import reset_on_close
 
 
 class Connection:
@@ -47,7 +42,7 @@ class Connection:
     def reset(self):
         self._take_over()
         try:
-            self.task.channel.socket.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, RESET_ON_CLOSE)
+            reset_on_close(self.task.channel.socket)
         except OSError:  # the client is gone already
             pass
 

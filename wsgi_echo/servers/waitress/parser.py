@@ -89,11 +89,16 @@ def framing_refusal(version, headers):
 def header_values(lines, wanted):
     """``{NAME: "joined,values"}`` for the header names in ``wanted``
     (waitress's keys: upper case, "_" for "-"), read from raw header lines,
-    repeated lines joined with ",", as gunicorn joins them."""
+    repeated lines joined with ",", as gunicorn joins them.
+
+    A name with "_" in it is skipped, as waitress and gunicorn drop it: in
+    waitress's keys ``X_Forwarded_For`` would be ``X-Forwarded-For``, and a
+    client could add its own address to the one a trusted proxy appended,
+    or a length to the request's ``Content-Length``."""
     found = {}
     for line in lines:
         name, colon, value = line.partition(b":")
-        if not colon:
+        if not colon or b"_" in name:
             continue
         key = name.strip().decode("latin-1").upper().replace("-", "_")
         if key in wanted:
