@@ -10,19 +10,21 @@ echo GET every speed group measures; the ratios are to recording off.
 Besides the ratios, what recording costs per request, three ways: from the
 rates (1/on - 1/off, what the server spends on it, GIL and all), from the
 server's CPU time per request (on - off: the same where the server had its
-CPU to itself, steadier where it did not), and the store's write timed
-alone in this process, for one record taken from the live server's own
-record: written 3,000 times by one thread (the median; each write is a
-commit of its own), and by four threads at once (the mean per record,
-with the records per commit the group commit made).
+CPU to itself, steadier where it did not), and its two parts timed alone
+in this process, for one record taken from the live server's own record:
+what a request pays to queue it (``Recording.write``, the median of
+900, the flusher running behind), and the flusher's write of it, in a
+batch of one (the median of 3,000 writes) and in batches of ``BATCH``
+(the mean per record), the size a flush interval gathers at a few
+thousand requests a second.
 """
 
 import json
 import os
 import statistics
-import threading
 import time
 
+from wsgi_echo.record.recording import Recording
 from wsgi_echo.record.stores import open_store
 from wsgi_echo.settings.converters import StoreSpec
 from wsgi_echo.testing.ini import settings_text
@@ -37,7 +39,14 @@ GROUPS = tuple("%s recording" % runner for runner in RUNNERS)
 GROUP = GROUPS[0]
 CASE = Case("echo GET", "/echo/foo?a=b", headers=ECHO_HEADERS, baseline="echo GET")
 WRITES = 3000
-THREADS = 4
+QUEUED = 900  # records queued in the timing: under the queue's bound (QUEUE_BOUND)
+BATCH = 32
+
+
+class _Config:
+    """The ``[record]`` settings a Recording reads besides its store."""
+
+    max_body_bytes, feed_listeners, store_timeout_ms = 65536, 4, 2000
 
 
 def _settings(workdir, base, name, record):
@@ -47,35 +56,33 @@ def _settings(workdir, base, name, record):
     return path
 
 
+def _median_us(calls, call):
+    times = []
+    for _ in range(calls):
+        started = time.perf_counter()
+        call()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times) * 1e6
+
+
 def _write_cost(spec, text):
-    """Microseconds of one ``add`` of ``text`` to the store ``spec``: the
-    median of one writer's, and the mean per record of ``THREADS`` writers
-    at once, with their records per commit."""
+    """Microseconds: queueing ``text`` (the median), the store's write of it
+    alone (the median), and per record in batches of ``BATCH`` (the mean)."""
     store = open_store(spec, 1000, 2.0)
     store.prepare()
-    times = []
-    for _ in range(WRITES):
-        started = time.perf_counter()
-        store.add("GET", "/echo/foo", text)
-        times.append(time.perf_counter() - started)
-    alone = statistics.median(times) * 1e6
-    batches = store.group.batches
-
-    def write():
-        for _ in range(WRITES // THREADS):
-            store.add("GET", "/echo/foo", text)
-
-    writers = [threading.Thread(target=write) for _ in range(THREADS)]
+    recording = Recording(_Config(), store, "bench")
+    queued = _median_us(QUEUED, lambda: recording.write("GET", "/echo/foo", text))
+    assert recording.dropped == 0
+    recording.settle()
+    record = ("GET", "/echo/foo", text)
+    alone = _median_us(WRITES, lambda: store.write([record]))
+    batch = [record] * BATCH
     started = time.perf_counter()
-    for writer in writers:
-        writer.start()
-    for writer in writers:
-        writer.join()
-    records = WRITES // THREADS * THREADS
-    together = (time.perf_counter() - started) / records * 1e6
-    per_commit = records / (store.group.batches - batches)
+    for _ in range(WRITES // BATCH):
+        store.write(batch)
+    batched = (time.perf_counter() - started) / (WRITES // BATCH * BATCH) * 1e6
     store.close()
-    return alone, together, per_commit
+    return queued, alone, batched
 
 
 def recording(workdir, settings_path):
@@ -131,14 +138,14 @@ def recording(workdir, settings_path):
                 continue
             per_request = (1 / on["rps"] - 1 / off["rps"]) * 1e6
             cpu = (on["cpu"] / on["rps"] - off["cpu"] / off["rps"]) * 1e4  # cpu is in %
-            single, together, per_commit = alone[store]
+            queued, single, batched = alone[store]
             lines.append(
                 "- %s with %s, per request: %.0f us from the rates, %.0f us of server CPU; "
-                "the store's write timed alone (a %d-byte record): %.0f us for one writer "
-                "(median of %d), %.0f us per record for %d writers at once (%.1f records "
-                "per commit)"
-                % (group, store, per_request, cpu, len(text), single, WRITES, together,
-                   THREADS, per_commit)
+                "timed alone (a %d-byte record): %.1f us to queue it (median of %d), the "
+                "store's write %.0f us for a batch of one (median of %d), %.1f us per record "
+                "in batches of %d"
+                % (group, store, per_request, cpu, len(text), queued, QUEUED, single, WRITES,
+                   batched, BATCH)
             )  # fmt: skip
     return results, lines
 

@@ -7,11 +7,14 @@ ends.  A request belongs to a mount by the router's rule (the longest
 matching prefix); it is recorded when that mount's app kind is in
 ``[record] mounts``, never when it is the health path.
 
-The record is written when the app returns an answer whole, before the
-server sends it, so a client holding its answer finds its request in the
-record; a streamed answer is recorded when the server closes it (its
-status and duration are only known then).  A write that fails costs the
-record, never the answer (``record.recording``).
+The record is finished when the app returns an answer whole, before the
+server sends it, and queued for the process's flusher, which writes it
+within a few milliseconds; any read of the record through this process
+writes what is queued first (``record.recording``), so a client holding
+its answer finds its request in the record.  A streamed answer is
+recorded when the server closes it (its status and duration are only
+known then).  No request waits for the store: one that fails or is slow
+costs records, never answers.
 """
 
 import time

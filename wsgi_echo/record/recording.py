@@ -1,23 +1,28 @@
 """``Recording``: one app's record, its store, and the rule that a record
 never costs a request its answer.
 
-A write goes to the store in the request's own thread, before the answer
-is handed over when the app returned it whole (so a client that has its
-answer finds its request in the record), else when the server closes the
-streamed answer; the stores commit the writes of a process's threads in
-groups (``stores.group_commit``), and a write returns once its own record
-is committed.  When the store fails or takes longer than
-``[record] store_timeout_ms``, the record is dropped and counted, and for
-the next ``PAUSE`` seconds this process drops records at once instead of
-waiting on a store that is down (one line in the error log when that
-starts): a store that is down costs records, never answers, and costs a
-request at most one timeout per pause.  Nothing waits for the store but
-the requests whose records are on their way, so nothing piles up in
-memory while the store is away.
+A request's record is queued, not written: the process's flusher writes
+what gathered, in batches (``write_behind``), so a request never waits
+for the store, up or down.  Before any read of the record through this
+process (the API, the live feed's polls), ``settle`` writes what this
+process queued, so a client that has its answer from this process finds
+its request in the record; when other processes write to the same store
+(several workers, or Redis, which instances share), it also waits one
+``FLUSH_INTERVAL`` first, the time their flushers take to start writing
+what they queued (docs/recording.md, "When a record is there", states
+the bound).
 
-Per-process state (the drop counter, the pause, the feed listeners'
-semaphore) is made afresh in each process, as gunicorn forks its workers
-after the app is built.
+When a write fails (the store is down, or slower than ``[record]
+store_timeout_ms``), its batch is dropped and counted, and for the next
+``PAUSE`` seconds this process drops records at once instead of queueing
+them for a store that is down (one line in the error log when that
+starts): a store that is down costs records, never answers.  A queue that
+is full (the store writes slower than requests come) drops the newest
+records and counts them too, with a line of its own.
+
+Per-process state (the queue and its flusher, the drop counter, the pause,
+the feed listeners' semaphore) is made afresh in each process, as gunicorn
+forks its workers after the app is built.
 """
 
 import os
@@ -26,27 +31,33 @@ import threading
 import time
 
 from .stores import StoreUnavailable, open_store
+from .write_behind import FLUSH_INTERVAL, WriteBehind
 
 PAUSE = 1.0  # seconds without tries after a failed write
 _NEW_STATE = threading.Lock()
 
 
 class _ProcessState:
-    def __init__(self, listeners):
+    def __init__(self, listeners, write, stop_seconds):
         self.pid = os.getpid()
         self.lock = threading.Lock()
         self.dropped = 0
         self.paused_until = 0.0
+        self.full = False  # the queue refused a record, and has not been drained since
         self.listeners = threading.BoundedSemaphore(listeners)
+        self.queue = WriteBehind(write, stop_seconds)
 
 
 class Recording:
-    def __init__(self, config, store, instance):
-        """``config``: the ``[record]`` settings; ``store``: a ``stores.Store``."""
+    def __init__(self, config, store, instance, shared=False):
+        """``config``: the ``[record]`` settings; ``store``: a ``stores.Store``;
+        ``shared``: whether other processes write to the store too."""
         self.config = config
         self.store = store
         self.instance = instance
+        self.shared = shared
         self.max_body = config.max_body_bytes
+        self.timeout = config.store_timeout_ms / 1000.0
         self._state = None
 
     @property
@@ -56,7 +67,9 @@ class Recording:
             with _NEW_STATE:  # two threads of a new worker make one state, not two
                 state = self._state
                 if state is None or state.pid != os.getpid():
-                    state = self._state = _ProcessState(self.config.feed_listeners)
+                    state = self._state = _ProcessState(
+                        self.config.feed_listeners, self._write, self.timeout
+                    )
         return state
 
     @property
@@ -65,25 +78,56 @@ class Recording:
         return self.state.dropped
 
     def write(self, method, path, text):
-        """Keep a record; returns its id, or None when it was dropped."""
+        """Queue a record for the flusher; False when it was dropped."""
         state = self.state
         if state.paused_until and time.monotonic() < state.paused_until:
-            with state.lock:
-                state.dropped += 1
-            return None
+            self._count(state, 1)
+            return False
+        if state.queue.put((method, path, text)):
+            return True
+        self._count(state, 1)
+        if not state.full:
+            state.full = True
+            print(
+                "wsgi-echo: the record's queue is full (%d records: the store writes slower "
+                "than requests come); records are dropped and counted" % state.queue.bound,
+                file=sys.stderr,
+                flush=True,
+            )
+        return False
+
+    def settle(self):
+        """Before a read: what this process queued is written (or dropped),
+        and, when other processes write too, one flush interval has passed."""
+        if self.shared:
+            time.sleep(FLUSH_INTERVAL)
+        self.state.queue.flush()
+
+    def _write(self, batch, deadline):
+        """The flusher's write of ``batch``, under the rule above."""
+        state = self.state
+        now = time.monotonic()
+        if (state.paused_until and now < state.paused_until) or (deadline and now >= deadline):
+            self._count(state, len(batch))
+            return
         try:
-            record_id = self.store.add(method, path, text)
+            self.store.write(batch, deadline)
         except StoreUnavailable as error:
-            self._failed(state, error)
-            return None
+            self._failed(state, error, len(batch))
+            return
+        if state.full and not state.queue.queue:
+            state.full = False  # drained: a queue full again is a new line
         if state.paused_until:
             state.paused_until = 0.0
             print("wsgi-echo: the record store answers again", file=sys.stderr, flush=True)
-        return record_id
 
-    def _failed(self, state, error):
+    def _count(self, state, records):
         with state.lock:
-            state.dropped += 1
+            state.dropped += records
+
+    def _failed(self, state, error, records):
+        with state.lock:
+            state.dropped += records
             first = not state.paused_until
             state.paused_until = time.monotonic() + PAUSE
         if first:
@@ -121,4 +165,6 @@ def open_recording(settings):
         # Not fatal: the store may come up after the server (a Redis started
         # next to it); until then records are dropped and counted.
         print("wsgi-echo: the record store is not ready: %s" % error, file=sys.stderr, flush=True)
-    return Recording(config, store, settings.server.instance)
+    # Other writers: this instance's other workers, or other instances on one Redis.
+    shared = settings.server.workers > 1 or config.store.kind == "redis"
+    return Recording(config, store, settings.server.instance, shared)

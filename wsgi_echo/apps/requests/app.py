@@ -12,7 +12,10 @@ mount (``/_requests`` by default):
 * ``GET <mount>/``: the inspector page (``page``).
 
 Everything answers only readers ``access`` lets in, with ``Cache-Control:
-no-store``: the record holds the secrets clients sent.
+no-store``: the record holds the secrets clients sent.  Every read of the
+record, and the clearing, first settles it (``Recording.settle``): what
+this process queued is written, so a client that has its answer finds its
+request.
 """
 
 import json
@@ -133,6 +136,7 @@ class RequestsApp:
             start_response("302 Found", [("Location", location), ("Content-Length", "0")])
             return []
         chosen = _from_start(selection(environ, self.config.max_requests))
+        self.recording.settle()
         last = self.store.last_id()  # before the page: nothing newer than it is missed
         rows = self.store.page(**chosen) if chosen["limit"] else []
         text = '{"requests":[%s],"last_id":%d,"dropped":%d}' % (
@@ -143,11 +147,13 @@ class RequestsApp:
         return self.send_json(environ, start_response, text)
 
     def clear(self, environ, start_response):
+        self.recording.settle()  # what was answered before is cleared too
         self.store.clear()
         start_response("204 No Content", list(PRIVATE))
         return []
 
     def one(self, environ, start_response, record_id, shape):
+        self.recording.settle()
         text = self.store.get(record_id)
         if text is None:
             return self.error(
@@ -164,6 +170,7 @@ class RequestsApp:
 
     def har(self, environ, start_response):
         chosen = _from_start(selection(environ, self.config.max_requests))
+        self.recording.settle()
         records = [json.loads(with_id(i, text)) for i, text in self.store.page(**chosen)]
         body = json.dumps(formats.har(records), ensure_ascii=False, indent=1)
         return self.send(
@@ -189,6 +196,7 @@ class RequestsApp:
             )
         try:
             if start is None:
+                self.recording.settle()
                 start = self.store.last_id()
         except BaseException:
             slot.release()
@@ -197,7 +205,7 @@ class RequestsApp:
         if environ["REQUEST_METHOD"] == "HEAD":
             slot.release()
             return []
-        body = feed.events(self.store, start, self.config.feed_seconds, _matcher(chosen))
+        body = feed.events(self.recording, start, self.config.feed_seconds, _matcher(chosen))
         return feed.Feed(body, slot)
 
     # -- the page -------------------------------------------------------------------------

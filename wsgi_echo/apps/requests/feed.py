@@ -14,9 +14,11 @@ while it is open, so it is bounded twice: each feed ends after
 resumes), and at most ``[record] feed_listeners`` are open per process
 (the next is answered 503 with Retry-After).  The store is asked every
 ``POLL`` seconds (a store is shared by processes and instances, which have
-no way to tell each other); a comment line every ``HEARTBEAT`` seconds
-keeps proxies from timing the feed out and lets the server notice a
-client that went away (the write fails, and the server closes the feed).
+no way to tell each other), each time after the record is settled
+(``Recording.settle``: what this process queued is written first); a
+comment line every ``HEARTBEAT`` seconds keeps proxies from timing the
+feed out and lets the server notice a client that went away (the write
+fails, and the server closes the feed).
 """
 
 import json
@@ -63,8 +65,9 @@ class Feed:
                 slot.release()
 
 
-def events(store, start, seconds, matches):
+def events(recording, start, seconds, matches):
     """Records after ``start`` that ``matches(text)``, as events, for ``seconds``."""
+    store = recording.store
     cursor = start
     yield ("retry: %d\n\n" % RETRY_MS).encode("ascii")
     yield event("ready", json.dumps({"after": cursor}))
@@ -72,6 +75,7 @@ def events(store, start, seconds, matches):
     quiet_since = time.monotonic()
     while time.monotonic() < deadline:
         try:
+            recording.settle()
             found = store.newer(cursor, BATCH)
         except StoreUnavailable as error:
             yield event("store-error", json.dumps({"detail": str(error)}))

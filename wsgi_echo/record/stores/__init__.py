@@ -1,13 +1,21 @@
 """The stores a record can be kept in, one interface (``base.Store``) with
 three real ones behind it: ``memory`` (one process), ``sqlite`` (one file
 every worker of an instance shares, the default) and ``redis`` (one server
-several instances share).  The SQLite and Redis stores commit the writes
-of a process's threads in groups (``group_commit``)."""
+several instances share).  Each writes a batch of records in one go
+(``Store.write``: one SQLite statement, one Redis script call)."""
 
-from .base import Store, StoreUnavailable, matches, with_id
+from .base import MAX_BATCH, Store, StoreUnavailable, matches, with_id
 from .sqlite import default_path
 
-__all__ = ["Store", "StoreUnavailable", "default_path", "matches", "open_store", "with_id"]
+__all__ = [
+    "MAX_BATCH",
+    "Store",
+    "StoreUnavailable",
+    "default_path",
+    "matches",
+    "open_store",
+    "with_id",
+]
 
 
 def open_store(spec, max_requests, timeout, instance="", port=0):

@@ -8,10 +8,15 @@ what came ``after`` it, and a test marks its start with ``last_id()``.
 
 A store answers in ids and JSON text, ``(id, text)`` pairs, so the API can
 pass records on without decoding them (``with_id`` puts the id in front).
-Every store bounds itself to ``max_requests`` records, dropping the oldest,
-and raises ``StoreUnavailable`` when it cannot answer in time; the recorder
-then drops the record, never the request (``recording``).
+Records are written in batches (``write``): the recorder queues them and
+its flusher writes what gathered in one go (``write_behind``), so a
+write's fixed cost (a SQLite transaction, a Redis round trip) is shared by
+the batch.  Every store bounds itself to ``max_requests`` records, dropping
+the oldest, and raises ``StoreUnavailable`` when it cannot answer in time;
+the recorder then drops the batch, never a request (``recording``).
 """
+
+MAX_BATCH = 128  # records per write: keeps one SQLite statement or Redis script short
 
 
 class StoreUnavailable(Exception):
@@ -27,9 +32,18 @@ class Store:
         """Once, at start-up, in the process that builds the app (before any
         fork): create what the store needs, so the workers find it ready."""
 
-    def add(self, method, path, text):
-        """Keep a record (``text``: its JSON without the id); returns its id."""
+    def write(self, records, deadline=None):
+        """Keep ``records`` (at most ``MAX_BATCH`` ``(method, path, text)``
+        triples, ``text`` the JSON without the id) in one go, in their order;
+        returns their ids, increasing, in the same order.  ``deadline`` (a
+        ``time.monotonic()`` time; default: the store's timeout from now)
+        bounds the wait for a locked store."""
         raise NotImplementedError
+
+    def add(self, method, path, text):
+        """Keep one record now; returns its id (tools and tests: the recorder
+        writes batches)."""
+        return self.write([(method, path, text)])[0]
 
     def page(self, after=0, before=None, limit=50, method=None, path=None):
         """Up to ``limit`` records, newest first, with ``after < id < before``,

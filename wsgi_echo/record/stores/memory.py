@@ -2,8 +2,8 @@
 (waitress, or gunicorn with one worker); every worker of several would keep
 a record of its own, which is why the settings refuse that combination.
 
-A deque bounded to ``max_requests`` under one lock: a write is an append,
-and readers walk it from the newest end, where what they ask for is.
+A deque bounded to ``max_requests`` under one lock: a batch is appended
+under it, and readers walk it from the newest end, where what they ask for is.
 """
 
 import collections
@@ -20,11 +20,13 @@ class MemoryStore(Store):
         self.lock = threading.Lock()
         self.last = 0
 
-    def add(self, method, path, text):
+    def write(self, records, deadline=None):
         with self.lock:
-            self.last += 1
-            self.entries.append((self.last, method, path, text))
-            return self.last
+            first = self.last + 1
+            for method, path, text in records:
+                self.last += 1
+                self.entries.append((self.last, method, path, text))
+            return range(first, self.last + 1)
 
     def _newest_first(self):
         with self.lock:

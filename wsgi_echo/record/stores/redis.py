@@ -12,12 +12,11 @@ instance writes, and a reader asking for what came after an id never
 misses one added later.  ``clear()`` deletes the stream, not the counter,
 so ids are never reused.
 
-Records are written by group commit (``group_commit``): the records a
-process's threads write at the same moment go to Redis in one script call,
-one round trip, whose cost (the call, the socket, the reply) they share.
-One call with every record, rather than a pipeline of one call per
-record: the same single round trip, with one command to pack and one
-reply to read.
+A batch of records (``write``, from the recorder's flusher) goes to Redis
+in one script call, one round trip, whose cost (the call, the socket, the
+reply) the batch shares.  One call with every record, rather than a
+pipeline of one call per record: the same single round trip, with one
+command to pack and one reply to read.
 
 Keys: ``{wsgi-echo:record}:seq`` and ``{wsgi-echo:record}:stream`` (one
 hash tag, so a Redis Cluster keeps both in one slot; the script needs them
@@ -27,7 +26,6 @@ yields instead of blocking.  Every call is bounded by ``timeout``.
 """
 
 from .base import Store, StoreUnavailable, matches
-from .group_commit import GroupCommit
 
 PREFIX = "{wsgi-echo:record}"
 SEQUENCE = PREFIX + ":seq"
@@ -73,7 +71,6 @@ class RedisStore(Store):
             retry=Retry(NoBackoff(), 0),
         )
         self.script = self.client.register_script(ADD_SCRIPT)
-        self.group = GroupCommit(self._commit, timeout, self.where)
 
     def _call(self, function, *args, **kwargs):
         try:
@@ -85,10 +82,7 @@ class RedisStore(Store):
         self._call(self.client.ping)
         self.close()
 
-    def add(self, method, path, text):
-        return self.group.add((method, path, text))
-
-    def _commit(self, records, deadline):
+    def write(self, records, deadline=None):
         """One script call for ``records``; the socket timeout bounds it, not
         ``deadline`` (Redis answers or the connection fails)."""
         args = [self.max_requests]

@@ -6,22 +6,20 @@ is one append to the log.  ``synchronous = NORMAL``: no fsync per commit,
 only at checkpoints, so a power cut may lose the last records but never
 corrupts the file (SQLite's own guarantee for WAL with NORMAL).
 
-Records are written by group commit (``group_commit``): the records a
-process's threads write at the same moment go in one ``INSERT`` of as many
-rows, in autocommit (one statement is one transaction), so a commit's cost
-(the WAL append, its locks) is shared.  One statement rather than an
-``executemany`` in ``BEGIN`` ... ``COMMIT``: each step of a statement lets
-go of the GIL, and in a server whose other threads want it back, each of
-those is a thread switch.  ``AUTOINCREMENT`` gives the ids and keeps them
-increasing across deletes and ``clear()``; one statement, under SQLite's
-write lock, gives its rows consecutive ids (the highest ever given, plus
-one, each), so ``lastrowid`` names them all.  SQLite takes one writer at a
-time across processes, so ids are committed in the order they are given
-out and a reader asking for ``after`` an id never misses one committed
-later.
+A batch of records (``write``, from the recorder's flusher) goes in one
+``INSERT`` of as many rows, in autocommit (one statement is one
+transaction), so a commit's cost (the WAL append, its locks) is shared.
+One statement rather than an ``executemany`` in ``BEGIN`` ... ``COMMIT``:
+one step into SQLite instead of one per row and two more for the
+transaction.  ``AUTOINCREMENT`` gives the ids and keeps them increasing
+across deletes and ``clear()``; one statement, under SQLite's write lock,
+gives its rows consecutive ids (the highest ever given, plus one, each),
+so ``lastrowid`` names them all.  SQLite takes one writer at a time across
+processes, so ids are committed in the order they are given out and a
+reader asking for ``after`` an id never misses one committed later.
 
 The ``max_requests`` window: readers see only the newest ``max_requests``
-ids (``WINDOW``), and every ``TRIM_EVERY``-th commit of a process also
+ids (``WINDOW``), and every ``TRIM_EVERY``-th write of a process also
 deletes what fell out of it, in the same transaction.  Deleting at every
 commit would write the oldest page of the table each time (a WAL frame,
 a third of a commit's cost); this way the file holds at most a few
@@ -42,8 +40,7 @@ import tempfile
 import threading
 import time
 
-from .base import Store, StoreUnavailable
-from .group_commit import MAX_BATCH, GroupCommit
+from .base import MAX_BATCH, Store, StoreUnavailable
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS requests (
@@ -66,7 +63,7 @@ LAST_ID = "coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'requests'), 0
 # gives its ids back).
 WINDOW = "id > %s - ?" % LAST_ID
 TRIM = "DELETE FROM requests WHERE id <= ?"
-TRIM_EVERY = 64  # commits of a process between two trims
+TRIM_EVERY = 64  # writes of a process between two trims
 IDLE_CONNECTIONS = 16  # kept open per process; more are closed after use
 FIRST_RETRY, LAST_RETRY = 0.0005, 0.005  # seconds between tries on a locked database
 SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]")
@@ -110,7 +107,7 @@ class _Pool:
         self.pid = os.getpid()
         self.idle = []
         self.lock = threading.Lock()
-        self.commits = 0  # by this process; one leader commits at a time
+        self.writes = 0  # by this process; its flusher writes one batch at a time
 
 
 class SqliteStore(Store):
@@ -122,7 +119,6 @@ class SqliteStore(Store):
         self.max_requests = max_requests
         self.timeout = timeout
         self._pool = _Pool()
-        self.group = GroupCommit(self._commit, timeout, "sqlite %s" % path)
 
     # -- connections ------------------------------------------------------------------
 
@@ -190,15 +186,12 @@ class SqliteStore(Store):
         self._run(create)
         self.close()  # nothing stays open in the process that forks the workers
 
-    def add(self, method, path, text):
-        return self.group.add((method, path, text))
-
-    def _commit(self, records, deadline):
-        """One statement for ``records``; every ``TRIM_EVERY`` commits, in one
+    def write(self, records, deadline=None):
+        """One statement for ``records``; every ``TRIM_EVERY`` writes, in one
         transaction with the trim."""
         pool = self._pool_here()
-        pool.commits += 1
-        trim = pool.commits % TRIM_EVERY == 1
+        pool.writes += 1
+        trim = pool.writes % TRIM_EVERY == 1
 
         insert = INSERTS[len(records)]
         values = [field for record in records for field in record]
