@@ -269,9 +269,8 @@ def test_the_interface_check_sees_a_runner_with_a_gap():
 # -- small modules: one job each ----------------------------------------------------
 
 # Data tables may pass 300 lines (every setting's line; the differential corpus); no
-# other long module is a table.  KNOWN_LONG: long today, to be split by their owners.
+# other long module is a table.
 TABLES = {"wsgi_echo/settings/declarations.py", "tests/differential/corpus_tables.py"}
-KNOWN_LONG = {"tests/test_record_api.py"}
 
 
 def long_modules(root, folders, most=300):
@@ -289,8 +288,7 @@ def long_modules(root, folders, most=300):
 
 def test_no_module_is_over_300_lines_but_the_data_tables():
     found = long_modules(os.path.dirname(PACKAGE), ("wsgi_echo", "tests", "bench"))
-    assert set(found) - TABLES - KNOWN_LONG == set(), found
-    assert KNOWN_LONG - set(found) == set(), "split now: remove it from KNOWN_LONG"
+    assert set(found) - TABLES == set(), found
 
 
 def test_the_size_check_sees_a_long_module(tmp_path):
