@@ -98,7 +98,7 @@ def recording(workdir, settings_path):
         ("sqlite", {"store": "sqlite:" + sqlite_file}),
         ("redis", {"store": redis.url}),
     ]
-    results, text = [], None
+    results, text, dropped = [], None, {}
     try:
         for runner, group in zip(RUNNERS, GROUPS, strict=True):
             if not wanted(group, "recording", [CASE]):
@@ -115,6 +115,8 @@ def recording(workdir, settings_path):
                     results, runner, started, workdir, baseline="recording off",
                     label_of=lambda kind, target, group=group: group,
                 )  # fmt: skip
+                for name, server, _ in started[1:]:
+                    dropped[group, name] = _dropped(server)
                 if text is None:
                     text = _sample_record(started[1][1])
             finally:
@@ -143,21 +145,32 @@ def recording(workdir, settings_path):
                 "- %s with %s, per request: %.0f us from the rates, %.0f us of server CPU; "
                 "timed alone (a %d-byte record): %.1f us to queue it (median of %d), the "
                 "store's write %.0f us for a batch of one (median of %d), %.1f us per record "
-                "in batches of %d"
+                "in batches of %d; records dropped in the run: %d"
                 % (group, store, per_request, cpu, len(text), queued, QUEUED, single, WRITES,
-                   batched, BATCH)
+                   batched, BATCH, dropped[group, store])
             )  # fmt: skip
     return results, lines
+
+
+def _record_api(server, query):
+    import http.client
+
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+    connection.request("GET", "/_requests" + query)
+    answer = json.loads(connection.getresponse().read())
+    connection.close()
+    return answer
+
+
+def _dropped(server):
+    """Records the server dropped: a ratio is only worth its rows if none were
+    (a record dropped is a write not paid for)."""
+    return _record_api(server, "?limit=1")["dropped"]
 
 
 def _sample_record(server):
     """One record the live server kept, as the store writes it (without its id)."""
     check(server, CASE)
-    import http.client
-
-    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
-    connection.request("GET", "/_requests?limit=1")
-    sample = json.loads(connection.getresponse().read())["requests"][0]
-    connection.close()
+    sample = _record_api(server, "?limit=1")["requests"][0]
     sample.pop("id")
     return json.dumps(sample, separators=(",", ":"))

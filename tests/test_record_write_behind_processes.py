@@ -138,3 +138,46 @@ def test_under_gevent_the_flusher_is_a_greenlet_that_writes_when_others_yield(tm
     # The second record was not written while the writer held the CPU (a
     # thread of its own would have had 0.2 s), and was as soon as it yielded.
     assert json.loads(out) == {"before": 1, "after": 2}
+
+
+STARVED_FLUSHER = """
+from gevent import monkey
+monkey.patch_all()
+import json, sqlite3, sys
+from wsgi_echo.record.recording import Recording
+from wsgi_echo.record.stores import open_store
+from wsgi_echo.record.write_behind import MAX_BATCH
+from wsgi_echo.settings.converters import StoreSpec
+
+class Config:
+    max_body_bytes, feed_listeners, store_timeout_ms = 65536, 4, 5000
+
+path, records = sys.argv[1], int(sys.argv[2])
+recording = Recording(Config(), open_store(StoreSpec("sqlite", path), 100000, 5.0), "test")
+for n in range(records):  # never yields: the flusher greenlet never runs
+    assert recording.write("GET", "/echo/%d" % n, json.dumps({"n": n}))
+written = sqlite3.connect(path).execute("SELECT count(*) FROM requests").fetchone()[0]
+print(json.dumps({"written": written, "queued": len(recording.state.queue.queue),
+                  "dropped": recording.dropped, "batch": MAX_BATCH}))
+"""
+
+
+def test_a_flusher_that_does_not_run_leaves_no_more_than_a_batch_queued(tmp_path):
+    """Under gunicorn's gevent worker at full load a woken flusher can wait
+    hundreds of milliseconds; the requests then write whole batches
+    themselves, and nothing is dropped."""
+    pytest.importorskip("gevent")
+    path = str(tmp_path / "record.sqlite3")
+    open_store(StoreSpec("sqlite", path), 100000, 1.0).prepare()
+    records = 3000  # three times the queue's bound (QUEUE_BOUND)
+    out = subprocess.run(
+        [sys.executable, "-c", STARVED_FLUSHER, path, str(records)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    ).stdout
+    result = json.loads(out)
+    assert result["dropped"] == 0
+    assert result["queued"] < result["batch"]
+    assert result["written"] + result["queued"] == records

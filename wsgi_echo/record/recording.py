@@ -29,17 +29,32 @@ import os
 import sys
 import threading
 import time
+import weakref
 
 from .stores import StoreUnavailable, open_store
 from .write_behind import FLUSH_INTERVAL, WriteBehind
 
 PAUSE = 1.0  # seconds without tries after a failed write
 _NEW_STATE = threading.Lock()
+_RECORDINGS = weakref.WeakSet()
+
+
+def _forget_states():
+    """In a forked child (a gunicorn worker): the parent's queue, flusher and
+    locks are not its own, so each recording makes its state afresh.  Done
+    at the fork rather than by comparing ``os.getpid()`` on every request."""
+    global _NEW_STATE
+    _NEW_STATE = threading.Lock()
+    for recording in list(_RECORDINGS):
+        recording._state = None
+
+
+if hasattr(os, "register_at_fork"):  # not on Windows, which has no fork
+    os.register_at_fork(after_in_child=_forget_states)
 
 
 class _ProcessState:
     def __init__(self, listeners, write, stop_seconds):
-        self.pid = os.getpid()
         self.lock = threading.Lock()
         self.dropped = 0
         self.paused_until = 0.0
@@ -59,14 +74,15 @@ class Recording:
         self.max_body = config.max_body_bytes
         self.timeout = config.store_timeout_ms / 1000.0
         self._state = None
+        _RECORDINGS.add(self)
 
     @property
     def state(self):
         state = self._state
-        if state is None or state.pid != os.getpid():
+        if state is None:
             with _NEW_STATE:  # two threads of a new worker make one state, not two
                 state = self._state
-                if state is None or state.pid != os.getpid():
+                if state is None:
                     state = self._state = _ProcessState(
                         self.config.feed_listeners, self._write, self.timeout
                     )
