@@ -13,6 +13,10 @@ silently; once a byte has come, the whole head must arrive within
 ``header_timeout`` seconds, else ``408`` and close.  The bytes a previous
 request left behind (pipelined, or read ahead) count as a first byte.
 
+Before waiting for a connection's next request, its greenlet yields once,
+so a client whose requests are always ready does not hold the worker
+(tests/test_server_gevent_fairness.py).
+
 ``gevent.Timeout`` raises in the greenlet that waits, wherever it waits
 (here, the parser's ``recv``), which is what a deadline over a whole head
 needs; nothing outside the greenlet has to watch it.
@@ -77,6 +81,13 @@ class RequestHead:
 
     def __enter__(self):
         client = connection.client
+        if connection.unreader is not None:
+            # A request was answered on this connection: give the others a
+            # turn.  A client whose next request is already here would
+            # otherwise be read without a wait, and a busy worker could run
+            # for a hundred milliseconds without its hub firing a timer or
+            # waking a greenlet (deadlines, the record's writer, /delay).
+            gevent.sleep(0)
         if not bytes_waiting(client, connection.unreader):
             idle = self.worker.idle
             idle.add(client)
