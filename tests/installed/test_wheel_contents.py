@@ -3,9 +3,20 @@ the gunicorn conf, the httpbin samples and the plugin, and the venv imports
 it (not the checkout).
 """
 
+import configparser
+import os
 import zipfile
 
 from wheel_checks import DEMO_SITE, GUNICORN_CONF, SAMPLES
+
+SETUP_CFG = os.path.join(os.path.dirname(__file__), os.pardir, os.pardir, "setup.cfg")
+
+
+def python_requires():
+    """The one declaration of the Pythons we support: setup.cfg's."""
+    parser = configparser.ConfigParser()
+    parser.read(SETUP_CFG)
+    return parser["options"]["python_requires"]
 
 # -- the wheel ----------------------------------------------------------------------------
 
@@ -36,7 +47,7 @@ def test_the_wheel_carries_the_demo_site_the_gunicorn_conf_the_samples_and_the_p
     assert "wsgi-echo = wsgi_echo.servers.cli:main" in entry_points
     assert "wsgi_echo = wsgi_echo.testing.plugin" in entry_points
     for field in (
-        "Requires-Python: >=3.9",
+        "Requires-Python: " + python_requires(),
         "License: MIT",
         "Project-URL: Documentation",
         "Classifier: Framework :: Pytest",
