@@ -4,6 +4,8 @@ what a store holds, in order."""
 
 import json
 import sqlite3
+import subprocess
+import sys
 
 import redis
 from webtest import TestApp
@@ -65,3 +67,16 @@ def listed(app, query=""):
 
 def paths(app, query=""):
     return [entry["path"] for entry in listed(app, query)["requests"]]
+
+
+def script_result(script, *args, timeout=120):
+    """What a Python ``script`` run in a process of its own printed, as JSON
+    (gevent's patching must come first there, not in the test process)."""
+    out = subprocess.run(
+        [sys.executable, "-c", script, *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=True,
+    ).stdout
+    return json.loads(out)

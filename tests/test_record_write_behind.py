@@ -10,13 +10,11 @@ as a greenlet: test_record_write_behind_processes)."""
 
 import collections
 import json
-import subprocess
-import sys
 import threading
 import time
 
 import pytest
-from record_support import Held, numbers
+from record_support import Held, numbers, script_result
 
 from conftest import settings_text
 from wsgi_echo import settings as settings_module
@@ -259,14 +257,7 @@ def test_greenlets_under_gevent_share_writes_and_lose_nothing(spec, recorded):
     pytest.importorskip("gevent")
     store = recorded(spec).store
     greenlets, each = 20, 25
-    out = subprocess.run(
-        [sys.executable, "-c", GEVENT_WRITERS, spec.kind, spec.target, str(greenlets), str(each)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    ).stdout
-    result = json.loads(out)
+    result = script_result(GEVENT_WRITERS, spec.kind, spec.target, greenlets, each)
     assert result["dropped"] == 0
     assert result["batches"] < greenlets * each, result
     rows = store.page(limit=100000)

@@ -3,13 +3,12 @@ it queued (threads and gevent), waiting for a store that is down no
 longer than its timeout; and under gevent the flusher is a greenlet, which
 writes when the others yield."""
 
-import json
 import subprocess
 import sys
 import time
 
 import pytest
-from record_support import Held, numbers
+from record_support import Held, numbers, script_result
 
 from wsgi_echo.record.stores import open_store
 from wsgi_echo.settings.converters import StoreSpec
@@ -128,16 +127,10 @@ def test_under_gevent_the_flusher_is_a_greenlet_that_writes_when_others_yield(tm
     pytest.importorskip("gevent")
     path = str(tmp_path / "record.sqlite3")
     open_store(StoreSpec("sqlite", path), 1000, 1.0).prepare()
-    out = subprocess.run(
-        [sys.executable, "-c", GREENLET_FLUSHER, path],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    ).stdout
+    result = script_result(GREENLET_FLUSHER, path, timeout=60)
     # The second record was not written while the writer held the CPU (a
     # thread of its own would have had 0.2 s), and was as soon as it yielded.
-    assert json.loads(out) == {"before": 1, "after": 2}
+    assert result == {"before": 1, "after": 2}
 
 
 STARVED_FLUSHER = """
@@ -170,14 +163,7 @@ def test_a_flusher_that_does_not_run_leaves_no_more_than_a_batch_queued(tmp_path
     path = str(tmp_path / "record.sqlite3")
     open_store(StoreSpec("sqlite", path), 100000, 1.0).prepare()
     records = 3000  # three times the queue's bound (QUEUE_BOUND)
-    out = subprocess.run(
-        [sys.executable, "-c", STARVED_FLUSHER, path, str(records)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    ).stdout
-    result = json.loads(out)
+    result = script_result(STARVED_FLUSHER, path, records, timeout=60)
     assert result["dropped"] == 0
     assert result["queued"] < result["batch"]
     assert result["written"] + result["queued"] == records

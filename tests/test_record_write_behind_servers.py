@@ -56,8 +56,8 @@ def serving_stopped(server, kind):
         return "Worker exiting" in server.log()
     try:
         socket.create_connection((server.host, server.port), timeout=1).close()
-    except ConnectionRefusedError:
-        return True
+    except (ConnectionRefusedError, ConnectionResetError):
+        return True  # reset: it came as the listening socket closed, its backlog with it
     return False
 
 

@@ -18,6 +18,7 @@ def python_requires():
     parser.read(SETUP_CFG)
     return parser["options"]["python_requires"]
 
+
 # -- the wheel ----------------------------------------------------------------------------
 
 

@@ -62,19 +62,11 @@ iso_time = _Clock().iso
 
 
 def headers_json(environ):
-    """The headers' JSON pairs, ``["Name","value"],...``, in the environ's order.
-    The echo's loop: one dict lookup per key in the shared name cache."""
-    known = capitalized.known
-    pairs = []
-    for key, value in environ.items():
-        name = known.get(key)
-        if name is None:
-            name = capitalized.learn(key)
-        if name:
-            pairs.append(
-                "[%s,%s]" % (quoted(name), quoted(value if value.isascii() else decoded(value)))
-            )
-    return ",".join(pairs)
+    """The headers' JSON pairs, ``["Name","value"],...``, in the environ's order."""
+    return ",".join(
+        "[%s,%s]" % (quoted(name), quoted(value if value.isascii() else decoded(value)))
+        for name, value in capitalized.headers(environ)
+    )
 
 
 def tls_summary(environ):

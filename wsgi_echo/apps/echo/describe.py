@@ -24,15 +24,11 @@ from .tls import describe_tls
 def request_headers(environ):
     """Every header with a value, named in the Title-Case-per-word style and
     read as UTF-8, in the environ's order."""
-    headers = {}
-    known = capitalized.known
-    for key, value in environ.items():
-        name = known.get(key)
-        if name is None:
-            name = capitalized.learn(key)
-        if name and value:
-            headers[name] = value if value.isascii() else decoded(value)
-    return headers
+    return {
+        name: value if value.isascii() else decoded(value)
+        for name, value in capitalized.headers(environ)
+        if value
+    }
 
 
 def http_version(environ):

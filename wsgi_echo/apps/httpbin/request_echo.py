@@ -69,17 +69,12 @@ HIDDEN = frozenset(
 def headers_of(environ, show_env=False):
     """The request headers as httpbin shows them, in the environ's order."""
     headers = {}
-    known = titled.known
-    for key, value in environ.items():
-        name = known.get(key)
-        if name is None:
-            name = titled.learn(key)
-        if name:
-            if name in HIDDEN and not show_env:
-                continue
-            if not value and (key == "CONTENT_TYPE" or key == "CONTENT_LENGTH"):
-                continue  # werkzeug leaves out an empty Content-Type / -Length
-            headers[name] = value
+    for name, value in titled.headers(environ):
+        if name in HIDDEN and not show_env:
+            continue
+        if not value and name in ("Content-Type", "Content-Length"):
+            continue  # werkzeug leaves out an empty Content-Type / -Length
+        headers[name] = value
     coding = environ.get(SENT_TRANSFER_ENCODING)
     if coding is not None:  # a chunked body, buffered: the headers as sent
         headers.pop("Content-Length", None)
