@@ -50,8 +50,8 @@ def replies(sockets):
     """What each held connection was answered, read until the server closed
     it, all at once, each closed as its answer ends, as a client per
     connection would (read one after another, a connection the server
-    finishes first would wait for its reader: gunicorn's gthread worker
-    lingers up to 2 s on each close, one after another, for the client's)."""
+    finishes first would wait for its reader: a server lingers up to 2 s
+    on each close for the client's)."""
     answers = {sock: b"" for sock in sockets}
     with selectors.DefaultSelector() as selector:
         for sock in sockets:

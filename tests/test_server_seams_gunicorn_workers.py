@@ -35,7 +35,7 @@ def test_gunicorn_worker_seams():
         "client",
         "addr",
     ], "AsyncWorker.handle(listener, client, addr) changed; %s overrides it" % GEVENT_WORKER
-    for name in ("handle_exit", "accept", "set_accept_enabled"):
+    for name in ("handle_exit", "accept", "set_accept_enabled", "finish_request", "run"):
         has(ThreadWorker, name, "%s uses it" % THREAD_WORKER)
     has(PollableMethodQueue, "defer", "%s defers its stop to the loop" % THREAD_WORKER)
     for name in ("self.method_queue", "self.nr_conns"):
@@ -44,6 +44,34 @@ def test_gunicorn_worker_seams():
     # hooks.stopping: a worker told to stop has alive = False.
     says(Worker.__init__, "self.alive = True", "servers/gunicorn/hooks.py stopping() reads it")
     says(Worker.handle_exit, "self.alive = False", "servers/gunicorn/hooks.py stopping()")
+
+
+def test_gthread_ends_a_connection_by_a_graceful_close_on_its_loop():
+    """thread_worker.ThreadWorker.finish_request swaps ``conn.close`` for the
+    closer's (lingering_close) around gunicorn's, which closes by
+    ``conn.close(graceful=True)``, on the loop (method_queue), as
+    util.close_graceful lingers (the closer's figures are its defaults);
+    run() is the worker's loop, called in the worker process."""
+    from gunicorn import util
+    from gunicorn.workers.base import Worker
+    from gunicorn.workers.gthread import TConn, ThreadWorker
+
+    from wsgi_echo.servers.gunicorn import lingering_close
+
+    why = "%s hands it to servers/gunicorn/lingering_close.py" % THREAD_WORKER
+    says(ThreadWorker.finish_request, "conn.close(graceful=True)", why)
+    says(ThreadWorker.enqueue_req, "self.method_queue.defer(self.finish_request", why)
+    assert list(inspect.signature(TConn.close).parameters) == ["self", "graceful"], (
+        "TConn.close(graceful) changed; %s replaces it" % THREAD_WORKER
+    )
+    says(TConn.__init__, "self.sock = sock", why + " (conn.sock)")
+    says(TConn.close, "util.close_graceful(self.sock)", why)
+    defaults = inspect.signature(util.close_graceful).parameters
+    assert (defaults["timeout"].default, defaults["max_drain"].default) == (
+        lingering_close.LINGER,
+        lingering_close.MAX_DRAIN,
+    ), "util.close_graceful's linger changed; lingering_close.py copies its figures"
+    says(Worker.init_process, "self.run()", "%s makes its closer in run()" % THREAD_WORKER)
 
 
 def test_async_worker_reads_each_head_under_timeout_ctx():
