@@ -58,8 +58,10 @@ def dist(tmp_path_factory):
     return wheel, tree_wheel, sdist
 
 
-def make_venv(folder, wheel, extras="[pytest]"):
-    """A fresh venv with ``wheel`` (and ``extras``) installed; its bin folder."""
+def make_venv(folder, wheel, extras=""):
+    """A fresh venv with ``wheel`` (and ``extras``) installed, and nothing else:
+    what ``pip install`` gives a user (pytest would bring ``packaging``, which
+    gunicorn's gevent worker imports); its bin folder."""
     venv.EnvBuilder(with_pip=True).create(str(folder))
     bin_dir = folder / ("Scripts" if os.name == "nt" else "bin")
     run(
@@ -71,7 +73,6 @@ def make_venv(folder, wheel, extras="[pytest]"):
             "--disable-pip-version-check",
             "-q",
             "%s%s" % (wheel, extras),
-            "pytest",
         ]
     )
     return bin_dir
@@ -79,8 +80,15 @@ def make_venv(folder, wheel, extras="[pytest]"):
 
 @pytest.fixture(scope="session")
 def installed(dist, tmp_path_factory):
-    """The bin folder of a fresh venv holding the wheel built from the sdist."""
+    """The bin folder of a fresh venv holding the wheel built from the sdist,
+    with no extra: ``pip install wsgi-echo``."""
     return make_venv(tmp_path_factory.mktemp("venv"), dist[0])
+
+
+@pytest.fixture(scope="session")
+def installed_for_pytest(dist, tmp_path_factory):
+    """The same with the ``pytest`` extra: ``pip install wsgi-echo[pytest]``."""
+    return make_venv(tmp_path_factory.mktemp("venv-pytest"), dist[0], extras="[pytest]")
 
 
 def without_parts(wheel, prefixes, out):
@@ -170,6 +178,13 @@ class Launcher:
 @pytest.fixture
 def launch(installed, empty, tmp_path):
     launcher = Launcher(installed, empty, tmp_path)
+    yield launcher
+    launcher.stop_all()
+
+
+@pytest.fixture
+def launch_for_pytest(installed_for_pytest, empty, tmp_path):
+    launcher = Launcher(installed_for_pytest, empty, tmp_path)
     yield launcher
     launcher.stop_all()
 

@@ -199,7 +199,7 @@ LOST_PARTS = {
 def test_a_wheel_without_it_fails_the_checks(dist, part, tmp_path):
     prefix, argv, reason = LOST_PARTS[part]
     wheel = without_parts(dist[0], (prefix,), tmp_path)
-    launch = Launcher(make_venv(tmp_path / "venv", wheel, extras=""), tmp_path, tmp_path)
+    launch = Launcher(make_venv(tmp_path / "venv", wheel), tmp_path, tmp_path)
     port = free_port()
     settings = tmp_path / "lost.ini"
     settings.write_text("[server]\nhost = 127.0.0.1\nport = %d\nworkers = 1\n" % port)

@@ -23,7 +23,8 @@ def test_server_with_no_arguments_is_a_pure_httpbin(launch):
     assert (code, out.strip()) == (0, "{'a': '1'}"), err
 
 
-def test_the_fixtures_in_a_project_of_their_own(launch):
+def test_the_fixtures_in_a_project_of_their_own(launch_for_pytest):
+    launch = launch_for_pytest
     (launch.folder / "test_client.py").write_text(
         textwrap.dedent("""
         import json, ssl, urllib.request
