@@ -17,10 +17,14 @@ def test_server_with_no_arguments_is_a_pure_httpbin(launch):
         from wsgi_echo.testing import Server
         with Server() as server:
             print(json.load(urllib.request.urlopen(server + "/get?a=1"))["args"])
+        server = Server()  # as suites written for pytest-httpbin's serve.Server do
+        server.start()
+        print(json.load(urllib.request.urlopen(server.url + "/get?b=2"))["args"])
+        server.stop()
     """),
         ]
     )
-    assert (code, out.strip()) == (0, "{'a': '1'}"), err
+    assert (code, out.split()) == (0, ["{'a':", "'1'}", "{'b':", "'2'}"]), err
 
 
 def test_the_fixtures_in_a_project_of_their_own(launch_for_pytest):

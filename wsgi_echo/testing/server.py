@@ -2,11 +2,11 @@
 the benchmark.
 
 It has pytest-httpbin's server API (``url``, ``host``, ``port``,
-``protocol``, ``join()``, ``server + "/path"`` and ``str(server)`` giving the
-URL), so suites written for pytest-httpbin use it unchanged, and it adds
-what a separate process needs: ``log()``, ``alive()``, ``stop()``,
-``signal()``, ``wait()``, ``pids()``; and what a test asks of the requests
-it received (``request_log``): ``requests``, ``last_request``,
+``protocol``, ``start()``, ``stop()``, ``join()``, ``server + "/path"``
+and ``str(server)`` giving the URL), so suites written for pytest-httpbin
+use it unchanged, and it adds what a separate process needs: ``log()``,
+``alive()``, ``signal()``, ``wait()``, ``pids()``; and what a test asks of
+the requests it received (``request_log``): ``requests``, ``last_request``,
 ``assert_request_made()``, ``wait_for_request()``, ``mark()``, ``clear()``.
 
 HTTPS comes from the certificates in ``certs``.  A runner that can serve
@@ -143,6 +143,13 @@ class Server(RequestLog):
 
     def __add__(self, other):
         return self.url + other
+
+    def start(self):
+        """pytest-httpbin's ``Server`` is a thread that serves once
+        ``start()`` is called, as its users write: ``Server().start()``, then
+        ``stop()``.  This one serves from the moment it is made, so ``start()``
+        has nothing left to do; it is here so that code runs unchanged."""
+        return self
 
     def __str__(self):
         return self.url
