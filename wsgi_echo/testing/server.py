@@ -22,6 +22,7 @@ never share a record with each other or with an earlier run, and its
 used as it is, and ``requests`` start at a marker taken at the start.
 """
 
+import atexit
 import io
 import os
 import shutil
@@ -125,6 +126,9 @@ class Server(RequestLog):
             probe=probe,
             timeout=timeout,
         )
+        # A script that ends (or fails) before its ``stop()`` must not leave
+        # the server running after it, as pytest-httpbin's thread would not.
+        atexit.register(self.stop)
         try:
             self._start(port)
             self._open_window(self._own_record)
@@ -292,6 +296,7 @@ class Server(RequestLog):
         return "".join(process.log() for process in self.processes)
 
     def stop(self):
+        atexit.unregister(self.stop)
         for process in reversed(self.processes):
             process.stop()
         if self._final_log is None:
