@@ -23,7 +23,6 @@ used as it is, and ``requests`` start at a marker taken at the start.
 """
 
 import atexit
-import io
 import os
 import shutil
 import sys
@@ -32,9 +31,8 @@ from urllib.parse import urljoin
 
 from ..servers import READY, platform_default, supports
 from ..servers.contract import TLS
-from ..settings import ini_parser
 from . import certs
-from .ini import settings_text
+from .ini import names_record_store, settings_text, with_keys
 from .process import ServerProcess, StartError, free_port, server_environment, wsgi_echo_argv
 from .request_log import RequestLog
 
@@ -49,30 +47,6 @@ PURE_HTTPBIN = settings_text(
     routes={"/": "httpbin", "/_requests": "requests"},
 )
 PORT_ATTEMPTS = 3  # a free port can be taken by another process before we bind it
-
-
-def _settings_with(text, extra):
-    """``text`` with the keys of ``extra`` ({section: {key: value}}) set, in the
-    sections the text may already have (a test's own ``[tls]`` keys stay)."""
-    parser = ini_parser()
-    parser.read_string(text)
-    for section, keys in extra.items():
-        if not parser.has_section(section):
-            parser.add_section(section)
-        for key, value in keys.items():
-            parser.set(section, key, str(value))
-    out = io.StringIO()
-    parser.write(out)
-    return out.getvalue()
-
-
-def _names_record_store(text):
-    parser = ini_parser()
-    try:
-        parser.read_string(text)
-    except Exception:  # not ini text: the server will say what is wrong with it
-        return True
-    return parser.has_option("record", "store")
 
 
 class Server(RequestLog):
@@ -193,12 +167,12 @@ class Server(RequestLog):
             with open(path, encoding="utf-8") as handle:
                 text = handle.read()
         handle, config = tempfile.mkstemp(prefix="settings-", suffix=".ini", dir=self.workdir)
-        if not given_file and not _names_record_store(text):
+        if not given_file and not names_record_store(text):
             record = os.path.splitext(config)[0].replace("settings-", "record-") + ".sqlite3"
             extra = dict(extra, record=dict(extra.get("record", {}), store="sqlite:" + record))
             self._own_record = True
         if extra:
-            text = _settings_with(text, extra)
+            text = with_keys(text, extra)
         with os.fdopen(handle, "w", encoding="utf-8") as out:
             out.write(text)
         return config
