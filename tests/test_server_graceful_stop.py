@@ -6,6 +6,7 @@ already sending is answered, with ``Connection: close``, rather than reset
 (RFC 9112 section 9.6).  Real server processes.
 """
 
+import select
 import signal
 import socket
 
@@ -30,6 +31,28 @@ def holding(server):
     return status == 503
 
 
+def answered(connection):
+    """Whether an answer has come on ``connection`` (bytes buffered or waiting)."""
+    return bool(connection.buffer) or bool(select.select([connection.sock], [], [], 0)[0])
+
+
+def send_until_in_flight(server, connection):
+    """Send the delayed request and wait until it holds the one slot.  A probe
+    holds the slot for a millisecond itself: when the delayed request comes
+    in that millisecond it is answered 503 at once, and is sent again."""
+    for _ in range(5):
+        connection.send(message("GET", "/slow", [("X-Echo-Delay", str(DELAY_MS))], close=False))
+        wait_for(
+            lambda: answered(connection) or holding(server),
+            timeout=5,
+            what="the delayed request to be in flight, or refused",
+        )
+        if not answered(connection):
+            return
+        assert connection.read_response().status == 503
+    raise AssertionError("the delayed request met a probe's hold five times")
+
+
 def refusing(server):
     """Whether the server has stopped accepting (its listening socket closed)."""
     try:
@@ -42,8 +65,7 @@ def refusing(server):
 def test_the_answer_in_flight_at_sigterm_says_connection_close(start_server, kind):
     server = start_server(kind, SETTINGS)
     with Connection(server) as connection:
-        connection.send(message("GET", "/slow", [("X-Echo-Delay", str(DELAY_MS))], close=False))
-        wait_for(lambda: holding(server), timeout=5, what="the delayed request to be in flight")
+        send_until_in_flight(server, connection)
         server.signal(signal.SIGTERM)
         response = connection.read_response()
         assert response.status == 200 and response.ending == "complete"
