@@ -42,7 +42,13 @@ from .status import asterisks
 # response the server framed: nginx's code for "connection closed without a
 # response" (its logs' 444).  It never reaches the client; the
 # Content-Length keeps the server from framing an empty body of its own.
-NO_RESPONSE = 444, [("Content-Length", "0")], ()
+NO_RESPONSE = 444
+
+
+def no_response():
+    """A new headers list each time: the app adds CORS to it in place."""
+    return NO_RESPONSE, [("Content-Length", "0")], ()
+
 
 # RFC 9112 section 4: the status code is three digits; these are letters O.
 BAD_STATUS_LINE = b"HTTP/1.1 2OO OK\r\nContent-Type: text/plain\r\nContent-Length: 0\r\n\r\n"
@@ -80,7 +86,7 @@ def _on_connection(environ, fault, act):
             501, "/fault/%s needs an HTTP/1.x connection: %s" % (fault, NOT_ON_A_STREAM[fault])
         )
     act(connection)
-    return NO_RESPONSE
+    return no_response()
 
 
 def reset(environ, params, config):
