@@ -21,6 +21,7 @@ import time
 
 from ..record import entry
 from ..router import prefix_table
+from .closing import ClosedThen
 
 
 class Recorder:
@@ -66,24 +67,4 @@ class Recorder:
         if isinstance(result, list):
             done()
             return result
-        return _Closing(result, done)
-
-
-class _Closing:
-    """A streamed answer, recorded when the server closes it.  The server's
-    ``wsgi.file_wrapper`` is not kept as such: no recorded app sends files."""
-
-    def __init__(self, result, done):
-        self.result = result
-        self.done = done
-
-    def __iter__(self):
-        return iter(self.result)
-
-    def close(self):
-        try:
-            close = getattr(self.result, "close", None)
-            if close is not None:
-                close()
-        finally:
-            self.done()
+        return ClosedThen(result, done)

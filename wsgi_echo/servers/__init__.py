@@ -125,6 +125,10 @@ def warn_if_loaded_without_runner():
 # are handled and the socket accepts.  Test harnesses wait for it.
 READY = "wsgi-echo: serving on "
 
+# How long a stopping server keeps idle connections open, for a request a
+# client may already be sending on one (gunicorn gthread's figure).
+STOP_LINGER = 2.0
+
 
 def address(host, port):
     """``host:port`` as a URL or a bind option writes it: an IPv6 address in brackets."""

@@ -27,7 +27,7 @@ import re
 from ... import errors
 from . import samples, upload
 from .params import ParameterError
-from .results import HTML, LENGTH_AFTER_CORS, UNTRUSTED, mount
+from .results import HTML, LENGTH_AFTER_CORS, UNTRUSTED, error, mount
 from .routes import GET, OPT_IN, ROUTES
 from .status_lines import METHOD_NOT_ALLOWED_PAGE, NOT_FOUND_PAGE, STATUS_LINES
 
@@ -106,8 +106,9 @@ class HttpbinApp:
 
     def match(self, path):
         """(route, parameters) for a path, or (None, ()) when no route has it."""
-        if path in self.exact:
-            return self.exact[path], ()
+        route = self.exact.get(path)
+        if route is not None:
+            return route, ()
         segments = path[1:].split("/")
         if segments[0] == "anything":
             # httpbin's "/anything/<path:anything>" needs a path: "/anything/" is none
@@ -151,9 +152,8 @@ class HttpbinApp:
         try:
             code, headers, body = route.handler(environ, params, self.config)
         except ParameterError as exc:
-            body = errors.json_error_body(exc.status, exc.detail, parameter=exc.name)
-            headers = [("Content-Type", "application/json")]
-            return _send(start_response, method, exc.status, headers, body, cors)
+            code, headers, body = error(exc.status, exc.detail, parameter=exc.name)
+            return _send(start_response, method, code, headers, body, cors)
         if code in BODYLESS:
             _close(body)
             headers = [

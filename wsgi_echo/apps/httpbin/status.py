@@ -17,6 +17,7 @@ import time
 from ... import errors
 from ...middleware.held import hold
 from . import json_bytes, results
+from .auth import BASIC_CHALLENGE
 from .pacing import duration_and_delay, paced_bytes
 from .params import ParameterError, duration, fraction, number, options, whole
 from .request_echo import with_body
@@ -42,8 +43,6 @@ NOT_ACCEPTABLE = json_bytes.compact(
         "accept": IMAGE_TYPES,
     }
 ).encode("ascii")
-# The challenge header of 401 (RFC 9110 section 11.6.1).
-CHALLENGES = {401: "WWW-Authenticate"}
 # A text body and the page X-More-Info links to, for 402 and 418.
 TEXT_PAGES = {
     402: (PAYMENT.encode("ascii"), "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.3"),
@@ -57,8 +56,8 @@ def status_reply(code, environ):
     last = results.LENGTH_AFTER_CORS
     if code in (301, 302, 303, 305, 307):
         return code, [("Location", results.mount(environ) + "/redirect/1"), last], b""
-    if code in CHALLENGES:
-        return code, [(CHALLENGES[code], 'Basic realm="Fake Realm"'), last], b""
+    if code == 401:  # with its challenge (RFC 9110 section 11.6.1)
+        return code, [("WWW-Authenticate", BASIC_CHALLENGE), last], b""
     if code in TEXT_PAGES:
         body, more_info = TEXT_PAGES[code]
         return (

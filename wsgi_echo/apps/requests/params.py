@@ -30,7 +30,6 @@ def selection(environ, max_requests):
     """{after, before, limit, method, path} from the query string; ``after``
     is None when not given (the list reads that as 0, the feed as "now")."""
     query = dict(parse_query(environ.get("QUERY_STRING", "")))
-    largest = LARGEST_ID
     method = query.get("method") or None
     if method is not None:
         if not TOKEN_RE.match(method):
@@ -40,10 +39,10 @@ def selection(environ, max_requests):
     if path is not None and not path.startswith("/"):
         raise ParameterError("path", "path must start with /")
     return {
-        "after": _whole(query, "after", None, 0, largest),
-        "before": _whole(query, "before", None, 1, largest),
+        "after": _whole(query, "after", None, 0, LARGEST_ID),
+        "before": _whole(query, "before", None, 1, LARGEST_ID),
         # More than the record keeps is as many as it keeps.
-        "limit": min(_whole(query, "limit", DEFAULT_LIMIT, 0, largest), max_requests),
+        "limit": min(_whole(query, "limit", DEFAULT_LIMIT, 0, LARGEST_ID), max_requests),
         "method": method,
         "path": path,
     }

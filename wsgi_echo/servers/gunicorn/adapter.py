@@ -48,7 +48,8 @@ class Adapter:
             facts = tls_facts(environ.get("gunicorn.socket"))
             if facts is not None:
                 environ[TLS] = facts
-        deadline = getattr(getattr(hooks.request_seen, "req", None), "wsgi_echo_deadline", None)
+        req = getattr(hooks.request_seen, "req", None)
+        deadline = getattr(req, "wsgi_echo_deadline", None)
         if deadline is not None:
             environ[BODY_READ] = deadline.cancel
         if environ.get("SERVER_PROTOCOL") == "HTTP/2.0":
@@ -65,10 +66,8 @@ class Adapter:
         else:
             environ[CONNECTION] = Connection(environ.get("gunicorn.socket"), start_response)
         result = self.app(environ, start_response)
-        if environ.get(CLOSE_AFTER) or hooks.stopping():
-            req = getattr(hooks.request_seen, "req", None)
-            if req is not None:
-                req.force_close()
+        if (environ.get(CLOSE_AFTER) or hooks.stopping()) and req is not None:
+            req.force_close()
         return result
 
 

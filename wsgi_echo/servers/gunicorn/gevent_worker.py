@@ -34,12 +34,11 @@ from gevent.local import local
 from gevent.socket import wait_read
 from gunicorn.workers.ggevent import GeventWorker
 
+from .. import STOP_LINGER
 from ..raw_connection import json_error_response
 
 # This greenlet's connection: its socket, and the reader of its last request.
 connection = local()
-# How long a stopping worker keeps idle connections open (gthread's figure).
-STOP_LINGER = 2.0
 
 
 def head_timeout_response(seconds):

@@ -16,7 +16,7 @@ import signal
 import sys
 import time
 
-from .. import able, address, announce_ready, counted, held_capacity
+from .. import STOP_LINGER, able, address, announce_ready, counted, held_capacity
 from ..contract import CONNECTION_CONTROL, HEADER_DEADLINE, refuse_missing_capabilities
 from .channel import STOPPING, FileWrapperFix, channel_class
 from .logs import log_errors_to, reopen_log_files
@@ -134,11 +134,6 @@ def run(app, settings, sock):
     finally:
         server.task_dispatcher.shutdown(timeout=1)
         wasyncore.close_all(server._map)
-
-
-# How long a stopping server keeps idle connections open (gunicorn gthread's
-# figure), for a request a client may already be sending on one.
-STOP_LINGER = 2.0
 
 
 def drain(server, deadline):
