@@ -7,7 +7,7 @@ finished with it, connects again, so the server holds that many for the
 whole run.  Meanwhile an ordinary echo GET starts every ``1 / RATE`` seconds
 on a connection of its own, whatever became of the ones before (an open
 loop: a stalled server is measured, not waited for).  The summary is one
-JSON line on stdout; a ``HOLDING`` line first says the holders are sent.
+JSON line on stdout.
 
 One thread drives every socket (``selectors``): a thousand holders cost no
 thousand threads here, and the figures are the server's.  Written by hand
@@ -78,7 +78,6 @@ class Load:
         kinds = list(HOLDS if mix == "held" else TRICKLES)
         self.holders = [kinds[number % len(kinds)] for number in range(holders)]
         self.latencies, self.errors, self.held_statuses = [], {}, {}
-        self.reconnects = 0
         self.tricklers = []
         self.ordinary = set()  # the ordinary requests under way, apart: they are checked often
 
@@ -115,7 +114,6 @@ class Load:
         self.held_statuses[status] = self.held_statuses.get(status, 0) + 1
         connection.closed_after = time.monotonic() - connection.started
         if not self.stopping and self.mix == "held":
-            self.reconnects += 1
             self.hold(connection.kind)
 
     def on_event(self, connection, mask):
@@ -166,12 +164,9 @@ class Load:
         starts.reverse()
         measure_from = begin + SETTLE_S
         end = measure_from + self.seconds
-        next_ordinary, next_trickle, said = measure_from, begin, False
+        next_ordinary, next_trickle = measure_from, begin
         while True:
             now = time.monotonic()
-            if now >= measure_from and not said:
-                print("HOLDING", flush=True)
-                said = True
             while starts and starts[-1][0] <= now:
                 self.hold(starts.pop()[1])
             if now >= next_trickle:
@@ -207,7 +202,6 @@ class Load:
             "max_ms": 1000 * ordered[-1] if ordered else None,
             "errors": self.errors,
             "held_statuses": {str(key): value for key, value in self.held_statuses.items()},
-            "reconnects": self.reconnects,
             "tricklers": [
                 (connection.kind, connection.status, connection.closed_after)
                 for connection in self.tricklers

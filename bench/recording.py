@@ -27,6 +27,7 @@ import time
 from wsgi_echo.record.recording import Recording
 from wsgi_echo.record.stores import open_store
 from wsgi_echo.settings.converters import StoreSpec
+from wsgi_echo.testing.clients import get_json
 from wsgi_echo.testing.ini import settings_text
 from wsgi_echo.testing.redis_server import RedisServer, find
 
@@ -116,9 +117,12 @@ def recording(workdir, settings_path):
                     label_of=lambda kind, target, group=group: group,
                 )  # fmt: skip
                 for name, server, _ in started[1:]:
-                    dropped[group, name] = _dropped(server)
-                if text is None:
-                    text = _sample_record(started[1][1])
+                    last = _last_record(server)
+                    dropped[group, name] = last["dropped"]
+                    if text is None:  # the SQLite server's, as the store writes it
+                        sample = last["requests"][0]
+                        sample.pop("id")
+                        text = json.dumps(sample, separators=(",", ":"))
             finally:
                 for _, server, _ in started:
                     server.stop()
@@ -152,25 +156,9 @@ def recording(workdir, settings_path):
     return results, lines
 
 
-def _record_api(server, query):
-    import http.client
-
-    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
-    connection.request("GET", "/_requests" + query)
-    answer = json.loads(connection.getresponse().read())
-    connection.close()
-    return answer
-
-
-def _dropped(server):
-    """Records the server dropped: a ratio is only worth its rows if none were
-    (a record dropped is a write not paid for)."""
-    return _record_api(server, "?limit=1")["dropped"]
-
-
-def _sample_record(server):
-    """One record the live server kept, as the store writes it (without its id)."""
+def _last_record(server):
+    """The record's list answer, its last record (one the case just made) and
+    the records the server dropped: a ratio is only worth its rows if none
+    were (a record dropped is a write not paid for)."""
     check(server, CASE)
-    sample = _record_api(server, "?limit=1")["requests"][0]
-    sample.pop("id")
-    return json.dumps(sample, separators=(",", ":"))
+    return get_json(server, "GET", "/_requests?limit=1")[2]
