@@ -4,25 +4,16 @@ number) are a 404 or a 400 naming what was wrong, never a 500 or a feed
 that breaks after it started."""
 
 import pytest
-from webtest import TestApp
+from record_support import app_with
 
-from conftest import settings_text
-from wsgi_echo import make_app
-from wsgi_echo import settings as settings_module
-from wsgi_echo.testing.ini import write_settings
-
-LOCAL = {"REMOTE_ADDR": "127.0.0.1", "HTTP_HOST": "127.0.0.1:8080"}
 LARGEST = 2**63 - 1
 
 
 @pytest.fixture
 def app(tmp_path):
-    text = settings_text(
-        record={"store": "sqlite:" + str(tmp_path / "record.sqlite3"), "feed_seconds": 1},
-        routes={"/echo": "echo", "/_requests": "requests"},
+    app = app_with(
+        tmp_path, record={"feed_seconds": 1}, routes={"/echo": "echo", "/_requests": "requests"}
     )
-    path = write_settings(tmp_path / "settings.ini", text)
-    app = TestApp(make_app(settings_module.load(path)), extra_environ=dict(LOCAL))
     app.get("/echo/one")
     return app
 

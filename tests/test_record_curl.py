@@ -12,14 +12,8 @@ import shutil
 import subprocess
 
 import pytest
-from webtest import TestApp
+from record_support import LOCAL, app_with, listed
 
-from conftest import settings_text
-from wsgi_echo import make_app
-from wsgi_echo import settings as settings_module
-from wsgi_echo.testing.ini import write_settings
-
-LOCAL = {"REMOTE_ADDR": "127.0.0.1", "HTTP_HOST": "127.0.0.1:8080"}
 URL = "http://127.0.0.1:8080/echo/x"
 STUB = """#!/bin/sh
 for word in "$@"; do printf '%s\\0' "$word"; done >> "$STUB_DIR/argv"
@@ -33,16 +27,11 @@ pytestmark = pytest.mark.skipif(SH is None, reason="needs a POSIX sh")
 
 @pytest.fixture
 def app(tmp_path):
-    text = settings_text(
-        record={"store": "sqlite:" + str(tmp_path / "record.sqlite3")},
-        routes={"/echo": "echo", "/_requests": "requests"},
-    )
-    path = write_settings(tmp_path / "settings.ini", text)
-    return TestApp(make_app(settings_module.load(path)), extra_environ=dict(LOCAL))
+    return app_with(tmp_path, routes={"/echo": "echo", "/_requests": "requests"})
 
 
 def curl_of_last(app):
-    record_id = app.get("/_requests").json["requests"][0]["id"]
+    record_id = listed(app)["requests"][0]["id"]
     return app.get("/_requests/%d/curl" % record_id).text
 
 
@@ -121,13 +110,8 @@ def test_a_text_body_with_quotes_and_newlines_is_sent_as_it_is(app, tmp_path):
 
 
 def test_a_cut_body_is_said_so_in_a_comment_and_the_command_still_runs(tmp_path):
-    text = settings_text(
-        record={"store": "sqlite:" + str(tmp_path / "r.sqlite3"), "max_body_bytes": 4},
-        routes={"/echo": "echo", "/_requests": "requests"},
-    )
-    app = TestApp(
-        make_app(settings_module.load(write_settings(tmp_path / "s.ini", text))),
-        extra_environ=dict(LOCAL),
+    app = app_with(
+        tmp_path, record={"max_body_bytes": 4}, routes={"/echo": "echo", "/_requests": "requests"}
     )
     app.post("/echo/x", b"abcdefgh", headers={"Content-Type": "text/plain"})
     command = curl_of_last(app)

@@ -10,8 +10,10 @@ import subprocess
 import time
 
 import pytest
+from record_support import Held
 
 from conftest import SERVERS, settings_text
+from wsgi_echo.settings.converters import StoreSpec
 from wsgi_echo.testing import clients
 from wsgi_echo.testing.waiting import wait_for
 
@@ -67,8 +69,7 @@ def test_no_answer_waits_for_a_held_store_and_a_stopping_worker_writes_its_queue
 ):
     path = str(tmp_path / "record.sqlite3")
     server = start(start_server, kind, path, store_timeout_ms=10000)
-    holder = sqlite3.connect(path, isolation_level=None)
-    holder.execute("BEGIN IMMEDIATE")  # every write waits, up to its 10 s timeout
+    held = Held(StoreSpec("sqlite", path))  # every write waits, up to its 10 s timeout
     try:
         started = time.monotonic()
         for n in range(REQUESTS):
@@ -85,7 +86,6 @@ def test_no_answer_waits_for_a_held_store_and_a_stopping_worker_writes_its_queue
         with pytest.raises(subprocess.TimeoutExpired):
             server.wait(timeout=1.0)
     finally:
-        holder.execute("ROLLBACK")
-        holder.close()
+        held.release()
     assert server.wait(timeout=30) == 0
     assert stored_paths(path) == ["/echo/held/%d" % n for n in range(REQUESTS)]

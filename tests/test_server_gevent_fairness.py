@@ -23,32 +23,31 @@ def test_a_pipelining_client_does_not_hold_the_worker_from_another_connection(st
         "gunicorn-gevent",
         settings_text(server={"workers": 1}, routes={"/echo": "echo"}, log={"access_log": ""}),
     )
-    other = Connection(server)
-    other.send(message("GET", "/echo/first", close=False))
-    assert other.read_response().status == 200  # idle now, its greenlet waiting
+    with Connection(server) as other, Connection(server, timeout=30) as pipeliner:
+        other.send(message("GET", "/echo/first", close=False))
+        assert other.read_response().status == 200  # idle now, its greenlet waiting
 
-    pipeliner = Connection(server, timeout=30)
-    answered = []  # (when, how many of the pipelined answers had come)
-    first = threading.Event()
+        answered = []  # (when, how many of the pipelined answers had come)
+        first = threading.Event()
 
-    def read_pipelined():
-        for count in range(1, PIPELINED + 1):
-            pipeliner.read_response()
-            answered.append((time.monotonic(), count))
-            first.set()
+        def read_pipelined():
+            for count in range(1, PIPELINED + 1):
+                pipeliner.read_response()
+                answered.append((time.monotonic(), count))
+                first.set()
 
-    reader = threading.Thread(target=read_pipelined)
-    reader.start()
-    requests = [message("GET", "/echo/p/%d" % n, close=False) for n in range(PIPELINED - 1)]
-    pipeliner.send(b"".join(requests) + message("GET", "/echo/p/last"))
-    assert first.wait(30)  # the pipeliner's greenlet is at work, the rest of its requests read
-    other.send(message("GET", "/echo/other"))
-    assert other.read_response().status == 200
-    other_answered = time.monotonic()
-    reader.join(60)
-    assert not reader.is_alive()
-    before = sum(1 for when, _ in answered if when < other_answered)
-    # Served in turn, the other connection waits for a request or two of the
-    # pipeliner's (those counted here are mostly the ones answered before
-    # its request came); held, it waits for all of them.
-    assert before < PIPELINED // 2, before
+        reader = threading.Thread(target=read_pipelined)
+        reader.start()
+        requests = [message("GET", "/echo/p/%d" % n, close=False) for n in range(PIPELINED - 1)]
+        pipeliner.send(b"".join(requests) + message("GET", "/echo/p/last"))
+        assert first.wait(30)  # the pipeliner's greenlet is at work, the rest of its requests read
+        other.send(message("GET", "/echo/other"))
+        assert other.read_response().status == 200
+        other_answered = time.monotonic()
+        reader.join(60)
+        assert not reader.is_alive()
+        before = sum(1 for when, _ in answered if when < other_answered)
+        # Served in turn, the other connection waits for a request or two of the
+        # pipeliner's (those counted here are mostly the ones answered before
+        # its request came); held, it waits for all of them.
+        assert before < PIPELINED // 2, before
