@@ -5,11 +5,11 @@ waits for the store.
 A synchronous write costs every request a store call: a SQLite commit or a
 Redis round trip, which under gevent blocks the whole worker, and whose
 fixed cost (a WAL append and its locks, a round trip) dwarfs the record.
-Here a request only appends its record to a bounded queue (a lock taken
-for an append, no store call, no thread switch), and the flusher takes
-everything queued and writes it in one go (``Store.write``: one
-statement, one script call), so that fixed cost is shared by every record
-that gathered meanwhile.
+Here a request only appends its record to a bounded queue (no lock, no
+store call, no thread switch), and the flusher takes everything queued
+and writes it in one go (``Store.write``: one statement, one script
+call), so that fixed cost is shared by every record that gathered
+meanwhile.
 
 The flusher is a daemon thread (a greenlet under gevent, whose patched
 ``threading`` makes it one; it is started on the first record, in the
@@ -40,9 +40,9 @@ The rules the record relies on:
   (``Recording.settle``).
 - The queue holds at most ``QUEUE_BOUND`` records (give or take one per
   thread queueing at that instant): past it, ``put`` refuses (the recorder
-  drops and counts the record).  A request writes
-  only when nobody else is writing (it never waits for a write in
-  progress), so a store that hangs holds at most one request per pause.
+  drops and counts the record).  A request writes only when nobody else
+  is writing (it never waits for a write in progress), so a store that
+  hangs holds at most one request per pause.
 - At exit (a worker that stops), what is queued is written, within
   ``stop_seconds``; what is left then is dropped.
 """
