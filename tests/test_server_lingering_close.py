@@ -16,7 +16,7 @@ import pytest
 from conftest import SERVERS, echo_settings
 from wsgi_echo.servers.gunicorn.lingering_close import Closer
 from wsgi_echo.testing.clients import Connection, message, request
-from wsgi_echo.testing.procfs import ESTABLISHED
+from wsgi_echo.testing.procfs import ESTABLISHED, tcp_rows
 from wsgi_echo.testing.waiting import wait_for
 
 pytestmark = pytest.mark.server
@@ -34,16 +34,9 @@ def server_side(server, sock):
     """(TCP state, inode) of the server's end of the client socket ``sock``
     (/proc/net/tcp), or (None, "0") once the kernel has let it go."""
     client_port = sock.getsockname()[1]
-    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
-        with open(table) as handle:
-            next(handle)
-            for line in handle:
-                _, local, remote, state, *_, inode = line.split()[:10]
-                if (
-                    int(local.rsplit(":", 1)[1], 16) == server.port
-                    and int(remote.rsplit(":", 1)[1], 16) == client_port
-                ):
-                    return state, inode
+    for local, remote, state, inode in tcp_rows():
+        if local == server.port and remote == client_port:
+            return state, inode
     return None, "0"
 
 

@@ -26,17 +26,29 @@ def rss_bytes(pids):
     return total
 
 
-def sockets(port, state):
-    """``socket:[inode]`` of the TCP sockets on local ``port`` in ``state``."""
-    found = set()
+def tcp_rows():
+    """(local port, remote port, state, inode) of every TCP socket the kernel
+    lists (/proc/net/tcp and tcp6); none where there is no /proc."""
     for table in ("/proc/net/tcp", "/proc/net/tcp6"):
         try:
             with open(table) as handle:
                 next(handle)
-                for line in handle:
-                    fields = line.split()
-                    if int(fields[1].rsplit(":", 1)[1], 16) == port and fields[3] == state:
-                        found.add("socket:[%s]" % fields[9])
-        except (OSError, StopIteration, IndexError, ValueError):
-            pass
-    return found
+                rows = [line.split() for line in handle]
+        except (OSError, StopIteration):
+            continue
+        for fields in rows:
+            try:
+                local = int(fields[1].rsplit(":", 1)[1], 16)
+                remote = int(fields[2].rsplit(":", 1)[1], 16)
+            except (IndexError, ValueError):
+                continue
+            yield local, remote, fields[3], fields[9]
+
+
+def sockets(port, state):
+    """``socket:[inode]`` of the TCP sockets on local ``port`` in ``state``."""
+    return {
+        "socket:[%s]" % inode
+        for local, _, found, inode in tcp_rows()
+        if local == port and found == state
+    }
