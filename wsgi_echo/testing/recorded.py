@@ -20,6 +20,7 @@ from webob.multidict import MultiDict
 
 from ..request.forms import MULTIPART, URLENCODED, boundary_of, media_type
 from ..request.multipart import parts
+from ..request.parameters import parameter
 from ..request.query import parse_query
 
 SHOWN_BODY = 200  # characters of a body a message quotes
@@ -79,7 +80,7 @@ class RecordedRequest:
     @property
     def text(self):
         """The body as text, in the charset its Content-Type names (else UTF-8)."""
-        charset = _charset(self.content_type) or "utf-8"
+        charset = parameter(self.content_type, "charset") or "utf-8"
         try:
             return self.body.decode(charset, "replace")
         except LookupError:  # a charset Python does not know
@@ -124,14 +125,6 @@ class RecordedRequest:
             return []
         boundary = boundary_of(self.content_type)
         return parts(self.body, boundary) if boundary else []
-
-
-def _charset(content_type):
-    for parameter in content_type.split(";")[1:]:
-        name, _, value = parameter.strip().partition("=")
-        if name.lower() == "charset":
-            return value.strip('"') or None
-    return None
 
 
 def shown(value):
