@@ -191,3 +191,17 @@ def test_the_expectation_reads_as_a_sentence():
     assert str(Expectation(path=re.compile("/h.*"), json=None)) == (
         "a request to a path matching '/h.*' with json null"
     )
+
+
+@pytest.mark.parametrize(
+    "content_type, text",
+    [
+        ('text/plain; charset="iso-8859-1"', "caf\u00e9"),
+        ("text/plain; format=flowed; CHARSET=latin-1", "caf\u00e9"),
+        ("text/plain; charset=no-such-charset", "caf\ufffd"),
+        ("text/plain", "caf\ufffd"),
+    ],
+)
+def test_a_body_is_read_as_text_in_the_charset_its_type_names(content_type, text):
+    request = recorded(headers=[("Content-Type", content_type)], body=b"caf\xe9")
+    assert request.text == text
