@@ -9,10 +9,13 @@ already sending is answered, with ``Connection: close``, rather than reset
 import select
 import signal
 import socket
+import time
+from functools import partial
 
 import pytest
 
 from conftest import echo_settings
+from wsgi_echo.servers import STOP_LINGER
 from wsgi_echo.testing.clients import Connection, message, request
 from wsgi_echo.testing.waiting import wait_for
 
@@ -23,6 +26,8 @@ pytestmark = pytest.mark.server
 # is in flight.
 SETTINGS = echo_settings(held_requests=1, timeout=10)
 DELAY_MS = 3000  # long enough for the probes to find it in flight on a busy machine
+# Time a request sent before the window closes may take to reach the server.
+MARGIN = 0.3
 
 
 def holding(server):
@@ -75,17 +80,32 @@ def test_the_answer_in_flight_at_sigterm_says_connection_close(start_server, kin
 
 
 def test_a_request_on_a_connection_idle_at_sigterm_is_answered(start_server, kind):
-    server = start_server(kind, SETTINGS)
-    with Connection(server) as connection:
-        connection.send(message("GET", "/first", close=False))
-        assert connection.read_response().status == 200
-        server.signal(signal.SIGTERM)
-        # Stopped accepting: the signal has been acted on.  The idle
-        # connection is kept two seconds from then (gthread's figure).
-        wait_for(lambda: refusing(server), timeout=1.5, what="the listening socket to close")
-        connection.send(message("GET", "/second", close=False))
-        response = connection.read_response()
-        assert response.status == 200 and b'"/second"' in response.body
-        assert response.headers.get("connection", "").lower() == "close", response.headers
-        assert connection.closed_by_server(wait=5)
-    assert server.wait(timeout=15) == 0
+    """The server keeps an idle connection ``STOP_LINGER`` seconds from the
+    moment it acts on the signal, which is after the signal was sent: a
+    request sent sooner than that after the signal must be answered.  A client held
+    up past the window (a loaded machine can stall this process) proves
+    nothing either way, so the scenario is run again, on a new server, at
+    most three times."""
+    late = []
+    for _ in range(3):
+        server = start_server(kind, SETTINGS)
+        with Connection(server) as connection:
+            connection.send(message("GET", "/first", close=False))
+            assert connection.read_response().status == 200
+            signalled = time.monotonic()
+            server.signal(signal.SIGTERM)
+            # Stopped accepting: the signal has been acted on (gevent's
+            # worker looks once a second).
+            wait_for(partial(refusing, server), timeout=10, what="the listening socket to close")
+            connection.send(message("GET", "/second", close=False))
+            sent_after = time.monotonic() - signalled
+            if sent_after > STOP_LINGER - MARGIN:
+                late.append(sent_after)
+                continue
+            response = connection.read_response()
+            assert response.status == 200 and b'"/second"' in response.body
+            assert response.headers.get("connection", "").lower() == "close", response.headers
+            assert connection.closed_by_server(wait=5)
+        assert server.wait(timeout=15) == 0
+        return
+    raise AssertionError("the second request went out too late every time: %s s" % late)

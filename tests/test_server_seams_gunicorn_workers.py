@@ -38,6 +38,11 @@ def test_gunicorn_worker_seams():
     for name in ("handle_exit", "accept", "set_accept_enabled", "finish_request", "run"):
         has(ThreadWorker, name, "%s uses it" % THREAD_WORKER)
     has(PollableMethodQueue, "defer", "%s defers its stop to the loop" % THREAD_WORKER)
+    says(
+        ThreadWorker.set_accept_enabled,
+        "self.poller.register(listener, selectors.EVENT_READ, self.accept)",
+        "%s accept() ignores a closed listener's last event" % THREAD_WORKER,
+    )
     for name in ("self.method_queue", "self.nr_conns"):
         says(ThreadWorker.__init__, name, "%s uses it" % THREAD_WORKER)
     says(Worker.__init__, "self.sockets = sockets", "%s closes its listeners" % THREAD_WORKER)
@@ -180,3 +185,16 @@ def test_workers_shake_hands_after_wrap_socket():
     finally:
         thread.join(10)
         right.close()
+
+
+def test_gthread_keeps_idle_connections_at_a_stop_as_long_as_the_other_runners():
+    """servers.STOP_LINGER is gthread's figure (docs/servers.md: "two seconds
+    more"), which the gevent worker and the waitress runner use too."""
+    from gunicorn.workers import gthread
+
+    from wsgi_echo.servers import STOP_LINGER
+
+    assert gthread.STOP_KEEPALIVE_LINGER == STOP_LINGER, (
+        "gunicorn's gthread STOP_KEEPALIVE_LINGER is now %r; servers/__init__.py "
+        "STOP_LINGER says %r" % (gthread.STOP_KEEPALIVE_LINGER, STOP_LINGER)
+    )

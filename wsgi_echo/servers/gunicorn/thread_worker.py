@@ -19,10 +19,11 @@ no kept-alive connection; a client that keeps its end open stalled it 2 s,
 one after another.  This worker hands that close to ``lingering_close``,
 which lingers on a thread of its own; a plain close stays gunicorn's.
 
-It relies on gthread's ``method_queue``, ``accept``, ``nr_conns``,
-``set_accept_enabled``, ``sockets``, ``run``, ``finish_request`` (which
-ends a connection by ``conn.close(graceful=True)``) and ``TConn.sock``,
-checked by tests/test_server_seams_gunicorn*.py.
+It relies on gthread's ``method_queue``, ``accept`` (which its loop calls
+for each event on a listener, even one closed earlier in the same turn),
+``nr_conns``, ``set_accept_enabled``, ``sockets``, ``run``,
+``finish_request`` (which ends a connection by ``conn.close(graceful=True)``)
+and ``TConn.sock``, checked by tests/test_server_seams_gunicorn*.py.
 """
 
 from gunicorn.workers.gthread import ThreadWorker as GthreadWorker
@@ -31,6 +32,8 @@ from .lingering_close import Closer
 
 
 class ThreadWorker(GthreadWorker):
+    listeners_closed = False
+
     def run(self):
         self.closer = Closer()  # here: in the worker process, after the fork
         super().run()
@@ -62,9 +65,17 @@ class ThreadWorker(GthreadWorker):
             while True:
                 before = self.nr_conns
                 try:
-                    self.accept(listener)  # one waiting connection, to a thread
+                    super().accept(listener)  # one waiting connection, to a thread
                 except OSError:
                     break
                 if self.nr_conns == before:  # none was waiting
                     break
             listener.close()
+        self.listeners_closed = True
+
+    def accept(self, listener):
+        # The stop runs among the events of one select(): a client that
+        # connected meanwhile leaves an event naming the listener, closed by
+        # then, which gunicorn's accept() would raise on, ending the worker.
+        if not self.listeners_closed:
+            super().accept(listener)
