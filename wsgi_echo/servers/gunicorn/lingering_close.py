@@ -105,8 +105,8 @@ class Closer:
                     try:
                         selector.register(lingering.sock, selectors.EVENT_READ, lingering)
                     except (OSError, ValueError):  # not a socket to poll any more
-                        close_now(lingering.sock)
                         self._room.release()
+                        close_now(lingering.sock)
                         continue
                     by_deadline.append(lingering)
                 if self._stopping and not by_deadline:
@@ -146,5 +146,5 @@ class Closer:
 
     def _end(self, selector, lingering):
         selector.unregister(lingering.sock)
+        self._room.release()  # first: once its socket is seen closed, the room is there
         close_now(lingering.sock)
-        self._room.release()
