@@ -39,12 +39,12 @@ def versions(size):
     return [bytes([65 + n]) * size for n in range(3)] + [b"s" * (size // 3)]
 
 
-def fetch_repeatedly(server, path, contents, going, tally):
-    """Keep-alive GETs while ``going()``: (statuses, bodies holding bytes that
-    are in no version of the file).  Each answer is also counted in
-    ``tally``, a list the clients share."""
+def fetch_repeatedly(server, path, contents, going, statuses):
+    """Keep-alive GETs while ``going()``, each answer's status appended to
+    ``statuses`` (a list the clients share); returns the bodies holding
+    bytes that are in no version of the file."""
     allowed = set(b"".join(contents))
-    statuses, foreign = [], []
+    foreign = []
     connection = Connection(server, timeout=3)
     try:
         while going():
@@ -60,7 +60,6 @@ def fetch_repeatedly(server, path, contents, going, tally):
                 "a response stalled on an open connection (body shorter than its Content-Length?)"
             )
             statuses.append(response.status)
-            tally.append(response.status)
             # A version caught mid-rewrite may mix two versions, and a body cut
             # short ends where the server closed: only the file's bytes, still.
             if not set(response.body) <= allowed:
@@ -71,7 +70,7 @@ def fetch_repeatedly(server, path, contents, going, tally):
                 connection = Connection(server, timeout=3)
     finally:
         connection.close()
-    return statuses, foreign
+    return foreign
 
 
 def race(server, folder):
@@ -81,25 +80,25 @@ def race(server, folder):
         # A change every few milliseconds, by rename and in place by turns.
         with FileChurn(os.path.join(folder, name), contents, "both", interval=0.006) as churn:
             started = time.monotonic()
-            tally = []
+            statuses = []
 
-            def going(churn=churn, started=started, tally=tally):
+            def going(churn=churn, started=started, statuses=statuses):
                 """At least half of SECONDS, and until the file has changed
                 MIN_CHANGES times and more than MIN_ANSWERS answers have come
                 (the events the check needs), at most MAX_SECONDS."""
                 elapsed = time.monotonic() - started
                 return elapsed < SECONDS / 2 or (
-                    (churn.changes < MIN_CHANGES or len(tally) <= MIN_ANSWERS)
+                    (churn.changes < MIN_CHANGES or len(statuses) <= MIN_ANSWERS)
                     and elapsed < MAX_SECONDS
                 )
 
             with concurrent.futures.ThreadPoolExecutor(CLIENTS) as pool:
                 futures = [
-                    pool.submit(fetch_repeatedly, server, "/" + name, contents, going, tally)
+                    pool.submit(fetch_repeatedly, server, "/" + name, contents, going, statuses)
                     for _ in range(CLIENTS)
                 ]
-            outcomes = [future.result() for future in futures]
-        results[name] = (outcomes, churn.changes)
+            foreign = [future.result() for future in futures]
+        results[name] = (statuses, foreign, churn.changes)
     return results
 
 
@@ -115,11 +114,10 @@ def test_a_file_changing_under_load_is_never_a_5xx_404_or_a_stalled_short_body(
     }
     results = at_once(lambda server: race(server, folders[server.kind]), servers)
     for kind, per_file in results.items():
-        for name, (outcomes, changes) in per_file.items():
-            statuses = [status for statuses, _ in outcomes for status in statuses]
-            assert len(outcomes) == CLIENTS, (kind, name)
+        for name, (statuses, foreign, changes) in per_file.items():
+            assert len(foreign) == CLIENTS, (kind, name)
             assert changes >= MIN_CHANGES, (kind, name, changes)  # the file really did change
             assert len(statuses) > MIN_ANSWERS, (kind, name, len(statuses))
             assert set(statuses) == {200}, (kind, name, sorted(set(statuses)))
-            assert [foreign for _, foreign in outcomes] == [[]] * CLIENTS, (kind, name)
+            assert foreign == [[]] * CLIENTS, (kind, name)
         assert "Traceback" not in servers[kind].log(), kind
